@@ -1,0 +1,21 @@
+"""One JSON shape for every API error: {"error": {"code", "message", "detail"}}."""
+
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    code = getattr(exc, "default_code", "error")
+    if hasattr(exc, "get_codes"):
+        codes = exc.get_codes()
+        if isinstance(codes, str):
+            code = codes
+    if isinstance(data, dict) and set(data) == {"detail"}:
+        message, detail = str(data["detail"]), None
+    else:
+        message, detail = "The request is not valid.", data
+    response.data = {"error": {"code": code, "message": message, "detail": detail}}
+    return response

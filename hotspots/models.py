@@ -1,0 +1,195 @@
+"""Link 1: what shoppers abroad search for."""
+
+from django.db import models
+from django.urls import reverse
+
+from core.models import Cycle
+
+
+class Granularity(models.TextChoices):
+    HOUR = "hour", "Hourly"
+    DAY = "day", "Daily"
+    WEEK = "week", "Weekly"
+    MONTH = "month", "Monthly"
+
+
+class TrendSource(models.TextChoices):
+    TRENDS_EXPORT = "trends_export", "Google Trends export (CSV)"
+    PYTRENDS = "pytrends", "Google Trends live (pytrends)"
+    AMAZON_EXPORT = "amazon_export", "Amazon keyword-tool export"
+
+
+class Watchlist(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="watchlists")
+    name = models.CharField(max_length=120)
+    markets = models.JSONField(default=list, help_text="Google Trends geo codes, e.g. US, GB, DE.")
+    timeframe = models.CharField(max_length=40, default="today 5-y")
+    # Lineage: a watchlist written by the previous cycle's portrait brief.
+    seeded_by_brief = models.ForeignKey(
+        "portraits.Brief", null=True, blank=True, on_delete=models.SET_NULL, related_name="watchlists"
+    )
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cycle", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("hotspots:watchlist", args=[self.pk])
+
+
+class WatchKeyword(models.Model):
+    class Origin(models.TextChoices):
+        SEED = "seed", "Seed list"
+        BRIEF = "brief", "Portrait brief"
+        RELATED = "related", "Related query"
+        MANUAL = "manual", "Added by hand"
+
+    watchlist = models.ForeignKey(Watchlist, on_delete=models.CASCADE, related_name="keywords")
+    keyword = models.CharField(max_length=200)
+    category = models.CharField(max_length=80, blank=True, help_text="Product category, e.g. blanket.")
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.SEED)
+
+    class Meta:
+        ordering = ["watchlist", "keyword"]
+        constraints = [models.UniqueConstraint(fields=["watchlist", "keyword"], name="uniq_watchlist_keyword")]
+
+    def __str__(self):
+        return self.keyword
+
+
+class TrendImport(models.Model):
+    """One imported file (or one live pull): what was stored, or why not."""
+
+    class Status(models.TextChoices):
+        OK = "ok", "Imported"
+        FAILED = "failed", "Failed"
+
+    filename = models.CharField(max_length=255)
+    kind = models.CharField(max_length=40)
+    source = models.CharField(max_length=20, choices=TrendSource.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    new = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.status})"
+
+
+class TrendSeries(models.Model):
+    source = models.CharField(max_length=20, choices=TrendSource.choices)
+    keyword = models.CharField(max_length=200)
+    market = models.CharField(max_length=12, blank=True, help_text="Geo code; blank is worldwide.")
+    granularity = models.CharField(max_length=8, choices=Granularity.choices)
+    category = models.CharField(max_length=120, blank=True, help_text="Google Trends category line.")
+    is_demo = models.BooleanField(default=False)
+    last_import = models.ForeignKey(TrendImport, null=True, blank=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["keyword", "market", "granularity"]
+        verbose_name_plural = "trend series"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "keyword", "market", "granularity"], name="uniq_trend_series"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.keyword} [{self.market or 'world'}, {self.granularity}]"
+
+    def get_absolute_url(self):
+        return reverse("hotspots:series", args=[self.pk])
+
+
+class TrendPoint(models.Model):
+    series = models.ForeignKey(TrendSeries, on_delete=models.CASCADE, related_name="points")
+    date = models.DateField()
+    # Google's 0-100 index; "<1" is stored as 0.5, an empty cell as NULL (not zero).
+    value = models.FloatField(null=True)
+    is_partial = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["series", "date"]
+        constraints = [models.UniqueConstraint(fields=["series", "date"], name="uniq_trend_point")]
+
+
+class RelatedQuery(models.Model):
+    class Kind(models.TextChoices):
+        TOP = "top", "Top"
+        RISING = "rising", "Rising"
+
+    source = models.CharField(max_length=20, choices=TrendSource.choices)
+    keyword = models.CharField(max_length=200)
+    market = models.CharField(max_length=12, blank=True)
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    query = models.CharField(max_length=300)
+    value = models.IntegerField(null=True, help_text="Top: 0-100 index. Rising: percent growth.")
+    is_breakout = models.BooleanField(default=False)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["keyword", "market", "kind", "-is_breakout", "-value"]
+        verbose_name_plural = "related queries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "keyword", "market", "kind", "query"], name="uniq_related_query"
+            )
+        ]
+
+    def __str__(self):
+        return self.query
+
+
+class RegionInterest(models.Model):
+    source = models.CharField(max_length=20, choices=TrendSource.choices)
+    keyword = models.CharField(max_length=200)
+    market = models.CharField(max_length=12, blank=True, help_text="Geo the map was drawn for.")
+    region = models.CharField(max_length=200)
+    value = models.FloatField(null=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["keyword", "market", "-value"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "keyword", "market", "region"], name="uniq_region_interest")
+        ]
+
+
+class Hotspot(models.Model):
+    """A scored keyword x market for one cycle; components are kept beside the score."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="hotspots")
+    series = models.ForeignKey(TrendSeries, on_delete=models.PROTECT, related_name="hotspots")
+    keyword = models.CharField(max_length=200)
+    category = models.CharField(max_length=80, blank=True)
+    market = models.CharField(max_length=12, blank=True)
+    score = models.FloatField()
+    level = models.FloatField()
+    growth = models.FloatField()
+    slope = models.FloatField()
+    components = models.JSONField(default=dict)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["cycle", "-score", "keyword"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "keyword", "market"], name="uniq_hotspot_per_cycle")
+        ]
+
+    def __str__(self):
+        return f"{self.keyword} · {self.market or 'world'}"
+
+    def get_absolute_url(self):
+        return reverse("hotspots:detail", args=[self.pk])

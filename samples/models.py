@@ -1,0 +1,133 @@
+"""Link 4: samples that professional buyers vote on through emailed links."""
+
+import secrets
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from core.models import Cycle
+from design.models import Concept, Variant
+
+
+class Sample(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        CONFIRMED = "confirmed", "Confirmed"
+        REVISED = "revised", "Revised"
+        DROPPED = "dropped", "Dropped"
+
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="samples")
+    version = models.PositiveIntegerField(default=1)
+    spec = models.TextField(blank=True)
+    change_notes = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["concept", "version"]
+        constraints = [models.UniqueConstraint(fields=["concept", "version"], name="uniq_sample_version")]
+
+    def __str__(self):
+        return f"{self.concept} v{self.version}"
+
+    def get_absolute_url(self):
+        return reverse("samples:detail", args=[self.pk])
+
+
+class Buyer(models.Model):
+    name = models.CharField(max_length=120)
+    email = models.EmailField(unique=True)
+    company = models.CharField(max_length=120, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    markets = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.company})" if self.company else self.name
+
+
+class VoteRound(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class Decision(models.TextChoices):
+        NONE = "", "Not decided"
+        CONFIRM = "confirm", "Confirm"
+        REVISE = "revise", "Revise"
+        DROP = "drop", "Drop"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="vote_rounds")
+    sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="rounds")
+    buyers = models.ManyToManyField(Buyer, through="Invitation", related_name="rounds")
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True, default="")
+    decision_note = models.TextField(blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-opens_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_open")
+        ]
+
+    def __str__(self):
+        return f"Round {self.pk} · {self.sample}"
+
+    def get_absolute_url(self):
+        return reverse("samples:round", args=[self.pk])
+
+
+def _new_invitation_key():
+    return secrets.token_urlsafe(18)
+
+
+class Invitation(models.Model):
+    round = models.ForeignKey(VoteRound, on_delete=models.CASCADE, related_name="invitations")
+    buyer = models.ForeignKey(Buyer, on_delete=models.PROTECT, related_name="invitations")
+    # Random, unguessable; the signed vote link carries this, never an email or row id.
+    key = models.CharField(max_length=40, unique=True, default=_new_invitation_key, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["round", "buyer"]
+        constraints = [models.UniqueConstraint(fields=["round", "buyer"], name="uniq_invitation")]
+
+    def __str__(self):
+        return f"{self.buyer} → {self.round}"
+
+
+class Vote(models.Model):
+    round = models.ForeignKey(VoteRound, on_delete=models.CASCADE, related_name="votes")
+    buyer = models.ForeignKey(Buyer, on_delete=models.PROTECT, related_name="votes")
+    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    would_order_qty = models.PositiveIntegerField(default=0)
+    preferred_variant = models.ForeignKey(Variant, null=True, blank=True, on_delete=models.SET_NULL)
+    acceptable_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    market = models.CharField(max_length=12, blank=True)
+    comment = models.TextField(blank=True, max_length=2000)
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["round", "buyer"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "buyer"], name="one_vote_per_buyer_per_round"),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="vote_score_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.buyer}: {self.score}/5"
