@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include("c2f.dashboard.urls")),
     path("hotspots/", include("hotspots.urls")),
     path("analysis/", include("analysis.urls")),
     path("design/", include("design.urls")),

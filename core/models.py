@@ -28,7 +28,7 @@ class Cycle(models.Model):
         return self.name or f"Cycle {self.number}"
 
     def get_absolute_url(self):
-        return reverse("core:cycle", args=[self.number])
+        return reverse("dashboard:cycle", args=[self.number])
 
 
 class TaskRun(models.Model):
