@@ -34,6 +34,7 @@ class Opportunity(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="opportunities")
     category = models.CharField(max_length=80)
     market = models.CharField(max_length=12)
+    key = models.CharField(max_length=300, help_text="category|market|sorted attribute names; stable across re-runs.")
     attributes = models.ManyToManyField(Attribute, related_name="opportunities")
     hotspots = models.ManyToManyField(Hotspot, related_name="opportunities", help_text="Evidence.")
     score = models.FloatField()
@@ -45,10 +46,14 @@ class Opportunity(models.Model):
     class Meta:
         ordering = ["cycle", "rank"]
         verbose_name_plural = "opportunities"
-        constraints = [models.UniqueConstraint(fields=["cycle", "rank"], name="uniq_opportunity_rank")]
+        constraints = [models.UniqueConstraint(fields=["cycle", "key"], name="uniq_opportunity_key")]
 
     def __str__(self):
-        names = " ".join(a.name for a in self.attributes.all())
+        return self.title
+
+    @property
+    def title(self):
+        names = " + ".join(self.key.split("|")[2:]) if self.key else ""
         return f"{names} {self.category} · {self.market}".strip()
 
     def get_absolute_url(self):

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "analysis"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.OpportunityListView.as_view(), name="list"),
+    path("<int:pk>/", views.OpportunityDetailView.as_view(), name="detail"),
+]

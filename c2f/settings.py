@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "promotion",
     "customers",
     "portraits",
+    # The orchestration above the eight links: run_cycle, the loop's Celery chain, the dashboard home.
+    "c2f",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +204,8 @@ EMAIL_TIMEOUT = 20
 
 # Absolute base for links that leave the site (the buyers' vote links in emails).
 C2F_PUBLIC_URL = os.environ.get("C2F_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where tracked promotion links send shoppers (the shop's product pages).
+C2F_SHOP_URL = os.environ.get("C2F_SHOP_URL", "https://shop.example/products")
 
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

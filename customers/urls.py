@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "customers"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.CustomerListView.as_view(), name="list"),
+    path("<int:pk>/", views.CustomerDetailView.as_view(), name="customer"),
+    path("orders/", views.OrderListView.as_view(), name="orders"),
+    path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="order"),
+]

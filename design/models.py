@@ -32,6 +32,7 @@ class Concept(models.Model):
     target_price = models.DecimalField(max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3, default="USD")
     unit_cost = models.DecimalField(max_digits=10, decimal_places=2)
+    cost_breakdown = models.JSONField(default=dict, blank=True, help_text="Bill of materials behind unit_cost.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "design"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.ConceptListView.as_view(), name="list"),
+    path("<int:pk>/", views.ConceptDetailView.as_view(), name="detail"),
+]

@@ -90,7 +90,9 @@ class TrendImport(models.Model):
 class TrendSeries(models.Model):
     source = models.CharField(max_length=20, choices=TrendSource.choices)
     keyword = models.CharField(max_length=200)
-    market = models.CharField(max_length=12, blank=True, help_text="Geo code; blank is worldwide.")
+    market = models.CharField(
+        max_length=100, blank=True, help_text="Geo code; blank is worldwide; an unknown geo keeps its label."
+    )
     granularity = models.CharField(max_length=8, choices=Granularity.choices)
     category = models.CharField(max_length=120, blank=True, help_text="Google Trends category line.")
     is_demo = models.BooleanField(default=False)
@@ -132,7 +134,7 @@ class RelatedQuery(models.Model):
 
     source = models.CharField(max_length=20, choices=TrendSource.choices)
     keyword = models.CharField(max_length=200)
-    market = models.CharField(max_length=12, blank=True)
+    market = models.CharField(max_length=100, blank=True)
     kind = models.CharField(max_length=6, choices=Kind.choices)
     query = models.CharField(max_length=300)
     value = models.IntegerField(null=True, help_text="Top: 0-100 index. Rising: percent growth.")
@@ -155,7 +157,7 @@ class RelatedQuery(models.Model):
 class RegionInterest(models.Model):
     source = models.CharField(max_length=20, choices=TrendSource.choices)
     keyword = models.CharField(max_length=200)
-    market = models.CharField(max_length=12, blank=True, help_text="Geo the map was drawn for.")
+    market = models.CharField(max_length=100, blank=True, help_text="Geo the map was drawn for.")
     region = models.CharField(max_length=200)
     value = models.FloatField(null=True)
     is_demo = models.BooleanField(default=False)
@@ -174,7 +176,7 @@ class Hotspot(models.Model):
     series = models.ForeignKey(TrendSeries, on_delete=models.PROTECT, related_name="hotspots")
     keyword = models.CharField(max_length=200)
     category = models.CharField(max_length=80, blank=True)
-    market = models.CharField(max_length=12, blank=True)
+    market = models.CharField(max_length=100, blank=True)
     score = models.FloatField()
     level = models.FloatField()
     growth = models.FloatField()

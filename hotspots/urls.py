@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "hotspots"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.HotspotListView.as_view(), name="list"),
+    path("<int:pk>/", views.HotspotDetailView.as_view(), name="detail"),
+    path("series/<int:pk>/", views.SeriesDetailView.as_view(), name="series"),
+    path("watchlists/<int:pk>/", views.WatchlistDetailView.as_view(), name="watchlist"),
+]

@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class ProductionConfig(AppConfig):
     name = "production"
+
+    def ready(self):
+        from .api import schema  # noqa: F401  registers the Api-Key scheme with drf-spectacular

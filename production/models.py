@@ -58,6 +58,20 @@ class ProductionOrder(models.Model):
         RECEIVED = "received", "Received"
         CANCELLED = "cancelled", "Cancelled"
 
+    # Every move an order may make; anything else is refused by production_order_transition.
+    ALLOWED_TRANSITIONS = {
+        Status.DRAFT: (Status.RELEASED, Status.CANCELLED),
+        Status.RELEASED: (Status.ACCEPTED, Status.DECLINED, Status.CANCELLED),
+        Status.ACCEPTED: (Status.IN_PRODUCTION, Status.CANCELLED),
+        Status.DECLINED: (),
+        Status.IN_PRODUCTION: (Status.QC_PASSED, Status.QC_FAILED),
+        Status.QC_FAILED: (Status.IN_PRODUCTION,),
+        Status.QC_PASSED: (Status.SHIPPED,),
+        Status.SHIPPED: (Status.RECEIVED,),
+        Status.RECEIVED: (),
+        Status.CANCELLED: (),
+    }
+
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="production_orders")
     factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="orders")
     reference = models.CharField(max_length=32, unique=True)
@@ -89,8 +103,12 @@ class ProductionOrder(models.Model):
         return reverse("production:detail", args=[self.pk])
 
     @property
-    def quantity(self):
+    def quantity(self) -> int:
         return sum(line.quantity for line in self.lines.all())
+
+    @property
+    def next_statuses(self) -> tuple[str, ...]:
+        return tuple(self.ALLOWED_TRANSITIONS.get(self.status, ()))
 
 
 class ProductionOrderLine(models.Model):

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "promotion"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.CampaignListView.as_view(), name="list"),
+    path("<int:pk>/", views.CampaignDetailView.as_view(), name="detail"),
+]

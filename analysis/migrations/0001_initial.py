@@ -35,6 +35,7 @@ class Migration(migrations.Migration):
                 ('score', models.FloatField()),
                 ('components', models.JSONField(default=dict)),
                 ('rank', models.PositiveIntegerField()),
+                ('key', models.CharField(help_text='category|market|sorted attribute names; stable across re-runs.', max_length=300)),
                 ('is_demo', models.BooleanField(default=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('attributes', models.ManyToManyField(related_name='opportunities', to='analysis.attribute')),

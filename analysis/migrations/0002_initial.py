@@ -20,6 +20,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='opportunity',
-            constraint=models.UniqueConstraint(fields=('cycle', 'rank'), name='uniq_opportunity_rank'),
+            constraint=models.UniqueConstraint(fields=('cycle', 'key'), name='uniq_opportunity_key'),
         ),
     ]

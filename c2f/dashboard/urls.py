@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dashboard"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("cycles/<int:number>/", views.CycleView.as_view(), name="cycle"),
+    path("tasks/<int:pk>/progress/", views.TaskProgressView.as_view(), name="task_progress"),
+]

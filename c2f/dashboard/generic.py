@@ -1,0 +1,53 @@
+"""Base views every dashboard page is built from."""
+
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from core.models import Cycle
+
+from .access import MerchandiserRequiredMixin
+
+
+class MerchandiserListView(MerchandiserRequiredMixin, FilterView):
+    """A paginated, sortable, cycle-filterable list (``?cycle=N&sort=-score&page=2``)."""
+
+    paginate_by = 50
+    # Query parameter value -> ORM ordering; the first entry is the default.
+    sort_fields: dict[str, tuple[str, ...]] = {}
+    default_sort = ""
+    title = ""
+
+    def current_sort(self) -> str:
+        requested = self.request.GET.get("sort", "")
+        if requested.lstrip("-") in self.sort_fields:
+            return requested
+        return self.default_sort
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Sorted here rather than in get_queryset so subclasses' annotations can be sort keys.
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["queryset"] = self.sort_queryset(kwargs["queryset"])
+        return kwargs
+
+    def sort_queryset(self, queryset):
+        sort = self.current_sort()
+        if sort:
+            fields = self.sort_fields[sort.lstrip("-")]
+            if sort.startswith("-"):
+                fields = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
+            queryset = queryset.order_by(*fields, "-pk" if sort.startswith("-") else "pk")
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sort"] = self.current_sort()
+        context["title"] = self.title
+        context["cycles"] = list(Cycle.objects.order_by("number").only("number", "name", "is_demo"))
+        context["selected_cycle"] = self.request.GET.get("cycle", "")
+        selected = next((c for c in context["cycles"] if str(c.number) == context["selected_cycle"]), None)
+        context["cycle"] = selected
+        return context
+
+
+class MerchandiserDetailView(MerchandiserRequiredMixin, DetailView):
+    pass

@@ -1,0 +1,251 @@
+"""One turn of the loop: the eight links run in order for a cycle.
+
+Each step takes a cycle, calls the services of its link (and of the links
+before it), and is idempotent: running a step twice leaves the same data. The
+orchestration sits here, above the eight apps, so that no app has to import a
+link that comes after it. On a demo cycle the steps that wait for people
+(buyers voting, shoppers ordering) are played by the deterministic demo
+participants in ``c2f.demo`` and ``customers`` — always flagged as demo data.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.utils import timezone
+
+from analysis.selectors import opportunity_top
+from analysis.services import attribute_lexicon_seed, opportunities_mine
+from core.demo_catalog import DEMO_MARKETS, DEMO_SEED_WATCHLIST
+from core.models import Cycle
+from customers.services import demo_catalogue_ensure, demo_orders_generate, products_for_concept
+from design.models import Concept
+from design.services import concept_create_from_opportunity
+from hotspots.demo import demo_trend_files
+from hotspots.models import Hotspot, WatchKeyword
+from hotspots.services import hotspots_score, trends_import_files, watchlist_create
+from portraits.models import Brief, PortraitRun
+from portraits.services import briefs_write, next_cycle_open, portrait_run_build
+from production.models import ProductionOrder
+from production.services import (
+    production_order_accept,
+    production_order_create,
+    production_order_plan,
+    production_order_release,
+)
+from promotion.models import Campaign, TrackedLink
+from promotion.services import campaign_create, demo_clicks_generate
+from samples.models import Sample, VoteRound
+from samples.selectors import round_results, round_votes_for_sizing
+from samples.services import round_close, round_decide, round_open, round_suggest_decision, sample_create
+
+from . import demo
+
+logger = logging.getLogger(__name__)
+
+LOOP_ACTOR = "c2f loop"
+
+
+class LoopWaiting(Exception):
+    """The cycle cannot go further until people act (buyers vote, a merchandiser decides)."""
+
+
+def _concept(cycle: Cycle) -> Concept | None:
+    return Concept.objects.filter(cycle=cycle).order_by("created_at", "id").first()
+
+
+def step_hotspots(cycle: Cycle) -> str:
+    if not cycle.watchlists.exists():
+        if cycle.previous_id is not None:
+            raise LoopWaiting("This cycle has no watchlist: build the previous cycle's portraits first.")
+        watchlist_create(
+            cycle=cycle,
+            name="Home textiles seed list",
+            keywords=DEMO_SEED_WATCHLIST,
+            markets=DEMO_MARKETS,
+            origin=WatchKeyword.Origin.SEED,
+            is_demo=cycle.is_demo,
+        )
+    if cycle.is_demo:
+        keywords = list(WatchKeyword.objects.filter(watchlist__cycle=cycle).values_list("keyword", flat=True))
+        markets = sorted({m for w in cycle.watchlists.all() for m in w.markets})
+        reports = trends_import_files(paths=demo_trend_files(keywords=keywords, markets=markets), is_demo=True)
+        failed = [r for r in reports if r.status != "ok"]
+        if failed:
+            raise RuntimeError(f"Bundled trend file failed to import: {failed[0].filename}: {failed[0].error}")
+    scored = hotspots_score(cycle=cycle)
+    return f"{len(scored)} hotspots scored"
+
+
+def _brief_attribute_sets(cycle: Cycle) -> list[set[str]]:
+    return [set(b.attributes) for b in Brief.objects.filter(for_cycle=cycle)]
+
+
+def step_analysis(cycle: Cycle) -> str:
+    attribute_lexicon_seed()
+    opportunities = opportunities_mine(cycle=cycle, fit_attribute_sets=_brief_attribute_sets(cycle))
+    return f"{len(opportunities)} opportunities ranked"
+
+
+def _best_brief(cycle: Cycle, attribute_names: set[str]) -> Brief | None:
+    briefs = list(Brief.objects.filter(for_cycle=cycle).select_related("segment").order_by("id"))
+    if not briefs:
+        return None
+    return max(briefs, key=lambda b: (len(attribute_names & set(b.attributes)), b.segment.size))
+
+
+def step_design(cycle: Cycle) -> str:
+    concept = _concept(cycle)
+    if concept is None:
+        opportunity = opportunity_top(cycle=cycle)
+        if opportunity is None:
+            raise LoopWaiting("No opportunity to design from: import trend data for the watchlist.")
+        brief = _best_brief(cycle, {a.name for a in opportunity.attributes.all()})
+        concept = concept_create_from_opportunity(opportunity=opportunity, brief=brief, is_demo=cycle.is_demo)
+    return f"concept {concept.name}"
+
+
+def step_samples(cycle: Cycle) -> str:
+    concept = _concept(cycle)
+    if concept is None:
+        raise LoopWaiting("No concept yet.")
+    vote_round = VoteRound.objects.filter(cycle=cycle, sample__concept=concept).order_by("-id").first()
+    if vote_round is None:
+        sample = Sample.objects.filter(concept=concept).order_by("-version").first() or sample_create(
+            concept=concept,
+            spec=f"{concept.category.capitalize()}; sizes and colours as listed; unit cost {concept.unit_cost} USD.",
+            is_demo=cycle.is_demo,
+        )
+        if cycle.is_demo:
+            buyers = demo.demo_buyers_ensure()
+        else:
+            from samples.models import Buyer
+
+            buyers = list(Buyer.objects.filter(is_demo=False))
+        now = timezone.now()
+        vote_round = round_open(
+            cycle=cycle, sample=sample, buyers=buyers, opens_at=now, closes_at=now + timedelta(days=10), is_demo=cycle.is_demo
+        )
+    if vote_round.status == VoteRound.Status.OPEN:
+        if not cycle.is_demo:
+            raise LoopWaiting(f"Round {vote_round.pk} is open for votes until {vote_round.closes_at:%Y-%m-%d %H:%M}.")
+        top_score = concept.opportunity.score if concept.opportunity else 50.0
+        demo.demo_votes_record(vote_round=vote_round, appeal=min(1.0, top_score / 100 + 0.35), seed=cycle.number)
+        round_close(round=vote_round)
+        vote_round.refresh_from_db()
+    if not vote_round.decision:
+        results = round_results(round=vote_round)
+        suggestion = round_suggest_decision(results=results)
+        if not cycle.is_demo:
+            raise LoopWaiting(f"Round {vote_round.pk} is closed: the suggested decision is {suggestion}.")
+        round_decide(
+            round=vote_round,
+            decision=suggestion,
+            note=f"Suggested from results: mean {results['mean_score']}, response rate {results['response_rate']}.",
+            actor=LOOP_ACTOR,
+        )
+        vote_round.refresh_from_db()
+    if vote_round.decision != VoteRound.Decision.CONFIRM:
+        raise LoopWaiting(f"Round {vote_round.pk} was decided '{vote_round.decision}': the sample is not confirmed.")
+    return f"round {vote_round.pk} confirmed"
+
+
+def step_production(cycle: Cycle) -> str:
+    vote_round = (
+        VoteRound.objects.filter(cycle=cycle, decision=VoteRound.Decision.CONFIRM).select_related("sample").order_by("-id").first()
+    )
+    if vote_round is None:
+        raise LoopWaiting("No confirmed sample.")
+    order = ProductionOrder.objects.filter(cycle=cycle, sample=vote_round.sample).first()
+    if order is None:
+        if cycle.is_demo:
+            factory = demo.demo_factory_ensure()
+        else:
+            raise LoopWaiting("Choose the factory for the confirmed sample and create the production order.")
+        plan = production_order_plan(
+            sample=vote_round.sample,
+            sizing_round=vote_round,
+            factory=factory,
+            votes=round_votes_for_sizing(round=vote_round),
+        )
+        concept = vote_round.sample.concept
+        order = production_order_create(
+            cycle=cycle,
+            factory=factory,
+            sample=vote_round.sample,
+            sizing_round=vote_round,
+            lines=plan["lines"],
+            unit_price=concept.unit_cost,
+            sizing=plan["sizing"],
+            due_date=timezone.localdate() + timedelta(days=factory.lead_time_days),
+            is_demo=cycle.is_demo,
+            actor=LOOP_ACTOR,
+        )
+    if order.status == ProductionOrder.Status.DRAFT:
+        order = production_order_release(order_id=order.pk, actor=LOOP_ACTOR)
+    if cycle.is_demo and order.status == ProductionOrder.Status.RELEASED:
+        order = production_order_accept(order_id=order.pk, actor=f"{order.factory.name} (demo)")
+    return f"order {order.reference} {order.status}"
+
+
+def step_promotion(cycle: Cycle) -> str:
+    order = ProductionOrder.objects.filter(cycle=cycle).select_related("sample__concept").order_by("id").first()
+    if order is None:
+        raise LoopWaiting("No production order to promote.")
+    concept = order.sample.concept
+    campaigns = [
+        campaign_create(concept=concept, market=market, production_order=order, is_demo=cycle.is_demo)
+        for market in concept.target_markets
+    ]
+    if cycle.is_demo:
+        for campaign in campaigns:
+            demo_clicks_generate(campaign=campaign, seed=cycle.number * 100 + campaign.pk)
+    return f"{len(campaigns)} campaigns"
+
+
+def step_customers(cycle: Cycle) -> str:
+    concept = _concept(cycle)
+    if not cycle.is_demo:
+        return "orders arrive from the shops (import_orders or the webhook)"
+    demo_catalogue_ensure()
+    if concept is not None:
+        products_for_concept(concept=concept)
+    links = list(TrackedLink.objects.filter(campaign__cycle=cycle).select_related("campaign"))
+    counts = demo_orders_generate(cycle=cycle, concept=concept, tracked_links=links, seed=cycle.number)
+    return f"demo orders: {counts}"
+
+
+def step_portraits(cycle: Cycle) -> str:
+    run = PortraitRun.objects.filter(cycle=cycle, status=PortraitRun.Status.DONE).order_by("-id").first()
+    if run is None:
+        run = portrait_run_build(cycle=cycle, is_demo=cycle.is_demo)
+        if run.status != PortraitRun.Status.DONE:
+            raise RuntimeError(f"Portrait run {run.pk} failed: {run.error}")
+    if not run.briefs.exists():
+        briefs_write(run=run)
+    next_cycle = next_cycle_open(run=run)
+    return f"{run.segments.count()} segments; opened {next_cycle}"
+
+
+STEPS = [
+    ("hotspots", step_hotspots),
+    ("analysis", step_analysis),
+    ("design", step_design),
+    ("samples", step_samples),
+    ("production", step_production),
+    ("promotion", step_promotion),
+    ("customers", step_customers),
+    ("portraits", step_portraits),
+]
+STEP_NAMES = [name for name, _ in STEPS]
+
+
+def step_run(*, cycle_id: int, step: str) -> str:
+    cycle = Cycle.objects.get(pk=cycle_id)
+    if cycle.status == Cycle.Status.OPEN:
+        Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.RUNNING)
+    return dict(STEPS)[step](cycle)
+
+
+def cycle_has_run(cycle: Cycle) -> bool:
+    return Hotspot.objects.filter(cycle=cycle).exists() and PortraitRun.objects.filter(cycle=cycle).exists()
+

@@ -1,0 +1,44 @@
+"""The loop as a Celery chain: one task per link, each handed the cycle id and a TaskRun id."""
+
+import logging
+
+from celery import chain, shared_task
+
+from core.models import Cycle, TaskRun
+from core.services import task_run_finish, task_run_progress, task_run_start
+
+from .loop import STEP_NAMES, LoopWaiting, step_run
+
+logger = logging.getLogger(__name__)
+
+STEP_QUEUES = {"portraits": "ml", "samples": "email"}
+
+
+@shared_task(name="c2f.loop.step", acks_late=True, soft_time_limit=600, time_limit=660)
+def loop_step(cycle_id: int, step: str, task_run_id: int) -> dict:
+    index = STEP_NAMES.index(step)
+    task_run_progress(run_id=task_run_id, done=index, message=f"{step}…")
+    try:
+        summary = step_run(cycle_id=cycle_id, step=step)
+    except LoopWaiting as waiting:
+        # Not a failure: the chain stops here until people act; the dashboard says what is awaited.
+        TaskRun.objects.filter(pk=task_run_id).update(status=TaskRun.Status.DONE, message=f"waiting: {waiting}"[:300])
+        raise
+    except Exception as exc:
+        logger.exception("Loop step %s failed for cycle %s", step, cycle_id)
+        task_run_finish(run_id=task_run_id, error=f"{step}: {exc}")
+        raise
+    last = index == len(STEP_NAMES) - 1
+    task_run_progress(run_id=task_run_id, done=index + 1, message=f"{step}: {summary}"[:300])
+    if last:
+        task_run_finish(run_id=task_run_id)
+    return {"step": step, "summary": summary}
+
+
+def cycle_run_chain(*, cycle: Cycle) -> tuple[chain, TaskRun]:
+    """The eight links as one chain of immutable signatures, with its progress record."""
+    task_run = task_run_start(kind="cycle.run", total=len(STEP_NAMES), cycle=cycle)
+    signatures = [
+        loop_step.si(cycle.pk, step, task_run.pk).set(queue=STEP_QUEUES.get(step, "default")) for step in STEP_NAMES
+    ]
+    return chain(*signatures), task_run

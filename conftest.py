@@ -1,0 +1,52 @@
+"""Shared pytest set-up for every app's tests."""
+
+import pytest
+
+from c2f.celery import app as celery_app
+
+_needs_shared_sqlite_file = False
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    global _needs_shared_sqlite_file
+    _needs_shared_sqlite_file = any(item.get_closest_marker("services") for item in items)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory):
+    """Put the SQLite test database in a file when a `services` test runs.
+
+    pytest-django keeps a SQLite test database in memory, which a Celery worker in
+    another process cannot open. With a file, the worker started by the test gets a
+    DATABASE_URL naming the very same database. PostgreSQL needs nothing: the worker
+    connects to the test database by name.
+    """
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if _needs_shared_sqlite_file and db["ENGINE"] == "django.db.backends.sqlite3":
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def celery_eager():
+    """Tasks run in-process during tests even when CELERY_BROKER_URL names a real broker."""
+    saved = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
+def _real_broker_for_services_tests(request, settings):
+    """Tests marked `services` talk to a real broker and worker, so they get eager execution off."""
+    if request.node.get_closest_marker("services") is None:
+        settings.CELERY_TASK_ALWAYS_EAGER = True
+        yield
+        return
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = True

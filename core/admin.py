@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from .models import Cycle, TaskRun
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = ("number", "name", "status", "previous", "is_demo", "created_at", "closed_at")
+    list_display_links = ("number", "name")
+    list_filter = ("status", "is_demo")
+    search_fields = ("name", "number")
+    list_select_related = ("previous",)
+    autocomplete_fields = ("previous",)
+    readonly_fields = ("created_at",)
+
+
+@admin.register(TaskRun)
+class TaskRunAdmin(admin.ModelAdmin):
+    list_display = ("kind", "cycle", "status", "done", "total", "percent", "message", "updated_at")
+    list_filter = ("status", "kind", "cycle")
+    search_fields = ("kind", "message", "error")
+    list_select_related = ("cycle",)
+    autocomplete_fields = ("cycle",)
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "created_at"

@@ -1,0 +1,111 @@
+from datetime import date
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from core.models import Cycle
+from customers.models import Customer, Order, OrderLine, Platform, Product
+from design.models import Concept, Variant
+from promotion.models import Campaign, TrackedLink
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cycle
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.LazyAttribute(lambda o: f"Cycle {o.number}")
+
+
+class ConceptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Concept
+
+    cycle = factory.SubFactory(CycleFactory)
+    name = factory.Sequence(lambda n: f"Sherpa mermaid blanket {n}")
+    category = "blanket"
+    target_markets = ["US", "GB"]
+    target_price = Decimal("49.00")
+    unit_cost = Decimal("14.50")
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    concept = factory.SubFactory(ConceptFactory)
+    sku = factory.Sequence(lambda n: f"HT-BL-C{n:04d}")
+    colour = "sage green"
+    size = "130x170"
+    material = "sherpa"
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    concept = factory.SubFactory(ConceptFactory)
+    cycle = factory.SelfAttribute("concept.cycle")
+    name = factory.Sequence(lambda n: f"Launch {n}")
+    market = "US"
+    starts_on = date(2025, 1, 1)
+
+
+class TrackedLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrackedLink
+
+    campaign = factory.SubFactory(CampaignFactory)
+    code = factory.Sequence(lambda n: f"lnk{n:05d}")
+    destination_url = "https://shop.example/products/1"
+    utm_source = "instagram"
+    utm_campaign = factory.SelfAttribute("campaign.name")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    title = factory.Sequence(lambda n: f"Product {n}")
+    category = "blanket"
+
+    @factory.post_generation
+    def attributes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.attributes.set(extracted)
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    platform = Platform.GENERIC
+    external_id = factory.Sequence(lambda n: f"cust-{n:05d}")
+    email = factory.Sequence(lambda n: f"shopper{n}@example.org")
+    country = "US"
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Order
+
+    cycle = factory.SubFactory(CycleFactory)
+    customer = factory.SubFactory(CustomerFactory)
+    platform = Platform.GENERIC
+    external_id = factory.Sequence(lambda n: f"ord-{n:06d}")
+    placed_at = factory.LazyFunction(timezone.now)
+    market = "US"
+    total = Decimal("40.00")
+
+
+class OrderLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrderLine
+
+    order = factory.SubFactory(OrderFactory)
+    product = factory.SubFactory(ProductFactory)
+    quantity = 1
+    unit_price = Decimal("40.00")

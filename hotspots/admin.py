@@ -1,0 +1,103 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from .models import (
+    Hotspot,
+    RegionInterest,
+    RelatedQuery,
+    TrendImport,
+    TrendPoint,
+    TrendSeries,
+    Watchlist,
+    WatchKeyword,
+)
+
+
+class WatchKeywordInline(admin.TabularInline):
+    model = WatchKeyword
+    extra = 1
+    fields = ("keyword", "category", "origin")
+
+
+@admin.register(Watchlist)
+class WatchlistAdmin(admin.ModelAdmin):
+    list_display = ("name", "cycle", "markets", "timeframe", "keyword_count", "seeded_by_brief", "is_demo")
+    list_filter = ("cycle", "is_demo")
+    search_fields = ("name", "keywords__keyword")
+    # Brief.__str__ names its segment.
+    list_select_related = ("cycle", "seeded_by_brief__segment")
+    autocomplete_fields = ("cycle", "seeded_by_brief")
+    inlines = [WatchKeywordInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(keyword_count=Count("keywords", distinct=True))
+
+    @admin.display(description="keywords", ordering="keyword_count")
+    def keyword_count(self, obj):
+        return obj.keyword_count
+
+
+@admin.register(WatchKeyword)
+class WatchKeywordAdmin(admin.ModelAdmin):
+    list_display = ("keyword", "category", "origin", "watchlist")
+    list_filter = ("origin", "watchlist__cycle")
+    search_fields = ("keyword", "category", "watchlist__name")
+    list_select_related = ("watchlist",)
+    autocomplete_fields = ("watchlist",)
+
+
+@admin.register(TrendImport)
+class TrendImportAdmin(admin.ModelAdmin):
+    list_display = ("filename", "kind", "source", "status", "new", "updated", "unchanged", "rejected", "is_demo", "created_at")
+    list_filter = ("status", "source", "kind", "is_demo")
+    search_fields = ("filename", "error")
+    readonly_fields = ("created_at",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(TrendSeries)
+class TrendSeriesAdmin(admin.ModelAdmin):
+    list_display = ("keyword", "market", "granularity", "source", "category", "point_count", "is_demo", "updated_at")
+    list_filter = ("source", "granularity", "market", "is_demo")
+    search_fields = ("keyword", "category")
+    autocomplete_fields = ("last_import",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(point_count=Count("points"))
+
+    @admin.display(description="points", ordering="point_count")
+    def point_count(self, obj):
+        return obj.point_count
+
+
+@admin.register(TrendPoint)
+class TrendPointAdmin(admin.ModelAdmin):
+    list_display = ("series", "date", "value", "is_partial")
+    list_filter = ("is_partial", "series__source", "series__granularity")
+    search_fields = ("series__keyword",)
+    list_select_related = ("series",)
+    autocomplete_fields = ("series",)
+    date_hierarchy = "date"
+
+
+@admin.register(RelatedQuery)
+class RelatedQueryAdmin(admin.ModelAdmin):
+    list_display = ("query", "keyword", "market", "kind", "value", "is_breakout", "source", "is_demo")
+    list_filter = ("kind", "is_breakout", "source", "market", "is_demo")
+    search_fields = ("query", "keyword")
+
+
+@admin.register(RegionInterest)
+class RegionInterestAdmin(admin.ModelAdmin):
+    list_display = ("region", "keyword", "market", "value", "source", "is_demo")
+    list_filter = ("source", "market", "is_demo")
+    search_fields = ("region", "keyword")
+
+
+@admin.register(Hotspot)
+class HotspotAdmin(admin.ModelAdmin):
+    list_display = ("keyword", "market", "category", "cycle", "score", "level", "growth", "slope", "is_demo")
+    list_filter = ("cycle", "market", "category", "is_demo")
+    search_fields = ("keyword", "category")
+    list_select_related = ("cycle",)
+    autocomplete_fields = ("cycle", "series")

@@ -1,0 +1,15 @@
+import django_filters
+
+from .models import Hotspot
+
+
+class HotspotFilter(django_filters.FilterSet):
+    cycle = django_filters.NumberFilter(field_name="cycle__number", label="Cycle")
+    keyword = django_filters.CharFilter(lookup_expr="icontains")
+    market = django_filters.CharFilter(lookup_expr="iexact")
+    category = django_filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = Hotspot
+        fields = ["cycle", "keyword", "market", "category"]
+

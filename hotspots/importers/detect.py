@@ -1,0 +1,34 @@
+"""Tell which Google Trends export a text is, from its content rather than its file name."""
+
+from .common import LABELLED, Row, split_category, trimmed
+from .dates import looks_like_date
+from .problems import ImportProblem
+from .related_queries import is_section_title
+
+MULTI_TIMELINE = "multiTimeline"
+GEO_MAP = "geoMap"
+RELATED_QUERIES = "relatedQueries"
+
+
+def detect_kind(rows: list[Row], file: str) -> str:
+    category, content = split_category(rows)
+    if not content:
+        raise ImportProblem(file, None, None, "the file is empty")
+    first = trimmed(content[0].cells)
+    if len(first) == 1:
+        if any(is_section_title(row.cells) for row in content[1:]) or LABELLED.match(first[0]):
+            return RELATED_QUERIES
+        raise ImportProblem(
+            file, content[0].line, None, "not a Google Trends export: one-cell line without TOP/RISING sections"
+        )
+    if len(content) > 1 and looks_like_date(content[1].cells[0]):
+        return MULTI_TIMELINE
+    labelled = any(LABELLED.match(cell) for cell in first[1:])
+    if not category and not labelled:
+        raise ImportProblem(
+            file, content[0].line, None,
+            "not a Google Trends export: no 'Category:' line and no 'keyword: (...)' column",
+        )
+    if len(content) == 1:
+        raise ImportProblem(file, content[0].line + 1, None, "no data rows under the header")
+    return GEO_MAP

@@ -1,0 +1,71 @@
+"""geoMap.csv: interest by region, one column per keyword; comparisons give shares like ``27 %``."""
+
+from dataclasses import dataclass, field
+
+from .common import Row, looks_like_formula, parse_column_label, parse_index, split_category, trimmed
+from .problems import ImportProblem
+
+KIND = "geoMap"
+
+
+@dataclass
+class RegionValue:
+    region: str
+    value: float | None
+    line: int
+
+
+@dataclass
+class GeoColumn:
+    keyword: str
+    market: str
+    market_label: str
+    regions: list[RegionValue] = field(default_factory=list)
+
+
+@dataclass
+class GeoMap:
+    category: str
+    region_label: str
+    columns: list[GeoColumn]
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    kind: str = KIND
+
+
+def parse_geo_map(rows: list[Row], file: str) -> GeoMap:
+    category, content = split_category(rows)
+    if not content:
+        raise ImportProblem(file, None, None, "no header row: the file is empty")
+    header, data = content[0], content[1:]
+    head = trimmed(header.cells)
+    if len(head) < 2:
+        raise ImportProblem(file, header.line, None, "header needs a region column and at least one keyword column")
+    labels = [parse_column_label(cell, file, header.line) for cell in head[1:]]
+    columns = [GeoColumn(label.keyword, label.market, label.market_label) for label in labels]
+    if len({(c.keyword.casefold(), c.market) for c in columns}) != len(columns):
+        raise ImportProblem(file, header.line, None, "the same keyword appears twice")
+    width = len(header.cells)
+    result = GeoMap(category=category, region_label=head[0], columns=columns)
+    seen: dict[str, int] = {}
+    for row in data:
+        cells = row.cells
+        if len(cells) > width and any(cells[width:]):
+            raise ImportProblem(file, row.line, None, f"{len(trimmed(cells))} cells but the header has {width}")
+        region = cells[0]
+        if not region:
+            raise ImportProblem(file, row.line, head[0], "empty region name")
+        if looks_like_formula(region) or len(region) > 200:
+            result.rejected.append((row.line, f"region {region[:40]!r} refused (formula-like or too long)"))
+            continue
+        if region.casefold() in seen:
+            first = seen[region.casefold()]
+            result.rejected.append((row.line, f"region {region[:40]!r} already given at line {first}"))
+            continue
+        seen[region.casefold()] = row.line
+        for index, column in enumerate(columns, start=1):
+            cell = cells[index] if index < len(cells) else ""
+            value, _partial = parse_index(cell, file, row.line, head[index], percent_ok=True)
+            column.regions.append(RegionValue(region, value, row.line))
+    if not seen:
+        raise ImportProblem(file, header.line + 1, head[0], "no region rows under the header")
+    return result

@@ -1,0 +1,187 @@
+"""Writes of link 8: portrait runs, briefs, and the next cycle they open."""
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from itertools import combinations
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.demo_catalog import demo_keyword
+from core.models import Cycle
+from core.services import cycle_open, cycle_set_status
+from hotspots import services as hotspots_services
+from hotspots.models import WatchKeyword
+
+from . import ml
+from .models import Brief, PortraitRun, Segment, SegmentMembership
+from .selectors import order_lines_frame
+
+BRIEF_MIN_MEMBERS = 5
+BRIEF_TOP_ATTRIBUTES = 3
+BRIEF_MIN_MARKET_SHARE = 0.2
+
+Progress = Callable[[int, int, str], None]
+
+
+def _membership_features(row) -> dict:
+    features = {c: round(float(row[c]), 4) for c in ml.RFM_COLUMNS}
+    features["market"] = row["market"]
+    features["attributes"] = {
+        c[len(ml.ATTR_PREFIX):]: round(float(row[c]), 4)
+        for c in row.index
+        if c.startswith(ml.ATTR_PREFIX) and row[c] > 0
+    }
+    return features
+
+
+def portrait_run_build(*, cycle: Cycle, is_demo: bool = False, progress: Progress | None = None) -> PortraitRun:
+    """Segment the customers who ordered in ``cycle``; store segments and memberships.
+
+    A run that cannot segment the data (too few customers, no orders) ends
+    ``failed`` with the reason in ``error``. Which run a cycle shows is decided by
+    ``selectors.portrait_run_latest``: the newest run that finished.
+    """
+    report = progress or (lambda done, total, message: None)
+    run = PortraitRun.objects.create(
+        cycle=cycle,
+        is_demo=is_demo,
+        params={"k_range": [ml.K_RANGE.start, ml.K_RANGE.stop - 1], "min_support": ml.MIN_SUPPORT},
+    )
+    report(0, 3, "reading orders")
+    try:
+        lines = order_lines_frame(cycle=cycle)
+        as_of = lines["placed_at"].max() + timedelta(days=1) if not lines.empty else timezone.now()
+        report(1, 3, f"segmenting {lines['customer_id'].nunique()} customers")
+        result = ml.build_portraits(lines, as_of=as_of)
+    except ml.PortraitError as exc:
+        _run_fail(run, str(exc))
+        report(3, 3, f"failed: {exc}")
+        return run
+    except Exception as exc:
+        _run_fail(run, f"{type(exc).__name__}: {exc}")
+        raise
+
+    report(2, 3, f"storing {result.k} segments")
+    with transaction.atomic():
+        segments = Segment.objects.bulk_create(
+            [
+                Segment(run=run, label=label, name=profile["name"][:120], size=profile["size"], profile=profile)
+                for label, profile in sorted(result.profiles.items())
+            ]
+        )
+        by_label = {segment.label: segment for segment in segments}
+        SegmentMembership.objects.bulk_create(
+            [
+                SegmentMembership(
+                    run=run,
+                    segment=by_label[int(result.labels[customer_id])],
+                    customer_id=int(customer_id),
+                    features=_membership_features(row),
+                )
+                for customer_id, row in result.features.iterrows()
+            ],
+            batch_size=500,
+        )
+        run.status = PortraitRun.Status.DONE
+        run.n_customers = len(result.features)
+        run.n_segments = result.k
+        run.finished_at = timezone.now()
+        run.params = {
+            **run.params,
+            "k": result.k,
+            "silhouette": {str(k): round(v, 4) for k, v in result.silhouette.items()},
+            "as_of": as_of.isoformat(),
+        }
+        run.save(update_fields=["status", "n_customers", "n_segments", "finished_at", "params"])
+    report(3, 3, f"done: {result.k} segments of {len(result.features)} customers")
+    return run
+
+
+def _run_fail(run: PortraitRun, error: str) -> None:
+    run.status = PortraitRun.Status.FAILED
+    run.error = error
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "error", "finished_at"])
+
+
+def brief_keywords(*, attributes: list[str], category: str) -> list[str]:
+    """Search keywords for a brief: each attribute with the category, then each pair."""
+    singles = [demo_keyword(a, category) for a in attributes]
+    pairs = [demo_keyword(f"{a} {b}", category) for a, b in combinations(attributes, 2)]
+    return list(dict.fromkeys(singles + pairs))
+
+
+def _brief_text(segment: Segment, attributes, markets, low, high, currency) -> str:
+    rfm = segment.profile.get("rfm", {})
+    return (
+        f"{segment.name}: {segment.size} customers who spend on "
+        f"{', '.join(attributes) or 'no single attribute'} in {segment.profile.get('main_category') or 'mixed categories'}, "
+        f"mostly in {', '.join(markets)}. They pay {low}–{high} {currency or ''} a unit, "
+        f"order {rfm.get('frequency', 0):.1f} times and spend {rfm.get('monetary', 0):.0f} on average."
+    ).replace("  ", " ")
+
+
+def briefs_write(*, run: PortraitRun, min_members: int = BRIEF_MIN_MEMBERS) -> list[Brief]:
+    """One brief per segment with at least ``min_members`` customers (idempotent)."""
+    if run.status != PortraitRun.Status.DONE:
+        raise ValueError(f"portrait run {run.pk} is {run.status}, not done: it has no segments to brief")
+    briefs = []
+    with transaction.atomic():
+        for segment in run.segments.filter(size__gte=min_members).order_by("label"):
+            profile = segment.profile
+            category = profile.get("main_category") or ""
+            attributes = [a["name"] for a in profile.get("top_attributes", [])[:BRIEF_TOP_ATTRIBUTES]]
+            markets = ml.main_markets(profile, min_share=BRIEF_MIN_MARKET_SHARE)
+            low, high = (Decimal(str(v)).quantize(Decimal("0.01")) for v in profile["price_band"])
+            brief, _ = Brief.objects.update_or_create(
+                segment=segment,
+                defaults={
+                    "run": run,
+                    "category": category,
+                    "attributes": attributes,
+                    "price_low": low,
+                    "price_high": high,
+                    "markets": markets,
+                    "keywords": brief_keywords(attributes=attributes, category=category) if category else [],
+                    "text": _brief_text(segment, attributes, markets, low, high, profile.get("currency")),
+                },
+            )
+            briefs.append(brief)
+    return briefs
+
+
+def next_cycle_open(*, run: PortraitRun) -> Cycle:
+    """Close the run's cycle and open the next one, seeded with a watchlist per brief.
+
+    Idempotent: the existing next cycle is returned, and only briefs without a
+    watchlist in it get one.
+    """
+    if run.status != PortraitRun.Status.DONE:
+        raise ValueError(f"portrait run {run.pk} is {run.status}, not done: it cannot open the next cycle")
+    with transaction.atomic():
+        cycle = Cycle.objects.select_for_update().get(pk=run.cycle_id)
+        if cycle.status != Cycle.Status.CLOSED:
+            cycle_set_status(cycle=cycle, status=Cycle.Status.CLOSED)
+        next_cycle = Cycle.objects.filter(previous=cycle).first()
+        if next_cycle is None:
+            next_cycle = cycle_open(previous=cycle, is_demo=run.is_demo)
+        briefs = list(run.briefs.select_related("segment").order_by("segment__label")) or briefs_write(run=run)
+        Brief.objects.filter(pk__in=[b.pk for b in briefs]).update(for_cycle=next_cycle)
+        seeded = set(
+            next_cycle.watchlists.filter(seeded_by_brief__in=briefs).values_list("seeded_by_brief_id", flat=True)
+        )
+        for brief in briefs:
+            if brief.pk in seeded or not brief.keywords:
+                continue
+            hotspots_services.watchlist_create(
+                cycle=next_cycle,
+                name=f"Brief · {brief.segment.name}"[:120],
+                keywords=[(keyword, brief.category) for keyword in brief.keywords],
+                markets=brief.markets,
+                origin=WatchKeyword.Origin.BRIEF,
+                seeded_by_brief=brief,
+                is_demo=run.is_demo,
+            )
+    return next_cycle

@@ -1,0 +1,95 @@
+from django.db.models import Count, Prefetch
+
+from c2f.dashboard.charts import bar_chart, scatter_chart
+from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
+from c2f.dashboard.selectors import flatten_profile
+from design.models import Concept
+from hotspots.models import Watchlist
+
+from .filters import PortraitRunFilter
+from .models import Brief, PortraitRun, Segment, SegmentMembership
+
+
+class PortraitRunListView(MerchandiserListView):
+    model = PortraitRun
+    filterset_class = PortraitRunFilter
+    template_name = "portraits/run_list.html"
+    title = "Portrait runs"
+    sort_fields = {"created": ("created_at",), "customers": ("n_customers",), "segments": ("n_segments",)}
+    default_sort = "-created"
+
+    def get_queryset(self):
+        segments = Segment.objects.select_related("brief").order_by("-size", "label")
+        return super().get_queryset().select_related("cycle").prefetch_related(Prefetch("segments", queryset=segments))
+
+
+class PortraitRunDetailView(MerchandiserDetailView):
+    model = PortraitRun
+    template_name = "portraits/run_detail.html"
+    context_object_name = "run"
+
+    def get_queryset(self):
+        return PortraitRun.objects.select_related("cycle")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        run = self.object
+        segments = list(
+            run.segments.select_related("brief__for_cycle").annotate(n_concepts=Count("concepts")).order_by("-size", "label")
+        )
+        context["segments"] = segments
+        context["params"] = flatten_profile(run.params)
+        if segments:
+            context["size_chart"] = bar_chart(
+                x=[s.name for s in segments], y=[s.size for s in segments], title="Customers per segment", y_title="customers"
+            )
+            names = {s.pk: s.name for s in segments}
+            groups: dict[str, tuple[list, list]] = {}
+            for segment_id, features in SegmentMembership.objects.filter(run=run).values_list("segment_id", "features"):
+                recency, monetary = (features or {}).get("recency_days"), (features or {}).get("monetary")
+                if recency is None or monetary is None:
+                    continue
+                xs, ys = groups.setdefault(names.get(segment_id, str(segment_id)), ([], []))
+                xs.append(recency)
+                ys.append(monetary)
+            if groups:
+                context["rfm_chart"] = scatter_chart(
+                    groups=groups, title="Recency vs monetary", x_title="days since last order", y_title="spend"
+                )
+        return context
+
+
+class SegmentDetailView(MerchandiserDetailView):
+    model = Segment
+    template_name = "portraits/segment_detail.html"
+    context_object_name = "segment"
+
+    def get_queryset(self):
+        return Segment.objects.select_related("run__cycle", "brief__for_cycle")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        segment = self.object
+        context["profile"] = flatten_profile(segment.profile)
+        context["members"] = segment.memberships.select_related("customer").order_by("customer__platform", "customer__external_id")[:50]
+        context["concepts"] = segment.concepts.select_related("cycle").order_by("-created_at")
+        context["brief"] = getattr(segment, "brief", None)
+        return context
+
+
+class BriefDetailView(MerchandiserDetailView):
+    model = Brief
+    template_name = "portraits/brief_detail.html"
+    context_object_name = "brief"
+
+    def get_queryset(self):
+        return Brief.objects.select_related("run__cycle", "segment", "for_cycle")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        brief = self.object
+        context["watchlists"] = (
+            Watchlist.objects.filter(seeded_by_brief=brief).select_related("cycle").annotate(n_keywords=Count("keywords"))
+        )
+        context["concepts"] = Concept.objects.filter(brief=brief).select_related("cycle").order_by("-created_at")
+        return context

@@ -1,0 +1,28 @@
+import django_filters
+
+from .models import ProductionOrder
+
+
+class ProductionOrderFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=ProductionOrder.Status.choices, help_text="Only orders in this status."
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only orders changed at or after this ISO 8601 time, for incremental polling.",
+    )
+
+    class Meta:
+        model = ProductionOrder
+        fields = ["status", "updated_since"]
+
+
+class ProductionOrderDashboardFilter(ProductionOrderFilter):
+    """The merchandiser's list adds the cycle and the factory to the API's filters."""
+
+    cycle = django_filters.NumberFilter(field_name="cycle__number", label="Cycle")
+    factory = django_filters.NumberFilter(field_name="factory_id", label="Factory")
+
+    class Meta(ProductionOrderFilter.Meta):
+        fields = ["cycle", "factory", "status", "updated_since"]

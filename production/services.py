@@ -1,0 +1,302 @@
+"""Every write of link 5: factories and their keys, batch planning, orders and their moves."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.models import Cycle
+from samples.models import Sample, VoteRound
+
+from . import api_keys
+from .models import Factory, FactoryApiKey, ProductionEvent, ProductionOrder, ProductionOrderLine
+from .planning import PlanningError, plan_batch
+
+KEY_TOUCH_INTERVAL = datetime.timedelta(minutes=1)
+MAX_NOTE_LENGTH = 2000
+_MARKET_MAX = ProductionOrderLine._meta.get_field("market").max_length
+_ACTOR_MAX = ProductionEvent._meta.get_field("actor").max_length
+
+
+class TransitionNotAllowed(Exception):
+    def __init__(self, message: str, *, order: ProductionOrder | None = None, to_status: str = ""):
+        super().__init__(message)
+        self.order = order
+        self.to_status = to_status
+
+
+# --- Factories and API keys -----------------------------------------------
+
+
+def factory_create(
+    *,
+    name: str,
+    categories: list[str] | None = None,
+    min_batch: int = 100,
+    lead_time_days: int = 21,
+    weekly_capacity: int = 1000,
+    is_demo: bool = False,
+) -> tuple[Factory, str]:
+    """Create a factory with its first API key; the raw key is returned once and never stored."""
+    name = (name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = ["A factory needs a name."]
+    elif len(name) > Factory._meta.get_field("name").max_length:
+        errors["name"] = [f"At most {Factory._meta.get_field('name').max_length} characters."]
+    counts = {"min_batch": min_batch, "lead_time_days": lead_time_days, "weekly_capacity": weekly_capacity}
+    for field, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            errors[field] = [f"Must be a whole number of at least 0, got {value!r}."]
+    if categories is not None and not all(isinstance(c, str) and c.strip() for c in categories):
+        errors["categories"] = ["Each category must be a non-empty string."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if Factory.objects.filter(name__iexact=name).exists():
+            raise ValidationError({"name": [f"A factory named {name!r} already exists."]})
+        factory = Factory.objects.create(
+            name=name,
+            categories=[c.strip() for c in categories or []],
+            min_batch=min_batch,
+            lead_time_days=lead_time_days,
+            weekly_capacity=weekly_capacity,
+            is_demo=is_demo,
+        )
+        raw_key = factory_api_key_create(factory=factory, name="first key")
+    return factory, raw_key
+
+
+def factory_api_key_create(*, factory: Factory, name: str = "") -> str:
+    """Issue a new key for ``factory``; the returned raw key cannot be recovered later."""
+    for _ in range(5):
+        prefix = api_keys.new_prefix()
+        raw_key = api_keys.build_key(prefix)
+        try:
+            with transaction.atomic():
+                FactoryApiKey.objects.create(
+                    factory=factory, name=name[:80], prefix=prefix, hashed_key=api_keys.hash_key(raw_key)
+                )
+        except IntegrityError:  # prefix collision: draw again
+            continue
+        return raw_key
+    raise RuntimeError("Could not draw an unused API key prefix.")
+
+
+def factory_api_key_revoke(*, key_id: int) -> FactoryApiKey:
+    with transaction.atomic():
+        api_key = FactoryApiKey.objects.select_for_update().get(pk=key_id)
+        if api_key.revoked_at is None:
+            api_key.revoked_at = timezone.now()
+            api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+def factory_api_key_mark_used(*, api_key: FactoryApiKey, now: datetime.datetime | None = None) -> None:
+    """Record use, at most once per KEY_TOUCH_INTERVAL so polling does not write on every request."""
+    now = now or timezone.now()
+    if api_key.last_used_at and now - api_key.last_used_at < KEY_TOUCH_INTERVAL:
+        return
+    FactoryApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    api_key.last_used_at = now
+
+
+# --- Planning and creating orders -----------------------------------------
+
+
+def production_order_plan(
+    *, sample: Sample, sizing_round: VoteRound | None, factory: Factory, votes: list[dict]
+) -> dict:
+    """Size a batch from buyers' votes and split it by variant and market.
+
+    Returns ``{"lines": [{"variant_id", "market", "quantity"}], "sizing": {...}}``,
+    ready for ``production_order_create``.
+    """
+    if sizing_round is not None and sizing_round.sample_id != sample.pk:
+        raise ValidationError({"sizing_round": [f"Round {sizing_round.pk} is not a round of sample {sample.pk}."]})
+    concept = sample.concept
+    variant_ids = list(concept.variants.values_list("pk", flat=True))
+    fallback = [(v, m) for v in variant_ids for m in concept.target_markets or [] if isinstance(m, str) and m]
+    try:
+        plan = plan_batch(votes, min_batch=factory.min_batch, fallback_keys=fallback)
+    except PlanningError as exc:
+        raise ValidationError({"votes": [str(exc)]}) from exc
+    foreign = sorted({line["variant_id"] for line in plan.lines} - set(variant_ids))
+    if foreign:
+        raise ValidationError(
+            {"votes": [f"Variants {foreign} are not variants of concept {concept.pk} ({concept})."]}
+        )
+    sizing = plan.sizing() | {
+        "sample_id": sample.pk,
+        "sizing_round_id": sizing_round.pk if sizing_round else None,
+        "factory_id": factory.pk,
+    }
+    return {"lines": plan.lines, "sizing": sizing}
+
+
+def _clean_lines(lines, *, concept_variant_ids: set[int]) -> list[tuple[int, str, int]]:
+    if not isinstance(lines, list) or not lines:
+        raise ValidationError({"lines": ["An order needs at least one line."]})
+    cleaned, seen, errors = [], set(), {}
+    for index, line in enumerate(lines):
+        where = f"lines[{index}]"
+        if not isinstance(line, dict):
+            errors[where] = [f"Must be a dict, got {type(line).__name__}."]
+            continue
+        variant_id, market, quantity = line.get("variant_id"), line.get("market"), line.get("quantity")
+        is_id = isinstance(variant_id, int) and not isinstance(variant_id, bool)
+        if not is_id or variant_id not in concept_variant_ids:
+            errors[f"{where}.variant_id"] = [f"{variant_id!r} is not a variant of the sample's concept."]
+        if not isinstance(market, str) or not market.strip() or len(market.strip()) > _MARKET_MAX:
+            errors[f"{where}.market"] = [
+                f"Must be a market code of 1 to {_MARKET_MAX} characters, got {market!r}."
+            ]
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+            errors[f"{where}.quantity"] = [f"Must be a whole number above 0, got {quantity!r}."]
+        if errors:
+            continue
+        key = (variant_id, market.strip())
+        if key in seen:
+            errors[where] = [f"Variant {variant_id} in market {key[1]} appears twice."]
+            continue
+        seen.add(key)
+        cleaned.append((variant_id, key[1], quantity))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _next_reference(cycle: Cycle) -> str:
+    stem = f"PO-{cycle.number}-"
+    used = ProductionOrder.objects.filter(reference__startswith=stem).values_list("reference", flat=True)
+    seqs = [int(ref[len(stem):]) for ref in used if ref[len(stem):].isdigit()]
+    return f"{stem}{max(seqs, default=0) + 1:03d}"
+
+
+def production_order_create(
+    *,
+    cycle: Cycle,
+    factory: Factory,
+    sample: Sample,
+    sizing_round: VoteRound | None = None,
+    lines: list[dict],
+    unit_price,
+    sizing: dict,
+    due_date: datetime.date | None = None,
+    is_demo: bool = False,
+    actor: str,
+) -> ProductionOrder:
+    """Create a draft order (reference ``PO-<cycle>-<seq>``) and its "created" event.
+
+    Without a due date the order is due after the factory's lead time.
+    """
+    try:
+        price = Decimal(str(unit_price))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError({"unit_price": [f"Not a number: {unit_price!r}."]}) from exc
+    if not price.is_finite() or price < 0 or price != price.quantize(Decimal("0.01")):
+        raise ValidationError(
+            {"unit_price": [f"Must be an amount of at least 0 with at most 2 decimals, got {unit_price!r}."]}
+        )
+    if sizing_round is not None and sizing_round.sample_id != sample.pk:
+        raise ValidationError({"sizing_round": [f"Round {sizing_round.pk} is not a round of sample {sample.pk}."]})
+    if not isinstance(sizing, dict):
+        raise ValidationError({"sizing": ["Must be a dict explaining how the batch was sized."]})
+    concept = sample.concept
+    cleaned = _clean_lines(lines, concept_variant_ids=set(concept.variants.values_list("pk", flat=True)))
+    actor = _actor(actor)
+
+    with transaction.atomic():
+        # Serialises reference numbering per cycle (a no-op on SQLite, which locks the file).
+        cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        order = ProductionOrder.objects.create(
+            cycle=cycle,
+            factory=factory,
+            reference=_next_reference(cycle),
+            sample=sample,
+            sizing_round=sizing_round,
+            sizing=sizing,
+            unit_price=price,
+            currency=concept.currency,
+            due_date=due_date or (timezone.localdate() + datetime.timedelta(days=factory.lead_time_days)),
+            is_demo=is_demo,
+        )
+        ProductionOrderLine.objects.bulk_create(
+            [ProductionOrderLine(order=order, variant_id=v, market=m, quantity=q) for v, m, q in cleaned]
+        )
+        ProductionEvent.objects.create(
+            order=order, from_status="", to_status=order.status, actor=actor, note="created"
+        )
+    return order
+
+
+# --- Moving an order through its states -----------------------------------
+
+
+def _actor(actor: str) -> str:
+    if not isinstance(actor, str) or not actor.strip():
+        raise ValidationError({"actor": ["Say who makes the change."]})
+    return actor.strip()[:_ACTOR_MAX]
+
+
+def production_order_transition(*, order_id: int, to_status: str, actor: str, note: str = "") -> ProductionOrder:
+    """Move an order to ``to_status`` under a row lock and record the event.
+
+    Raises ``TransitionNotAllowed`` for a move that ALLOWED_TRANSITIONS does not list.
+    """
+    actor = _actor(actor)
+    if not isinstance(note, str):
+        raise ValidationError({"note": [f"Must be text, got {type(note).__name__}."]})
+    if len(note) > MAX_NOTE_LENGTH:
+        raise ValidationError({"note": [f"At most {MAX_NOTE_LENGTH} characters, got {len(note)}."]})
+    with transaction.atomic():
+        order = ProductionOrder.objects.select_for_update().get(pk=order_id)
+        if to_status not in ProductionOrder.Status.values:
+            raise TransitionNotAllowed(f"{to_status!r} is not an order status.", order=order, to_status=to_status)
+        allowed = order.next_statuses
+        if to_status not in allowed:
+            onward = " or ".join(allowed) if allowed else "nothing further"
+            raise TransitionNotAllowed(
+                f"Order {order.reference} is {order.status} and cannot become {to_status}; "
+                f"from {order.status} it can move to {onward}.",
+                order=order,
+                to_status=to_status,
+            )
+        from_status = order.status
+        order.status = to_status
+        order.save(update_fields=["status", "updated_at"])
+        ProductionEvent.objects.create(
+            order=order, from_status=from_status, to_status=to_status, actor=actor, note=note
+        )
+    return order
+
+
+def production_order_release(*, order_id: int, actor: str, note: str = "") -> ProductionOrder:
+    """Release a draft to its factory, which from now on sees it over the API."""
+    return production_order_transition(
+        order_id=order_id, to_status=ProductionOrder.Status.RELEASED, actor=actor, note=note
+    )
+
+
+def production_order_accept(*, order_id: int, actor: str, note: str = "") -> ProductionOrder:
+    return production_order_transition(
+        order_id=order_id, to_status=ProductionOrder.Status.ACCEPTED, actor=actor, note=note
+    )
+
+
+def production_order_decline(*, order_id: int, actor: str, reason: str) -> ProductionOrder:
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValidationError({"reason": ["A declined order needs a reason."]})
+    return production_order_transition(
+        order_id=order_id, to_status=ProductionOrder.Status.DECLINED, actor=actor, note=reason.strip()
+    )
+
+
+def production_order_cancel(*, order_id: int, actor: str, reason: str) -> ProductionOrder:
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValidationError({"reason": ["A cancelled order needs a reason."]})
+    return production_order_transition(
+        order_id=order_id, to_status=ProductionOrder.Status.CANCELLED, actor=actor, note=reason.strip()
+    )

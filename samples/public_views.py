@@ -1,0 +1,164 @@
+"""The buyer's vote page behind a signed link: no account, one round, until it closes."""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import timezone
+from django.utils.decorators import decorator_from_middleware
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from .forms import VoteForm
+from .selectors import vote_for_invitation
+from .services import VoteRefused, vote_record
+from .tokens import RoundClosed, VoteLinkError, vote_token_read
+
+_RATE_UNITS = {
+    "s": 1, "sec": 1, "second": 1,
+    "m": 60, "min": 60, "minute": 60,
+    "h": 3600, "hour": 3600,
+    "d": 86400, "day": 86400,
+}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'30/min' -> (30, 60)."""
+    try:
+        count, unit = rate.split("/")
+        return int(count), _RATE_UNITS[unit.strip().lower()]
+    except (ValueError, KeyError):
+        raise ValueError(f"C2F_VOTE_RATE {rate!r} is not of the form '<count>/<s|min|hour|day>'.")
+
+
+def _rate_allowed(request, token: str) -> bool:
+    limit, window = parse_rate(settings.C2F_VOTE_RATE)
+    client = request.META.get("REMOTE_ADDR", "")
+    key = "samples:vote-rate:" + hashlib.sha256(f"{client}|{token}".encode()).hexdigest()
+    cache.add(key, 0, timeout=window)
+    try:
+        hits = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        hits = 1
+    return hits <= limit
+
+
+def _private(view):
+    """The token is in the URL: never cache the page and never leak it in a Referer."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+class _NoReferrerCsrfMiddleware(CsrfViewMiddleware):
+    """CSRF for a page served with ``Referrer-Policy: no-referrer``.
+
+    Under that policy browsers post the form with ``Origin: null`` and no
+    Referer, so Django's origin and HTTPS referer checks can never pass. Those
+    two are relaxed for exactly that shape of request; a real foreign Origin is
+    still rejected, and the token check (form field against the SameSite=Lax
+    cookie) always applies.
+    """
+
+    def _origin_verified(self, request):
+        return request.META.get("HTTP_ORIGIN") == "null" or super()._origin_verified(request)
+
+    def _check_referer(self, request):
+        if request.META.get("HTTP_REFERER") is not None:
+            super()._check_referer(request)
+
+
+_vote_csrf_protect = decorator_from_middleware(_NoReferrerCsrfMiddleware)
+
+
+def _link_error(request, error: VoteLinkError):
+    context = {"title": error.title, "message": error.message}
+    return render(request, "samples/vote/error.html", context, status=error.status)
+
+
+@csrf_exempt  # the site-wide check is replaced by _vote_csrf_protect below, not dropped
+@_private
+@_vote_csrf_protect
+@require_http_methods(["GET", "POST"])
+def vote_page(request, token: str):
+    if not _rate_allowed(request, token):
+        return render(
+            request,
+            "samples/vote/error.html",
+            {"title": "Too many requests", "message": "Please wait a minute and open the link again."},
+            status=429,
+        )
+    try:
+        invitation = vote_token_read(token)
+    except VoteLinkError as error:
+        return _link_error(request, error)
+
+    vote_round = invitation.round
+    concept = vote_round.sample.concept
+    existing = vote_for_invitation(invitation=invitation)
+    form_kwargs = {"concept": concept, "buyer_markets": invitation.buyer.markets}
+
+    if request.method == "POST":
+        form = VoteForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                vote_record(
+                    invitation=invitation,
+                    score=data["score"],
+                    would_order_qty=data["would_order_qty"] or 0,
+                    preferred_variant=data["preferred_variant"],
+                    acceptable_price=data["acceptable_price"],
+                    market=data.get("market") or "",
+                    comment=data["comment"],
+                )
+            except VoteRefused as refused:
+                if refused.field and refused.field in form.fields:
+                    form.add_error(refused.field, refused.reason)
+                else:
+                    return _link_error(request, RoundClosed(refused.reason))
+            else:
+                return HttpResponseRedirect(f"{request.path}?saved=1", status=303)
+    else:
+        initial = {}
+        if existing:
+            initial = {
+                "score": existing.score,
+                "preferred_variant": existing.preferred_variant_id,
+                "market": existing.market,
+                "would_order_qty": existing.would_order_qty,
+                "acceptable_price": existing.acceptable_price,
+                "comment": existing.comment,
+            }
+        elif invitation.buyer.markets:
+            initial = {"market": invitation.buyer.markets[0]}
+        form = VoteForm(initial=initial, **form_kwargs)
+
+    return render(
+        request,
+        "samples/vote/vote.html",
+        {
+            "form": form,
+            "invitation": invitation,
+            "buyer": invitation.buyer,
+            "round": vote_round,
+            "sample": vote_round.sample,
+            "concept": concept,
+            "variants": list(concept.variants.order_by("sku")),
+            "closes_at": timezone.localtime(vote_round.closes_at),
+            "saved": request.method == "GET" and request.GET.get("saved") == "1" and existing is not None,
+            "existing": existing,
+        },
+    )

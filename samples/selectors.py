@@ -1,0 +1,115 @@
+"""Reads of link 4: a round's results and the votes that size a production batch."""
+
+import math
+from collections import Counter, defaultdict
+
+from scipy import stats
+
+from .models import Invitation, Vote, VoteRound
+
+# Bayesian shrinkage of the mean score: every round starts as if PRIOR_WEIGHT
+# buyers had voted PRIOR_MEAN (the neutral middle of the 1-5 scale), so a
+# handful of votes cannot carry a sample to either end on their own; with many
+# votes the shrunk score approaches the plain mean.
+PRIOR_MEAN = 3.0
+PRIOR_WEIGHT = 5
+
+
+def _mean_interval(scores: list[int], confidence: float = 0.95) -> tuple[float | None, float | None, float | None]:
+    n = len(scores)
+    if n == 0:
+        return None, None, None
+    mean = sum(scores) / n
+    if n < 2:
+        return mean, None, None
+    sd = math.sqrt(sum((s - mean) ** 2 for s in scores) / (n - 1))
+    half = float(stats.t.ppf((1 + confidence) / 2, n - 1)) * sd / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def round_results(*, round: VoteRound) -> dict:
+    """Figures of one round for the dashboard and the decision; three queries."""
+    vote_round = VoteRound.objects.select_related("sample__concept").get(pk=round.pk)
+    concept = vote_round.sample.concept
+    invitations = Invitation.objects.filter(round=vote_round).values_list("sent_at", flat=True)
+    invited = len(invitations)
+    sent = sum(1 for s in invitations if s is not None)
+    votes = list(
+        Vote.objects.filter(round=vote_round)
+        .select_related("buyer", "preferred_variant")
+        .order_by("buyer__name", "buyer_id")
+    )
+
+    scores = [v.score for v in votes]
+    voted = len(votes)
+    mean, ci_low, ci_high = _mean_interval(scores)
+    shrunk = (PRIOR_MEAN * PRIOR_WEIGHT + sum(scores)) / (PRIOR_WEIGHT + voted)
+
+    by_cell: dict[tuple, dict] = defaultdict(lambda: {"would_order_qty": 0, "votes": 0})
+    for v in votes:
+        cell = by_cell[(v.preferred_variant_id, v.market)]
+        cell["variant_id"] = v.preferred_variant_id
+        cell["variant"] = str(v.preferred_variant) if v.preferred_variant else "no preference"
+        cell["sku"] = v.preferred_variant.sku if v.preferred_variant else ""
+        cell["market"] = v.market
+        cell["would_order_qty"] += v.would_order_qty
+        cell["votes"] += 1
+    by_variant_market = sorted(by_cell.values(), key=lambda c: (-c["would_order_qty"], c["sku"], c["market"]))
+
+    prices = sorted(v.acceptable_price for v in votes if v.acceptable_price is not None)
+    points = sorted(set(prices) | ({concept.target_price} if prices else set()))
+    price_curve = []
+    for point in points:
+        accepting = sum(1 for q in prices if q >= point)
+        price_curve.append({"price": point, "buyers": accepting, "share": accepting / len(prices)})
+    share_at_target = (sum(1 for q in prices if q >= concept.target_price) / len(prices)) if prices else None
+
+    distribution = Counter(scores)
+    return {
+        "round_id": vote_round.pk,
+        "status": vote_round.status,
+        "invited": invited,
+        "sent": sent,
+        "voted": voted,
+        "response_rate": voted / invited if invited else 0.0,
+        "mean_score": mean,
+        "ci95_low": ci_low,
+        "ci95_high": ci_high,
+        "shrunk_score": shrunk,
+        "prior_mean": PRIOR_MEAN,
+        "prior_weight": PRIOR_WEIGHT,
+        "score_distribution": {s: distribution.get(s, 0) for s in range(1, 6)},
+        "would_order_total": sum(v.would_order_qty for v in votes),
+        "by_variant_market": by_variant_market,
+        "target_price": concept.target_price,
+        "currency": concept.currency,
+        "price_curve": price_curve,
+        "price_answers": len(prices),
+        "share_at_target_price": share_at_target,
+        "comments": [
+            {
+                "buyer": str(v.buyer),
+                "score": v.score,
+                "market": v.market,
+                "comment": v.comment,
+                "updated_at": v.updated_at,
+            }
+            for v in votes
+            if v.comment
+        ],
+    }
+
+
+def round_votes_for_sizing(*, round: VoteRound) -> list[dict]:
+    """One row per vote: the preferred variant, the market and the quantity the buyer would order."""
+    return [
+        {"variant_id": variant_id, "market": market, "would_order_qty": qty}
+        for variant_id, market, qty in Vote.objects.filter(round_id=round.pk)
+        .order_by("buyer_id")
+        .values_list("preferred_variant_id", "market", "would_order_qty")
+    ]
+
+
+def vote_for_invitation(*, invitation: Invitation) -> Vote | None:
+    return Vote.objects.filter(round_id=invitation.round_id, buyer_id=invitation.buyer_id).first()
+

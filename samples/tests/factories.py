@@ -1,0 +1,89 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from core.models import Cycle
+from design.models import Concept, Variant
+from samples.models import Buyer, Invitation, Sample, Vote, VoteRound
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cycle
+
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.LazyAttribute(lambda o: f"Cycle {o.number}")
+
+
+class ConceptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Concept
+
+    cycle = factory.SubFactory(CycleFactory)
+    name = factory.Sequence(lambda n: f"Sherpa mermaid blanket {n}")
+    category = "blanket"
+    target_markets = ["US", "GB"]
+    target_price = Decimal("49.00")
+    currency = "USD"
+    unit_cost = Decimal("14.50")
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    concept = factory.SubFactory(ConceptFactory)
+    sku = factory.Sequence(lambda n: f"HT-BL-S{n:04d}")
+    colour = factory.Iterator(["sage green", "cream", "terracotta"])
+    size = "130x170"
+    material = "sherpa"
+
+
+class SampleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sample
+
+    concept = factory.SubFactory(ConceptFactory)
+    version = 1
+    spec = "Double-sided sherpa, 320 gsm, tail pocket 60 cm."
+
+
+class BuyerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Buyer
+
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"buyer{n}@example.org")
+    company = factory.Faker("company")
+    country = "US"
+    markets = ["US"]
+
+
+class VoteRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VoteRound
+
+    sample = factory.SubFactory(SampleFactory, status=Sample.Status.IN_REVIEW)
+    cycle = factory.LazyAttribute(lambda o: o.sample.concept.cycle)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    round = factory.SubFactory(VoteRoundFactory)
+    buyer = factory.SubFactory(BuyerFactory)
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vote
+
+    round = factory.SubFactory(VoteRoundFactory)
+    buyer = factory.SubFactory(BuyerFactory)
+    score = 4
+    would_order_qty = 0

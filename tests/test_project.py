@@ -1,0 +1,356 @@
+"""How the project is installed, configured and administered."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+BASE_DIR = Path(settings.BASE_DIR)
+PROJECT_APPS = ("core", "hotspots", "analysis", "design", "samples", "production", "promotion", "customers", "portraits")
+
+
+def _run(code: str, **env) -> subprocess.CompletedProcess:
+    """Run Python in a fresh process whose environment holds only what is given (plus PATH)."""
+    clean = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "c2f.settings", **env}
+    return subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=120)
+
+
+PRINT_SETTINGS = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
+    "'broker': s.CELERY_BROKER_URL, 'cache': s.CACHES['default']['BACKEND'], 'debug': s.DEBUG}))"
+)
+
+
+# --- settings from the environment ---------------------------------------
+
+def test_no_environment_means_sqlite_and_eager_tasks():
+    proc = _run(PRINT_SETTINGS)
+    assert proc.returncode == 0, proc.stderr
+    values = json.loads(proc.stdout)
+    assert values == {
+        "engine": "django.db.backends.sqlite3",
+        "eager": True,
+        "broker": "memory://",
+        "cache": "django.core.cache.backends.locmem.LocMemCache",
+        "debug": True,
+    }
+
+
+def test_database_and_broker_urls_switch_to_postgres_and_workers():
+    proc = _run(
+        PRINT_SETTINGS,
+        DATABASE_URL="postgres://c2f:c2f@127.0.0.1:5432/c2f",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+    )
+    assert proc.returncode == 0, proc.stderr
+    values = json.loads(proc.stdout)
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["eager"] is False
+    assert values["broker"] == "redis://127.0.0.1:6379/0"
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_production_without_secret_key_refuses_to_start():
+    proc = _run(PRINT_SETTINGS, C2F_ENV="production")
+    assert proc.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in proc.stderr
+
+
+def test_check_deploy_in_production_reports_nothing():
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "C2F_ENV": "production",
+            "DJANGO_SECRET_KEY": "k3x!9vQ-production-check-" + "Zr7pW2mLc8Tn4Yb6Hd1Jf5Gs0",
+            "DJANGO_ALLOWED_HOSTS": "c2f.example.test",
+        },
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "WARNINGS" not in proc.stdout + proc.stderr
+    assert "no issues" in proc.stdout
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    try:
+        call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+    except SystemExit as exit:
+        pytest.fail(f"makemigrations --check found model changes without a migration (exit {exit.code}).")
+
+
+# --- files that describe the deployment -----------------------------------
+
+def test_env_example_lists_every_variable_the_settings_read():
+    source = (BASE_DIR / "c2f" / "settings.py").read_text()
+    names = set(re.findall(r"""os\.environ(?:\.get\(|\[)\s*["']([A-Z0-9_]+)["']""", source))
+    names |= set(re.findall(r"""env_(?:bool|list)\(\s*["']([A-Z0-9_]+)["']""", source))
+    names |= {"DATABASE_URL"}  # read by dj_database_url.config()
+    documented = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", (BASE_DIR / ".env.example").read_text(), re.M))
+    assert names - documented == set()
+
+
+def test_compose_file_runs_one_image_as_web_worker_and_beat():
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"db", "redis", "web", "worker", "beat"} <= set(services)
+    assert services["db"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+    assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
+    assert "ping" in " ".join(services["redis"]["healthcheck"]["test"])
+    for name in ("web", "worker", "beat"):
+        assert services[name]["image"] == services["web"]["image"], name
+    assert "gunicorn c2f.wsgi" in " ".join(services["web"]["command"])
+    assert "migrate" in " ".join(services["web"]["command"])
+    assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert services["web"]["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert "/accounts/login/" in " ".join(services["web"]["healthcheck"]["test"]) + Path(BASE_DIR / "bin" / "healthcheck").read_text()
+    assert services["worker"]["command"][:6] == ["celery", "-A", "c2f", "worker", "-Q", "default,email,ml"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "c2f", "beat"]
+
+
+@pytest.mark.parametrize("script", ["bin/demo", "bin/test", "bin/healthcheck", ".ci/run"])
+def test_scripts_are_executable_and_parse(script):
+    path = BASE_DIR / script
+    assert os.access(path, os.X_OK), f"{script} is not executable"
+    first = path.read_text().splitlines()[0]
+    checker = [sys.executable, "-m", "py_compile"] if "python" in first else ["bash", "-n"]
+    proc = subprocess.run([*checker, str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+# --- demo user ------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_ensure_demo_user_is_idempotent(client, monkeypatch, capsys):
+    monkeypatch.delenv("C2F_DEMO_PASSWORD", raising=False)
+    call_command("ensure_demo_user")
+    call_command("ensure_demo_user")
+    assert "Log in as demo / demo-c2f" in capsys.readouterr().out
+
+    user = get_user_model().objects.get(username="demo")
+    assert (user.is_staff, user.is_superuser, user.is_active) == (True, True, True)
+    assert get_user_model().objects.filter(username="demo").count() == 1
+    assert client.login(username="demo", password="demo-c2f")
+
+
+@pytest.mark.django_db
+def test_ensure_demo_user_takes_the_password_from_the_environment(monkeypatch, capsys):
+    monkeypatch.setenv("C2F_DEMO_PASSWORD", "another-secret-9")
+    call_command("ensure_demo_user")
+    assert get_user_model().objects.get(username="demo").check_password("another-secret-9")
+    assert "another-secret-9" not in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_ensure_demo_user_refuses_default_password_in_production(monkeypatch, settings):
+    monkeypatch.delenv("C2F_DEMO_PASSWORD", raising=False)
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="C2F_DEMO_PASSWORD"):
+        call_command("ensure_demo_user")
+    assert not get_user_model().objects.filter(username="demo").exists()
+
+
+# --- admin ----------------------------------------------------------------
+
+def _build_chain(tag: str) -> dict:
+    """One row of every model, linked the way the loop links them."""
+    from analysis.models import Attribute, Opportunity
+    from core.models import Cycle, TaskRun
+    from customers.models import Customer, Order, OrderLine, Product, Review
+    from design.models import Concept, Variant
+    from hotspots.models import (
+        Hotspot, RegionInterest, RelatedQuery, TrendImport, TrendPoint, TrendSeries, Watchlist, WatchKeyword,
+    )
+    from portraits.models import Brief, PortraitRun, Segment, SegmentMembership
+    from production.models import Factory, FactoryApiKey, ProductionEvent, ProductionOrder, ProductionOrderLine
+    from promotion.models import Campaign, Click, Post, TrackedLink
+    from samples.models import Buyer, Invitation, Sample, Vote, VoteRound
+
+    now = timezone.now()
+    previous = Cycle.objects.order_by("-number").first()
+    cycle = Cycle.objects.create(number=(previous.number + 1 if previous else 1), previous=previous, is_demo=True)
+    TaskRun.objects.create(kind="test", cycle=cycle, total=2, done=1)
+
+    trend_import = TrendImport.objects.create(filename=f"{tag}.csv", kind="multiTimeline", source="trends_export", status="ok")
+    series = TrendSeries.objects.create(source="trends_export", keyword=f"{tag} blanket", market="US", granularity="week", last_import=trend_import)
+    TrendPoint.objects.create(series=series, date=date(2024, 1, 7), value=40)
+    TrendPoint.objects.create(series=series, date=date(2024, 1, 14), value=55)
+    RelatedQuery.objects.create(source="trends_export", keyword=series.keyword, market="US", kind="rising", query=f"{tag} throw", value=250)
+    RegionInterest.objects.create(source="trends_export", keyword=series.keyword, market="US", region="Texas", value=80)
+    hotspot = Hotspot.objects.create(cycle=cycle, series=series, keyword=series.keyword, category="blanket", market="US",
+                                     score=0.8, level=50, growth=0.2, slope=0.1)
+
+    attribute = Attribute.objects.create(kind="pattern", name=f"{tag}-mermaid", synonyms=[f"{tag}-mermaids"])
+    opportunity = Opportunity.objects.create(cycle=cycle, category="blanket", market="US", score=0.7, rank=1)
+    opportunity.attributes.add(attribute)
+    opportunity.hotspots.add(hotspot)
+
+    concept = Concept.objects.create(cycle=cycle, name=f"{tag} mermaid blanket", category="blanket", opportunity=opportunity,
+                                     target_markets=["US"], target_price=Decimal("39.00"), unit_cost=Decimal("12.00"))
+    concept.attributes.add(attribute)
+    variant = Variant.objects.create(concept=concept, sku=f"{tag}-MB-TEAL", colour="teal", size="50x60")
+
+    sample = Sample.objects.create(concept=concept, status="in_review")
+    buyer = Buyer.objects.create(name=f"{tag} buyer", email=f"{tag}@buyers.test", company="Home Co", country="US")
+    vote_round = VoteRound.objects.create(cycle=cycle, sample=sample, opens_at=now, closes_at=now + timedelta(days=7))
+    Invitation.objects.create(round=vote_round, buyer=buyer, sent_at=now)
+    Vote.objects.create(round=vote_round, buyer=buyer, score=4, would_order_qty=200, preferred_variant=variant, market="US")
+
+    factory = Factory.objects.create(name=f"{tag} mill")
+    FactoryApiKey.objects.create(factory=factory, prefix=f"{tag[:6]}k", hashed_key="0" * 64)
+    production_order = ProductionOrder.objects.create(cycle=cycle, factory=factory, reference=f"PO-{tag}", sample=sample,
+                                                      sizing_round=vote_round, unit_price=Decimal("11.50"))
+    ProductionOrderLine.objects.create(order=production_order, variant=variant, market="US", quantity=300)
+    ProductionEvent.objects.create(order=production_order, from_status="", to_status="draft", actor="test")
+
+    campaign = Campaign.objects.create(cycle=cycle, concept=concept, production_order=production_order, name=f"{tag} launch",
+                                       market="US", starts_on=date(2024, 3, 1))
+    post = Post.objects.create(campaign=campaign, channel="instagram", text="New in", scheduled_at=now)
+    link = TrackedLink.objects.create(campaign=campaign, post=post, code=f"{tag[:8]}l", destination_url="https://shop.c2f.test/p",
+                                      utm_source="instagram", utm_campaign=f"{tag}-launch")
+    Click.objects.create(link=link, at=now, country="US")
+
+    product = Product.objects.create(sku=variant.sku, title=concept.name, category="blanket", concept=concept, variant=variant)
+    customer = Customer.objects.create(platform="demo", external_id=f"{tag}-c1", email=f"{tag}-c1@shoppers.test", country="US")
+    order = Order.objects.create(cycle=cycle, customer=customer, platform="demo", external_id=f"{tag}-o1", placed_at=now,
+                                 market="US", total=Decimal("39.00"), tracked_link=link)
+    OrderLine.objects.create(order=order, product=product, quantity=1, unit_price=Decimal("39.00"))
+    Review.objects.create(product=product, customer=customer, order=order, rating=5, created_at=now)
+
+    run = PortraitRun.objects.create(cycle=cycle, status="done", n_customers=1, n_segments=1)
+    segment = Segment.objects.create(run=run, label=0, name=f"{tag} cosy gifters", size=1)
+    SegmentMembership.objects.create(run=run, segment=segment, customer=customer)
+    brief = Brief.objects.create(run=run, segment=segment, for_cycle=cycle, category="blanket",
+                                 price_low=Decimal("30"), price_high=Decimal("45"), keywords=[f"{tag} throw"])
+    watchlist = Watchlist.objects.create(cycle=cycle, name=f"{tag} watchlist", markets=["US"], seeded_by_brief=brief)
+    WatchKeyword.objects.create(watchlist=watchlist, keyword=f"{tag} blanket", category="blanket")
+    WatchKeyword.objects.create(watchlist=watchlist, keyword=f"{tag} throw", category="blanket", origin="brief")
+    return {"cycle": cycle, "concept": concept, "round": vote_round, "order": production_order}
+
+
+def _project_model_admins():
+    return sorted(
+        ((model, model_admin) for model, model_admin in admin.site._registry.items()
+         if model._meta.app_label in PROJECT_APPS),
+        key=lambda pair: pair[0]._meta.label,
+    )
+
+
+def test_every_project_model_is_registered_in_the_admin():
+    from django.apps import apps
+
+    registered = {model for model, _ in _project_model_admins()}
+    missing = [m._meta.label for app in PROJECT_APPS for m in apps.get_app_config(app).get_models() if m not in registered]
+    assert missing == []
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("admin", "admin@c2f.test", "admin-pass-123")
+    client.force_login(user)
+    return client
+
+
+def _changelist_query_counts(client) -> dict:
+    counts = {}
+    for model, _ in _project_model_admins():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, f"{url} -> {response.status_code}"
+        counts[model._meta.label] = len(ctx.captured_queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_admin_changelists_load_without_a_query_per_row(superuser_client, django_assert_max_num_queries):
+    _build_chain("alpha")
+    with django_assert_max_num_queries(12 * len(_project_model_admins())):
+        with_one = _changelist_query_counts(superuser_client)
+    _build_chain("beta")
+    _build_chain("gamma")
+    with_three = _changelist_query_counts(superuser_client)
+    grown = {label: (with_one[label], n) for label, n in with_three.items() if n > with_one[label]}
+    assert grown == {}, f"queries grew with the rows (one chain, three chains): {grown}"
+    assert max(with_three.values()) <= 12, with_three
+
+
+@pytest.mark.django_db
+def test_admin_add_and_change_pages_load(superuser_client):
+    _build_chain("delta")
+    for model, model_admin in _project_model_admins():
+        opts = model._meta
+        request = type("R", (), {"user": get_user_model().objects.get(username="admin")})()
+        if model_admin.has_add_permission(request):
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+            assert superuser_client.get(url).status_code == 200, url
+        obj = model.objects.first()
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        response = superuser_client.get(url)
+        assert response.status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_factory_api_key_admin_never_shows_the_hash_and_revokes(superuser_client):
+    from production.models import FactoryApiKey
+
+    _build_chain("eps")
+    key = FactoryApiKey.objects.get()
+    key.hashed_key = "f" * 64
+    key.save()
+    changelist = reverse("admin:production_factoryapikey_changelist")
+    for url in (changelist, reverse("admin:production_factoryapikey_change", args=[key.pk]),
+                reverse("admin:production_factory_change", args=[key.factory_id])):
+        body = superuser_client.get(url).content.decode()
+        assert key.prefix in body
+        assert "f" * 64 not in body, url
+
+    response = superuser_client.post(changelist, {"action": "revoke", "_selected_action": [key.pk]}, follow=True)
+    assert response.status_code == 200
+    key.refresh_from_db()
+    assert key.revoked_at is not None
+    assert "Revoked 1 API key" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_attribute_synonyms_are_edited_as_a_comma_separated_line(superuser_client):
+    from analysis.models import Attribute
+
+    response = superuser_client.post(
+        reverse("admin:analysis_attribute_add"),
+        {"kind": "pattern", "name": "mermaid", "synonyms": "mermaids, Mermaid Tail,  , mermaids"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    attribute = Attribute.objects.get(name="mermaid")
+    assert attribute.synonyms == ["mermaids", "Mermaid Tail"]
+    page = superuser_client.get(reverse("admin:analysis_attribute_change", args=[attribute.pk])).content.decode()
+    assert "mermaids, Mermaid Tail" in page
+
+
+@pytest.mark.django_db
+def test_tasks_run_in_process_during_tests_whatever_the_broker():
+    from core.models import TaskRun
+    from core.tasks import ping
+
+    assert ping.delay().get() == "pong"
+    assert TaskRun.objects.filter(kind="core.ping", status=TaskRun.Status.DONE).count() == 1
