@@ -143,6 +143,10 @@ USE_TZ = True
 # --- Static files: everything served by the app itself, no CDN ------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
+except OSError:
+    pass
 
 
 def _vendor_static_dirs():
@@ -226,6 +230,10 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Defaults written into django-celery-beat's tables at beat start; editable in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "close-due-vote-rounds": {"task": "samples.close_due_rounds", "schedule": 300.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- REST API -------------------------------------------------------------
@@ -254,8 +262,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# --- Vote links -----------------------------------------------------------
+# --- Vote links and decisions --------------------------------------------
 C2F_VOTE_RATE = os.environ.get("C2F_VOTE_RATE", "30/min")
+# A closed round is suggested "confirm" at or above this shrunk score and response rate,
+# "drop" at or below C2F_DROP_MAX_SCORE, and "revise" in between.
+C2F_CONFIRM_MIN_SCORE = float(os.environ.get("C2F_CONFIRM_MIN_SCORE", "3.5"))
+C2F_CONFIRM_MIN_RESPONSE = float(os.environ.get("C2F_CONFIRM_MIN_RESPONSE", "0.3"))
+C2F_DROP_MAX_SCORE = float(os.environ.get("C2F_DROP_MAX_SCORE", "2.5"))
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -189,8 +189,10 @@ def cycle_loop_status(*, cycle: Cycle) -> list[LinkStatus]:
         action, target = "Size a batch from the confirmed round", listed("production")
     elif c.n_rounds:
         action, target = "Revise a sample and open a new round", listed("samples")
-    else:
+    elif c.n_concepts:
         action, target = "Open a vote round for a concept", listed("design")
+    else:
+        action, target = "Waits for a concept", listed("design")
     links.append(
         LinkStatus(
             4, "samples", "Samples", listed("samples"), state, action, target,
@@ -224,7 +226,8 @@ def cycle_loop_status(*, cycle: Cycle) -> list[LinkStatus]:
     elif c.n_campaigns:
         state, action, target = IN_PROGRESS, "Publish posts with tracked links", listed("promotion")
     else:
-        state, action, target = NOT_STARTED, "Plan a campaign for the new batch", listed("production")
+        action = "Plan a campaign for the new batch" if c.n_production_orders else "Waits for a batch"
+        state, target = NOT_STARTED, listed("production")
     links.append(
         LinkStatus(
             6, "promotion", "Promotion", listed("promotion"), state, action, target,
