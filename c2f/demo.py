@@ -81,7 +81,7 @@ def demo_votes_record(*, vote_round: VoteRound, appeal: float, seed: int) -> int
         weights = [taste.get(v.colour, 1) for v in variants]
         variant = rng.choices(variants, weights=weights)[0] if variants else None
         score = max(1, min(5, round(rng.gauss(2.9 + 1.6 * appeal, 0.8))))
-        quantity = 0 if score <= 2 else rng.choice([50, 100, 100, 150, 200, 300]) * (score - 2) // 2
+        quantity = 0 if score <= 2 else rng.choice([24, 36, 48, 60, 72, 120]) * (score - 2) // 2
         price = (concept.target_price * Decimal(str(round(rng.uniform(0.42, 0.62), 2)))).quantize(Decimal("0.01"))
         vote_record(
             invitation=invitation,

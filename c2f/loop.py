@@ -140,7 +140,7 @@ def step_samples(cycle: Cycle) -> str:
         round_decide(
             round=vote_round,
             decision=suggestion,
-            note=f"Suggested from results: mean {results['mean_score']}, response rate {results['response_rate']}.",
+            note=f"Suggested from results: mean {results['mean_score']:.2f}, response rate {results['response_rate']:.0%}.",
             actor=LOOP_ACTOR,
         )
         vote_round.refresh_from_db()
