@@ -24,7 +24,7 @@ ensure_venv() {
     echo "==> Installing $requirements into .venv"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check "pip==$PIP_VERSION"
     # XStatic-Bootstrap ships only an sdist whose build needs setuptools<81.
-    .venv/bin/python -m pip install --disable-pip-version-check \
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check \
         --build-constraint requirements-build.txt -r "$requirements"
     echo "$digest" >"$stamp"
 }

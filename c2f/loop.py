@@ -34,7 +34,7 @@ from production.services import (
 )
 from promotion.models import Campaign, TrackedLink
 from promotion.services import campaign_create, demo_clicks_generate
-from samples.models import Sample, VoteRound
+from samples.models import Buyer, Sample, VoteRound
 from samples.selectors import round_results, round_votes_for_sizing
 from samples.services import round_close, round_decide, round_open, round_suggest_decision, sample_create
 
@@ -118,8 +118,6 @@ def step_samples(cycle: Cycle) -> str:
         if cycle.is_demo:
             buyers = demo.demo_buyers_ensure()
         else:
-            from samples.models import Buyer
-
             buyers = list(Buyer.objects.filter(is_demo=False))
         now = timezone.now()
         vote_round = round_open(
