@@ -55,8 +55,10 @@ def _concept(cycle: Cycle) -> Concept | None:
 
 def step_hotspots(cycle: Cycle) -> str:
     if not cycle.watchlists.exists():
-        if cycle.previous_id is not None:
-            raise LoopWaiting("This cycle has no watchlist: build the previous cycle's portraits first.")
+        if not cycle.is_demo or cycle.previous_id is not None:
+            raise LoopWaiting(
+                "This cycle has no watchlist: add one under Hotspots, or build the previous cycle's portraits."
+            )
         watchlist_create(
             cycle=cycle,
             name="Home textiles seed list",

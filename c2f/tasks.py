@@ -3,6 +3,8 @@
 import logging
 
 from celery import chain, shared_task
+from django.conf import settings
+from django.db import transaction
 
 from core.models import Cycle, TaskRun
 from core.services import task_run_finish, task_run_progress, task_run_start
@@ -42,3 +44,28 @@ def cycle_run_chain(*, cycle: Cycle) -> tuple[chain, TaskRun]:
         loop_step.si(cycle.pk, step, task_run.pk).set(queue=STEP_QUEUES.get(step, "default")) for step in STEP_NAMES
     ]
     return chain(*signatures), task_run
+
+
+def cycle_run_start(*, cycle: Cycle, wait_for_commit: bool = True) -> TaskRun:
+    """Enqueue the loop for a cycle once the current transaction commits; returns its progress record.
+
+    With Celery in-process (the embedded default) the chain has run when this
+    returns: a step that waits for people, or fails, has already written why
+    onto the TaskRun, so nothing is raised here.
+    """
+    workflow, task_run = cycle_run_chain(cycle=cycle)
+
+    def enqueue():
+        try:
+            workflow.apply_async()
+        except LoopWaiting:
+            pass
+        except Exception:
+            if not settings.CELERY_TASK_ALWAYS_EAGER:
+                raise
+
+    if wait_for_commit:
+        transaction.on_commit(enqueue)
+    else:
+        enqueue()
+    return task_run

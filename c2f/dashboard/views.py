@@ -1,8 +1,11 @@
 """The merchandiser's home: where the current cycle stands on each link, and running work."""
 
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from c2f.tasks import cycle_run_start
 from core.models import Cycle, TaskRun
 
 from .access import MerchandiserRequiredMixin
@@ -26,6 +29,9 @@ class HomeView(MerchandiserRequiredMixin, TemplateView):
             context["seeding_briefs"] = cycle_seeding_briefs(cycle=cycle)
             context["next_cycle"] = Cycle.objects.filter(previous=cycle).only("number", "name").first()
             context["task_runs"] = task_runs_active(cycle=cycle)
+            context["last_loop_run"] = (
+                TaskRun.objects.filter(cycle=cycle, kind="cycle.run").order_by("-created_at", "-id").first()
+            )
         return context
 
 
@@ -41,3 +47,22 @@ class TaskProgressView(MerchandiserRequiredMixin, DetailView):
     template_name = "dashboard/_task_progress.html"
     context_object_name = "run"
 
+
+
+class CycleRunView(MerchandiserRequiredMixin, View):
+    """Take a cycle through the eight links (a Celery chain), as ``run_cycle --cycle N`` does."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, number):
+        cycle = get_object_or_404(Cycle, number=number)
+        if cycle.status == Cycle.Status.CLOSED:
+            messages.error(request, f"{cycle} is closed: its portraits already opened the next cycle.")
+        elif TaskRun.objects.filter(
+            cycle=cycle, kind="cycle.run", status__in=[TaskRun.Status.PENDING, TaskRun.Status.RUNNING]
+        ).exists():
+            messages.warning(request, f"The loop is already running for {cycle}.")
+        else:
+            cycle_run_start(cycle=cycle)
+            messages.success(request, f"The loop started for {cycle}; its progress is shown below.")
+        return redirect("dashboard:cycle", number=cycle.number)
