@@ -1,6 +1,16 @@
+"""Link 2 reads: ranked opportunities, and where attributes are in demand."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import pandas as pd
+
 from core.models import Cycle
+from hotspots.models import AmazonKeywordMetric, Hotspot, RelatedQuery, TrendPoint
 
 from .models import Opportunity
+from .services import attribute_matcher
 
 
 def opportunities_ranked(*, cycle: Cycle):
@@ -9,3 +19,126 @@ def opportunities_ranked(*, cycle: Cycle):
 
 def opportunity_top(*, cycle: Cycle) -> Opportunity | None:
     return opportunities_ranked(cycle=cycle).first()
+
+
+@dataclass
+class AttributeDemand:
+    """Attributes found in a cycle's hotspots (their keywords and related queries), market by market."""
+
+    attributes: list[str] = field(default_factory=list)
+    markets: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    # (attribute, market) -> mean hotspot score of the keywords naming it; and how many.
+    by_market: dict[tuple[str, str], float] = field(default_factory=dict)
+    count_by_market: dict[tuple[str, str], int] = field(default_factory=dict)
+    # (attribute, category) -> hotspots naming it.
+    by_category: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Attribute pairs searched together (same keyword or its related queries), and attribute x category.
+    pairs: list[tuple[str, str, int]] = field(default_factory=list)
+    kinds: dict[str, str] = field(default_factory=dict)
+    # (attribute, category, market) -> hotspot series ids naming it, for demand over time.
+    series: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
+    # Amazon keyword-tool phrases: (attribute, market) -> summed monthly search volume of the phrases naming it.
+    amazon_volume: dict[tuple[str, str], int] = field(default_factory=dict)
+    amazon_markets: list[str] = field(default_factory=list)
+    amazon_attributes: list[str] = field(default_factory=list)
+
+    def amazon_matrix(self) -> list[list[int | None]]:
+        return [[self.amazon_volume.get((a, m)) for m in self.amazon_markets] for a in self.amazon_attributes]
+
+    def matrix(self, *, by: str = "market") -> list[list[float | None]]:
+        if by == "market":
+            return [[self.by_market.get((a, m)) for m in self.markets] for a in self.attributes]
+        return [[self.by_category.get((a, c)) for c in self.categories] for a in self.attributes]
+
+
+def attribute_demand(*, cycle: Cycle, market: str = "", category: str = "") -> AttributeDemand:
+    """Mine the lexicon's attributes out of the cycle's hotspot keywords and their related queries (three queries)."""
+    matcher = attribute_matcher()
+    hotspots = Hotspot.objects.filter(cycle=cycle).only("keyword", "market", "category", "score", "series_id")
+    if market:
+        hotspots = hotspots.filter(market__iexact=market)
+    if category:
+        hotspots = hotspots.filter(category__iexact=category)
+    hotspots = list(hotspots.order_by("-score", "keyword", "market"))
+    related = defaultdict(list)
+    for keyword, mkt, query in RelatedQuery.objects.filter(keyword__in={h.keyword for h in hotspots}).values_list(
+        "keyword", "market", "query"
+    ):
+        related[(keyword, mkt)].append(query)
+    result = AttributeDemand()
+    scores: dict[tuple[str, str], list[float]] = defaultdict(list)
+    pairs: Counter = Counter()
+    for hotspot in hotspots:
+        own = matcher.find(hotspot.keyword)
+        for kind, name in own:
+            result.kinds[name] = kind
+            scores[(name, hotspot.market)].append(hotspot.score)
+            cat = hotspot.category or "uncategorised"
+            result.by_category[(name, cat)] = result.by_category.get((name, cat), 0) + 1
+            result.series.setdefault((name, cat, hotspot.market), []).append(hotspot.series_id)
+        together = {name for _k, name in own}
+        for query in related.get((hotspot.keyword, hotspot.market), []):
+            found = matcher.find(query)
+            result.kinds.update({name: kind for kind, name in found})
+            together.update(name for _k, name in found)
+        for a, b in combinations(sorted(together), 2):
+            pairs[(a, b)] += 1
+    result.by_market = {key: round(sum(v) / len(v), 2) for key, v in scores.items()}
+    result.count_by_market = {key: len(v) for key, v in scores.items()}
+    totals = Counter()
+    for (name, _m), value in result.by_market.items():
+        totals[name] += value * result.count_by_market[(name, _m)]
+    result.attributes = [name for name, _t in totals.most_common()]
+    result.markets = sorted({m for _a, m in result.by_market})
+    result.categories = sorted({c for _a, c in result.by_category})
+    result.pairs = [(a, b, n) for (a, b), n in sorted(pairs.items(), key=lambda item: (-item[1], item[0]))]
+    _amazon_volume(result, matcher=matcher, market=market)
+    return result
+
+
+def _amazon_volume(result: AttributeDemand, *, matcher, market: str) -> None:
+    """Attributes in Amazon keyword-tool phrases, weighted by search volume; each phrase's latest snapshot."""
+    metrics = AmazonKeywordMetric.objects.filter(search_volume__isnull=False)
+    if market:
+        metrics = metrics.filter(market__iexact=market)
+    seen = set()
+    volume: Counter = Counter()
+    for keyword, mkt, searches in metrics.order_by("keyword", "market", "-snapshot", "tool").values_list(
+        "keyword", "market", "search_volume"
+    ):
+        if (keyword, mkt) in seen:
+            continue
+        seen.add((keyword, mkt))
+        for kind, name in matcher.find(keyword):
+            result.kinds.setdefault(name, kind)
+            volume[(name, mkt)] += searches
+    result.amazon_volume = dict(volume)
+    totals: Counter = Counter()
+    for (name, _m), searches in volume.items():
+        totals[name] += searches
+    result.amazon_attributes = [name for name, _t in totals.most_common(40)]
+    result.amazon_markets = sorted({m for _a, m in volume})
+
+
+def attribute_demand_over_time(*, demand: AttributeDemand, attributes: list[str], freq: str = "MS") -> pd.DataFrame:
+    """Monthly mean search interest of the hotspot series naming each attribute (one query):
+    columns ``attribute · category · market``, one row per month."""
+    wanted = {key: ids for key, ids in demand.series.items() if key[0] in set(attributes)}
+    ids = {i for series_ids in wanted.values() for i in series_ids}
+    if not ids:
+        return pd.DataFrame()
+    frame = pd.DataFrame.from_records(
+        TrendPoint.objects.filter(series_id__in=ids, is_partial=False).values_list("series_id", "date", "value"),
+        columns=["series_id", "date", "value"],
+    )
+    if frame.empty:
+        return pd.DataFrame()
+    frame["date"] = pd.to_datetime(frame["date"])
+    columns = {}
+    for (name, cat, mkt), series_ids in sorted(wanted.items()):
+        part = frame[frame["series_id"].isin(series_ids)]
+        if part.empty:
+            continue
+        columns[f"{name} · {cat} · {mkt or 'world'}"] = part.set_index("date")["value"].resample(freq).mean()
+    return pd.DataFrame(columns).sort_index()

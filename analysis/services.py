@@ -1,5 +1,6 @@
 """Link 2 writes: the lexicon, and opportunities mined from a cycle's hotspots."""
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import combinations
@@ -18,6 +19,13 @@ FIT_WEIGHT = 0.5
 # A pair of attributes is scored a little below its parts: it is a guess about co-demand.
 PAIR_DISCOUNT = 0.9
 MAX_OPPORTUNITIES = 30
+# Growth moves an opportunity by up to ±25 %; Amazon competition (0 crowded .. 1 open) by up to ±25 % when known.
+GROWTH_WEIGHT = 0.25
+COMPETITION_WEIGHT = 0.5
+FORMULA = (
+    "demand × pair_discount × (1 + 0.25·tanh(growth)) × (1 + 0.5·(competition − 0.5), or 1 when unknown) "
+    "× (1 + 0.5·fit)"
+)
 
 
 def attribute_lexicon_seed() -> int:
@@ -52,8 +60,11 @@ def opportunities_mine(
     Single attributes come straight from hotspot keywords; pairs of attributes
     that shoppers search together (in the same keyword or its related queries)
     in one category and market become combined opportunities. Score parts:
-    demand (mean hotspot score of the evidence), growth, and fit to the briefs
-    the caller passes in (the previous cycle's portrait segments).
+    demand (mean hotspot score of the evidence), growth (mean growth of the
+    evidence), competition (mean Amazon competition part of the evidence
+    hotspots that have one; 1 = open, 0 = crowded with look-alikes), and fit to
+    the briefs the caller passes in (the previous cycle's portrait segments).
+    ``FORMULA`` says how they combine; every part is stored on the opportunity.
     """
     fit_sets = [frozenset(s) for s in fit_attribute_sets]
     matcher = attribute_matcher()
@@ -95,14 +106,24 @@ def opportunities_mine(
         growth = sum(h.growth for h in evidence) / len(evidence)
         fit = _fit(names, fit_sets)
         discount = PAIR_DISCOUNT if len(names) > 1 else 1.0
-        score = round(demand * discount * (1 + FIT_WEIGHT * fit), 2)
+        known = [
+            h.components["parts"]["competition"] for h in evidence
+            if isinstance(h.components, dict) and "competition" in (h.components.get("parts") or {})
+        ]
+        competition = sum(known) / len(known) if known else None
+        growth_factor = 1 + GROWTH_WEIGHT * math.tanh(growth)
+        competition_factor = 1.0 if competition is None else 1 + COMPETITION_WEIGHT * (competition - 0.5)
+        score = round(demand * discount * growth_factor * competition_factor * (1 + FIT_WEIGHT * fit), 2)
         components = {
             "demand": round(demand, 2),
             "growth": round(growth, 3),
+            "growth_factor": round(growth_factor, 3),
+            "competition": None if competition is None else round(competition, 3),
+            "competition_factor": round(competition_factor, 3),
+            "competition_known_for": f"{len(known)} of {len(evidence)} hotspots",
             "fit": round(fit, 2),
             "pair_discount": discount,
-            "competition": None,
-            "formula": "demand × pair_discount × (1 + 0.5 × fit)",
+            "formula": FORMULA,
         }
         scored.append((score, category, market, names, evidence, components))
     scored.sort(key=lambda row: (-row[0], row[1], row[2], sorted(row[3])))

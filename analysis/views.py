@@ -1,8 +1,13 @@
 from django.db.models import Count
+from django.views.generic import TemplateView
 
+from c2f.dashboard.access import MerchandiserRequiredMixin
 from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 from c2f.dashboard.selectors import flatten_profile
-from design.models import Concept
+from core.models import Cycle
+from hotspots.charts import heatmap_chart, lines_chart
+
+from .selectors import attribute_demand, attribute_demand_over_time
 
 from .filters import OpportunityFilter
 from .models import Opportunity
@@ -45,5 +50,55 @@ class OpportunityDetailView(MerchandiserDetailView):
         opportunity = self.object
         context["components"] = flatten_profile(opportunity.components)
         context["hotspots"] = opportunity.hotspots.select_related("series").order_by("-score")
-        context["concepts"] = Concept.objects.filter(opportunity=opportunity).annotate(n_samples=Count("samples")).order_by("-created_at")
+        # Link 3's concepts reached through the reverse relation (analysis never imports design).
+        context["concepts"] = opportunity.concepts.annotate(n_samples=Count("samples")).order_by("-created_at")
+        return context
+
+
+class AttributeDemandView(MerchandiserRequiredMixin, TemplateView):
+    """Which attributes shoppers search for, market by market and category by category, and together."""
+
+    template_name = "analysis/attribute_demand.html"
+    TIME_SERIES = 6
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cycles = list(Cycle.objects.order_by("number").only("number", "name", "is_demo"))
+        wanted = self.request.GET.get("cycle", "")
+        cycle = next((c for c in cycles if str(c.number) == wanted), cycles[-1] if cycles else None)
+        market = self.request.GET.get("market", "").strip()[:12]
+        category = self.request.GET.get("category", "").strip()[:80]
+        context.update(cycles=cycles, cycle=cycle, selected_cycle=str(cycle.number) if cycle else "",
+                       market=market, category=category)
+        if cycle is None:
+            return context
+        demand = attribute_demand(cycle=cycle, market=market, category=category)
+        context["demand"] = demand
+        if demand.attributes:
+            labels = [f"{a} ({demand.kinds.get(a, '')})" for a in demand.attributes]
+            context["market_heatmap"] = heatmap_chart(
+                z=demand.matrix(by="market"), x=demand.markets, y=labels,
+                title="Attribute × market: mean hotspot score of the keywords naming it", colorbar="score",
+            )
+            context["category_heatmap"] = heatmap_chart(
+                z=demand.matrix(by="category"), x=demand.categories, y=labels,
+                title="Attribute × category: hotspots naming it", colorbar="hotspots",
+            )
+            over_time = attribute_demand_over_time(demand=demand, attributes=demand.attributes[: self.TIME_SERIES])
+            if not over_time.empty:
+                context["time_chart"] = lines_chart(
+                    traces={
+                        name: ([d.date().isoformat() for d in over_time.index], [None if v != v else round(v, 2) for v in over_time[name]])
+                        for name in over_time.columns
+                    },
+                    title="Attribute demand over time (monthly mean interest, top attributes)", y_title="index 0–100",
+                )
+        if demand.amazon_attributes:
+            context["amazon_heatmap"] = heatmap_chart(
+                z=demand.amazon_matrix(), x=demand.amazon_markets,
+                y=[f"{a} ({demand.kinds.get(a, '')})" for a in demand.amazon_attributes],
+                title="Attribute × marketplace: Amazon monthly searches of the keyword phrases naming it",
+                colorbar="searches",
+            )
+        context["pairs"] = demand.pairs[:30]
         return context

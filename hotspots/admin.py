@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.db.models import Count
 
 from .models import (
+    AmazonKeywordMetric,
     Hotspot,
+    KeywordColumnMapping,
+    TrendUpload,
     RegionInterest,
     RelatedQuery,
     TrendImport,
@@ -49,6 +52,7 @@ class WatchKeywordAdmin(admin.ModelAdmin):
 @admin.register(TrendImport)
 class TrendImportAdmin(admin.ModelAdmin):
     list_display = ("filename", "kind", "source", "status", "new", "updated", "unchanged", "rejected", "is_demo", "created_at")
+    raw_id_fields = ("task_run",)
     list_filter = ("status", "source", "kind", "is_demo")
     search_fields = ("filename", "error")
     readonly_fields = ("created_at",)
@@ -101,3 +105,39 @@ class HotspotAdmin(admin.ModelAdmin):
     search_fields = ("keyword", "category")
     list_select_related = ("cycle",)
     autocomplete_fields = ("cycle", "series")
+
+
+@admin.register(KeywordColumnMapping)
+class KeywordColumnMappingAdmin(admin.ModelAdmin):
+    list_display = ("name", "keyword", "search_volume", "competing_products", "title_density", "market")
+    search_fields = ("name",)
+    fieldsets = (
+        (None, {"fields": ("name", "market")}),
+        ("Header of each column in the CSV (leave blank when the file has none)", {
+            "fields": ("keyword", "search_volume", "search_volume_trend", "competing_products", "title_density",
+                       "suggested_bid", "price"),
+        }),
+    )
+
+
+@admin.register(AmazonKeywordMetric)
+class AmazonKeywordMetricAdmin(admin.ModelAdmin):
+    list_display = ("keyword", "market", "snapshot", "tool", "search_volume", "search_volume_trend",
+                    "competing_products", "title_density", "suggested_bid", "price", "is_demo")
+    list_filter = ("tool", "market", "is_demo")
+    search_fields = ("keyword",)
+    date_hierarchy = "snapshot"
+    raw_id_fields = ("last_import",)
+
+
+@admin.register(TrendUpload)
+class TrendUploadAdmin(admin.ModelAdmin):
+    """Files waiting for the import task (deleted once read); added only through the dashboard's import page."""
+
+    list_display = ("filename", "task_run", "created_at")
+    list_select_related = ("task_run",)
+    readonly_fields = ("task_run", "filename", "options", "created_at")
+    exclude = ("data",)
+
+    def has_add_permission(self, request):
+        return False

@@ -1,6 +1,6 @@
 import django_filters
 
-from .models import Hotspot
+from .models import Hotspot, TrendImport, TrendSource
 
 
 class HotspotFilter(django_filters.FilterSet):
@@ -13,3 +13,13 @@ class HotspotFilter(django_filters.FilterSet):
         model = Hotspot
         fields = ["cycle", "keyword", "market", "category"]
 
+
+
+class TrendImportFilter(django_filters.FilterSet):
+    filename = django_filters.CharFilter(lookup_expr="icontains")
+    source = django_filters.ChoiceFilter(choices=TrendSource.choices)
+    status = django_filters.ChoiceFilter(choices=TrendImport.Status.choices)
+
+    class Meta:
+        model = TrendImport
+        fields = ["filename", "source", "status"]

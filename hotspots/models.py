@@ -3,7 +3,7 @@
 from django.db import models
 from django.urls import reverse
 
-from core.models import Cycle
+from core.models import Cycle, TaskRun
 
 
 class Granularity(models.TextChoices):
@@ -78,6 +78,10 @@ class TrendImport(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     is_demo = models.BooleanField(default=False)
+    task_run = models.ForeignKey(
+        TaskRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="trend_imports",
+        help_text="The dashboard upload or pull this file belonged to.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -85,6 +89,82 @@ class TrendImport(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.status})"
+
+
+class TrendUpload(models.Model):
+    """A file uploaded in the dashboard, held until the import task has read it (then deleted)."""
+
+    task_run = models.ForeignKey(TaskRun, on_delete=models.CASCADE, related_name="trend_uploads")
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField()
+    options = models.JSONField(default=dict, blank=True, help_text="mapping id, market, snapshot.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["task_run", "id"]
+
+
+class KeywordColumnMapping(models.Model):
+    """Which header of a keyword CSV holds which metric; saved once, reused for every file of that shape."""
+
+    name = models.CharField(max_length=80, unique=True)
+    keyword = models.CharField(max_length=120, help_text="Header of the keyword column.")
+    search_volume = models.CharField(max_length=120, blank=True)
+    search_volume_trend = models.CharField(max_length=120, blank=True)
+    competing_products = models.CharField(max_length=120, blank=True)
+    title_density = models.CharField(max_length=120, blank=True)
+    suggested_bid = models.CharField(max_length=120, blank=True)
+    price = models.CharField(max_length=120, blank=True)
+    market = models.CharField(max_length=12, blank=True, help_text="Marketplace when the file does not say, e.g. US.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    FIELDS = ("keyword", "search_volume", "search_volume_trend", "competing_products", "title_density",
+              "suggested_bid", "price")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def as_mapping(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self.FIELDS if getattr(self, name).strip()}
+
+
+class AmazonKeywordMetric(models.Model):
+    """One keyword's Amazon figures in one marketplace on one snapshot date, from a keyword tool."""
+
+    class Tool(models.TextChoices):
+        CEREBRO = "cerebro", "Helium 10 Cerebro"
+        MAGNET = "magnet", "Helium 10 Magnet"
+        JUNGLE_SCOUT = "jungle_scout", "Jungle Scout"
+        GENERIC = "generic", "CSV with a saved mapping"
+
+    tool = models.CharField(max_length=12, choices=Tool.choices)
+    keyword = models.CharField(max_length=200, help_text="Lower case, single spaces.")
+    market = models.CharField(max_length=12, help_text="Marketplace, e.g. US, DE.")
+    snapshot = models.DateField()
+    search_volume = models.PositiveIntegerField(null=True, blank=True)
+    search_volume_trend = models.FloatField(null=True, blank=True, help_text="Percent change the tool reports.")
+    competing_products = models.PositiveIntegerField(null=True, blank=True)
+    title_density = models.PositiveIntegerField(null=True, blank=True)
+    suggested_bid = models.FloatField(null=True, blank=True)
+    price = models.FloatField(null=True, blank=True)
+    last_import = models.ForeignKey(TrendImport, null=True, blank=True, on_delete=models.SET_NULL)
+    is_demo = models.BooleanField(default=False)
+
+    VALUE_FIELDS = ["search_volume", "search_volume_trend", "competing_products", "title_density",
+                    "suggested_bid", "price"]
+
+    class Meta:
+        ordering = ["keyword", "market", "-snapshot"]
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "keyword", "market", "snapshot"], name="uniq_amazon_keyword_metric")
+        ]
+        indexes = [models.Index(fields=["keyword", "market", "-snapshot"], name="amazon_kw_latest")]
+
+    def __str__(self):
+        return f"{self.keyword} [{self.market}, {self.snapshot}]"
 
 
 class TrendSeries(models.Model):

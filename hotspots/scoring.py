@@ -35,18 +35,31 @@ Each component is mapped to 0..1 and weighted:
 
 A flat series scores about 42.5 + 15 * level/100; a rising one more; a falling one
 less. ``presence`` brings keywords that are hardly searched (level under 2)
-down towards 0, so an all-zero series scores 0. hotspots/SCORES.md says the
-same for readers of the dashboard.
+down towards 0, so an all-zero series scores 0.
+
+Two parts join when their facts are known (otherwise the score is the one above):
+
+    competition_part  Amazon keyword-tool figures: the mean of
+                      0.5 + 0.5 * tanh(log10(search volume / competing products))
+                      and 1 - min(title density / 50, 1), whichever are known
+    breakout_part     rising related queries: 1 - exp(-(breakouts + rising >= 500 %) / 2)
+
+    score = 100 * ((1 - w) * trend_sum + 0.15 competition_part + 0.10 breakout_part) * presence
+
+where trend_sum is the weighted sum above and w the weights of the known extra
+parts (0.15, 0.10, or both). Seasonality (year-over-year peaks, "next peak in N
+weeks") is reported beside the score, not inside it: the yoy part already takes
+the season out. hotspots/SCORES.md says the same for readers of the dashboard.
 """
 
+import datetime
 import math
-import warnings
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 LEVEL_WINDOW = 12
 MOMENTUM_WINDOW = 4
@@ -56,10 +69,100 @@ NOTHING = 0.5
 GROWTH_CAP = 3.0
 WEIGHTS = {"level": 0.15, "growth": 0.20, "yoy": 0.30, "trend": 0.20, "momentum": 0.15}
 PERIODS_PER_YEAR = {"week": 52, "month": 12, "day": 365, "hour": 365}
+EXTRA_WEIGHTS = {"competition": 0.15, "breakout": 0.10}
+TITLE_DENSITY_FULL = 50
+SIGNIFICANCE = 0.05
+# Peaks of successive years this many days apart (or closer) make a season.
+SEASON_TOLERANCE_DAYS = 28
+# A year's peak must stand this far above that year's mean to count as a peak.
+SEASON_LIFT = 1.25
 FORMULA = (
     "100 × (0.15·level + 0.20·growth + 0.30·yoy + 0.20·trend + 0.15·momentum) × presence, "
     "each part mapped to 0..1 (see hotspots/SCORES.md)"
 )
+FORMULA_EXTRA = (
+    "100 × ((1 − w)·trend_sum + 0.15·competition + 0.10·breakout) × presence, with only the known extra parts "
+    "and w their weights (see hotspots/SCORES.md)"
+)
+
+
+@dataclass(frozen=True)
+class Competition:
+    """Amazon keyword-tool figures for the keyword in this market (any may be unknown)."""
+
+    search_volume: int | None = None
+    competing_products: int | None = None
+    title_density: int | None = None
+
+    def part(self) -> float | None:
+        parts = []
+        if self.search_volume is not None and self.competing_products is not None:
+            ratio = max(self.search_volume, 1) / max(self.competing_products, 1)
+            parts.append(0.5 + 0.5 * math.tanh(math.log10(ratio)))
+        if self.title_density is not None:
+            parts.append(1.0 - min(self.title_density / TITLE_DENSITY_FULL, 1.0))
+        return sum(parts) / len(parts) if parts else None
+
+
+@dataclass(frozen=True)
+class Breakout:
+    """Rising related queries of the keyword in this market: how many Google marks Breakout, how many grow 500 %+."""
+
+    breakouts: int = 0
+    rising_fast: int = 0
+    rising_known: int = 0
+
+    def part(self) -> float | None:
+        if not self.rising_known:
+            return None
+        return 1.0 - math.exp(-(self.breakouts + self.rising_fast) / 2.0)
+
+
+@dataclass(frozen=True)
+class Season:
+    seasonal: bool
+    peaks: list = field(default_factory=list)
+    next_peak: str | None = None
+    weeks_to_next_peak: int | None = None
+
+
+def seasonality(dates: Sequence[datetime.date], values: Sequence[float]) -> Season | None:
+    """Year-over-year peaks of a series: the peak of each of the last whole years counted back from the
+    last point. When two or more successive peaks land within SEASON_TOLERANCE_DAYS of the same day of
+    the year (and stand SEASON_LIFT above their year's mean), the next peak is the latest one plus a
+    year: "next peak in N weeks". None when under two years of points are known."""
+    if len(dates) < 2 or (dates[-1] - dates[0]).days < 2 * 365 - 14:
+        return None
+    end = dates[-1]
+    days = np.fromiter((d.toordinal() for d in dates), dtype=np.int64, count=len(dates))
+    y = np.asarray(values, dtype=float)
+    peaks = []
+    for back in range(0, 10):
+        hi = days[-1] - 365 * back
+        lo = hi - 365
+        start, stop = np.searchsorted(days, lo, side="right"), np.searchsorted(days, hi, side="right")
+        if stop - start < 4 or days[start] - lo > 45:
+            break
+        window = y[start:stop]
+        top = float(window.max())
+        # The latest of equal highs is the peak.
+        at = start + len(window) - 1 - int(np.argmax(window[::-1]))
+        peaks.append((datetime.date.fromordinal(int(days[at])), top > SEASON_LIFT * max(float(window.mean()), NOTHING)))
+    peaks.reverse()
+    if len(peaks) < 2:
+        return None
+    days = [d for d, _lifted in peaks]
+    drift = abs(((days[-1] - days[-2]).days - 365 + 182) % 365 - 182)
+    seasonal = peaks[-2][1] and peaks[-1][1] and drift <= SEASON_TOLERANCE_DAYS
+    if not seasonal:
+        return Season(seasonal=False, peaks=[d.isoformat() for d in days])
+    upcoming = days[-1] + datetime.timedelta(weeks=52)
+    while upcoming <= end:
+        upcoming += datetime.timedelta(weeks=52)
+    return Season(
+        seasonal=True, peaks=[d.isoformat() for d in days], next_peak=upcoming.isoformat(),
+        weeks_to_next_peak=(upcoming - end).days // 7,
+    )
 
 
 @dataclass(frozen=True)
@@ -73,11 +176,15 @@ class SeriesScore:
     yoy: float | None
     points_used: int
     parts: dict
+    slope_significant: bool = False
+    competition: dict | None = None
+    breakout: dict | None = None
+    season: dict | None = None
 
     def components(self) -> dict:
         data = asdict(self)
-        data["weights"] = WEIGHTS
-        data["formula"] = FORMULA
+        data["weights"] = {**WEIGHTS, **{k: v for k, v in EXTRA_WEIGHTS.items() if k in self.parts}}
+        data["formula"] = FORMULA_EXTRA if set(EXTRA_WEIGHTS) & set(self.parts) else FORMULA
         return data
 
 
@@ -91,14 +198,41 @@ def _squash(x: float, scale: float) -> float:
     return 0.5 + 0.5 * math.tanh(x / scale)
 
 
+def _slope(window: np.ndarray) -> tuple[float, float]:
+    """Least-squares slope per period and its two-sided p-value (the t-test ``scipy.stats.linregress`` does)."""
+    n = len(window)
+    if n < 3 or np.ptp(window) == 0:
+        return 0.0, 1.0
+    x = np.arange(n, dtype=float) - (n - 1) / 2
+    sxx = float(x @ x)
+    centred = window - window.mean()
+    sxy = float(x @ centred)
+    slope = sxy / sxx
+    residual = max(float(centred @ centred) - slope * sxy, 0.0)
+    df = n - 2
+    if residual <= 1e-12:
+        return slope, 0.0
+    t = slope / math.sqrt(residual / df / sxx)
+    return slope, float(2 * special.stdtr(df, -abs(t)))
+
+
 def score_series(
-    values: Sequence[float | None] | pd.Series, *, periods_per_year: int | None = 52
+    values: Sequence[float | None] | pd.Series, *, periods_per_year: int | None = 52,
+    dates: Sequence[datetime.date] | None = None, competition: Competition | None = None,
+    breakout: Breakout | None = None,
 ) -> SeriesScore | None:
     """Score one series (complete points in date order); None when fewer than MIN_POINTS are known.
 
     ``periods_per_year`` is 52 for weekly series (12 monthly, 365 daily); None skips the yearly comparison.
+    ``dates`` (one per value) adds seasonality; ``competition`` and ``breakout`` add their parts when known.
     """
-    y = pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce").dropna().to_numpy(dtype=float)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        known = ~np.isnan(values)
+        y = values[known]
+    else:
+        raw = pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce")
+        known = raw.notna().to_numpy()
+        y = raw.to_numpy(dtype=float)[known]
     if len(y) < MIN_POINTS:
         return None
     last = y[-LEVEL_WINDOW:]
@@ -111,15 +245,7 @@ def score_series(
         year_ago = y[-periods_per_year - LEVEL_WINDOW : -periods_per_year]
         yoy = _ratio_change(level, float(year_ago.mean()))
 
-    window = y[-SLOPE_WINDOW:]
-    if np.ptp(window) == 0:
-        slope, p_value = 0.0, 1.0
-    else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            fit = stats.linregress(np.arange(len(window), dtype=float), window)
-        slope = float(fit.slope)
-        p_value = float(fit.pvalue) if np.isfinite(fit.pvalue) else 1.0
+    slope, p_value = _slope(y[-SLOPE_WINDOW:])
 
     relative_slope = slope * SLOPE_WINDOW / max(level, 1.0)
     parts = {
@@ -130,7 +256,25 @@ def score_series(
         "momentum": _squash(momentum, 0.25),
     }
     presence = min(level / 2.0, 1.0)
-    score = 100.0 * sum(WEIGHTS[name] * part for name, part in parts.items()) * presence
+    total = sum(WEIGHTS[name] * part for name, part in parts.items())
+    extras = {}
+    competition_part = competition.part() if competition is not None else None
+    if competition_part is not None:
+        extras["competition"] = competition_part
+    breakout_part = breakout.part() if breakout is not None else None
+    if breakout_part is not None:
+        extras["breakout"] = breakout_part
+    if extras:
+        total = (1.0 - sum(EXTRA_WEIGHTS[name] for name in extras)) * total + sum(
+            EXTRA_WEIGHTS[name] * part for name, part in extras.items()
+        )
+        parts.update(extras)
+    score = 100.0 * total * presence
+    season = None
+    if dates is not None:
+        known_dates = [d for d, ok in zip(dates, known) if ok]
+        found = seasonality(known_dates, list(y)) if len(known_dates) == len(y) else None
+        season = asdict(found) if found else None
     parts = {name: round(part, 4) for name, part in parts.items()}
     parts["presence"] = round(presence, 4)
     parts["relative_slope"] = round(relative_slope, 4)
@@ -144,4 +288,8 @@ def score_series(
         yoy=None if yoy is None else round(yoy, 4),
         points_used=int(len(y)),
         parts=parts,
+        slope_significant=bool(p_value < SIGNIFICANCE),
+        competition=asdict(competition) if competition is not None else None,
+        breakout=asdict(breakout) if breakout is not None else None,
+        season=season,
     )

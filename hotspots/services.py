@@ -1,20 +1,27 @@
 """Link 1 writes: trend imports, watchlists and hotspot scores."""
 
+import datetime
+import io
 import pathlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from core.models import Cycle
+from core.models import Cycle, TaskRun
+from core.services import task_run_finish, task_run_progress
 
 from . import importers
 from .importers import ImportProblem
 from .models import (
+    AmazonKeywordMetric,
     Granularity,
+    KeywordColumnMapping,
+    TrendUpload,
     Hotspot,
     RegionInterest,
     RelatedQuery,
@@ -25,7 +32,7 @@ from .models import (
     Watchlist,
     WatchKeyword,
 )
-from .scoring import PERIODS_PER_YEAR, score_series
+from .scoring import PERIODS_PER_YEAR, Breakout, Competition, score_series
 
 BATCH = 500
 GRANULARITY_PREFERENCE = [Granularity.WEEK, Granularity.DAY, Granularity.MONTH, Granularity.HOUR]
@@ -52,11 +59,19 @@ def trends_import_files(
     uploads: list[tuple[str, bytes]] | None = None,
     is_demo: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    mapping: dict[str, str] | None = None,
+    market: str = "",
+    snapshot: datetime.date | None = None,
+    task_run: TaskRun | None = None,
 ) -> list[ImportReport]:
-    """Import Google Trends exports; one transaction per file, one TrendImport row per file.
+    """Import Google Trends exports and Amazon keyword-tool exports; one transaction and one
+    TrendImport row per file.
 
     A file that fails stores nothing of its own and leaves earlier files in place.
     Re-importing a file changes nothing (every row comes back "unchanged").
+    ``mapping`` (field -> header, see ``KeywordColumnMapping``) reads the files as
+    generic keyword CSVs; ``market`` and ``snapshot`` name a keyword export's
+    marketplace and date when its file name does not (the date defaults to today).
     """
     items: list[tuple[str, bytes | OSError]] = []
     for path in paths or []:
@@ -67,29 +82,42 @@ def trends_import_files(
             items.append((path.name, exc))
     items.extend(uploads or [])
     reports = []
+    options = {"mapping": mapping or None, "market": market, "snapshot": snapshot}
     for done, (filename, data) in enumerate(items, start=1):
-        reports.append(_import_one(filename, data, is_demo=is_demo))
+        reports.append(_import_one(filename, data, is_demo=is_demo, options=options, task_run=task_run))
         if progress:
             progress(done, len(items))
     return reports
 
 
-def _import_one(filename: str, data: bytes | OSError, *, is_demo: bool) -> ImportReport:
+def _import_one(
+    filename: str, data: bytes | OSError, *, is_demo: bool, options: dict | None = None,
+    task_run: TaskRun | None = None,
+) -> ImportReport:
     report = ImportReport(filename=filename[:255])
+    options = options or {}
+    source = TrendSource.TRENDS_EXPORT
     try:
         if isinstance(data, OSError):
             raise ImportProblem(filename, None, None, f"cannot read the file ({data.strerror or data})")
-        parsed = importers.parse_export(data, filename)
+        parsed = importers.parse_export(
+            data, filename, mapping=options.get("mapping"), market=options.get("market") or "",
+            snapshot=options.get("snapshot"),
+        )
         report.kind = parsed.kind
+        if isinstance(parsed, importers.AmazonKeywords):
+            source = TrendSource.AMAZON_EXPORT
         with transaction.atomic():
             record = TrendImport.objects.create(
-                filename=report.filename, kind=parsed.kind, source=TrendSource.TRENDS_EXPORT,
-                status=TrendImport.Status.OK, is_demo=is_demo,
+                filename=report.filename, kind=parsed.kind, source=source,
+                status=TrendImport.Status.OK, is_demo=is_demo, task_run=task_run,
             )
             if isinstance(parsed, importers.MultiTimeline):
                 _store_timeline(parsed, record=record, report=report, is_demo=is_demo)
             elif isinstance(parsed, importers.GeoMap):
                 _store_geo_map(parsed, report=report, is_demo=is_demo)
+            elif isinstance(parsed, importers.AmazonKeywords):
+                _store_amazon(parsed, record=record, report=report, is_demo=is_demo)
             else:
                 _store_related(parsed, report=report, is_demo=is_demo)
             record.new, record.updated = report.new, report.updated
@@ -97,13 +125,17 @@ def _import_one(filename: str, data: bytes | OSError, *, is_demo: bool) -> Impor
             record.save(update_fields=["new", "updated", "unchanged", "rejected"])
             report.import_id = record.pk
     except ImportProblem as problem:
+        if problem.kind:
+            report.kind = problem.kind
+        if report.kind.startswith("amazon:"):
+            source = TrendSource.AMAZON_EXPORT
         report = ImportReport(
             filename=report.filename, kind=report.kind, status=TrendImport.Status.FAILED,
             error=problem.reason, line=problem.line, field=problem.field,
         )
         record = TrendImport.objects.create(
-            filename=report.filename, kind=report.kind, source=TrendSource.TRENDS_EXPORT,
-            status=TrendImport.Status.FAILED, error=problem.message, is_demo=is_demo,
+            filename=report.filename, kind=report.kind, source=source,
+            status=TrendImport.Status.FAILED, error=problem.message, is_demo=is_demo, task_run=task_run,
         )
         report.import_id = record.pk
     return report
@@ -144,6 +176,11 @@ def trend_series_upsert(
     TrendSeries.objects.bulk_update(touched, ["category", "is_demo", "last_import", "updated_at"], batch_size=BATCH)
 
     by_series = {existing[(s.keyword, s.market, s.granularity)].pk: s for s in series}
+    if connection.vendor == "postgresql":
+        return trend_points_upsert_copy(
+            rows=((series_id, p.date, p.value, p.is_partial) for series_id, one in by_series.items() for p in one.points),
+            fresh_series_ids={row.pk for row in created},
+        )
     dates = [p.date for s in series for p in s.points]
     stored = {}
     if dates and touched:
@@ -172,6 +209,61 @@ def trend_series_upsert(
     TrendPoint.objects.bulk_create(new_points, batch_size=BATCH)
     TrendPoint.objects.bulk_update(changed, ["value", "is_partial"], batch_size=BATCH)
     return len(new_points), len(changed), unchanged
+
+
+_POINTS_IN = "hotspots_trendpoint_in"
+_COPY_NULL = "\\N"
+_UPSERT_POINTS = f"""
+WITH done AS (
+    INSERT INTO hotspots_trendpoint AS old (series_id, date, value, is_partial)
+    SELECT series_id, date, value, is_partial FROM {_POINTS_IN}
+    ON CONFLICT (series_id, date) DO UPDATE SET value = EXCLUDED.value, is_partial = EXCLUDED.is_partial
+    WHERE (old.value IS DISTINCT FROM EXCLUDED.value OR old.is_partial <> EXCLUDED.is_partial)
+      AND NOT (EXCLUDED.is_partial AND NOT old.is_partial)
+    RETURNING (xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM done
+"""
+
+
+def trend_points_upsert_copy(*, rows, fresh_series_ids: set[int] = frozenset()) -> tuple[int, int, int]:
+    """PostgreSQL only: (series_id, date, value, is_partial) rows -> stored; returns (new, updated, unchanged).
+
+    Points of series created in this same transaction (``fresh_series_ids``) cannot clash with anything
+    stored, so they are COPYed straight into the points table. The others are COPYed into a temporary
+    table and merged with one INSERT ... ON CONFLICT DO UPDATE that touches only changed rows. Same rules
+    and counts as the ORM path: a complete point is never replaced by a partial one.
+    """
+    fresh, other = io.StringIO(), io.StringIO()
+    n_fresh = n_other = 0
+    for series_id, day, value, partial in rows:
+        text = _COPY_NULL if value is None else repr(float(value))
+        line = f"{series_id}\t{day.isoformat()}\t{text}\t{'t' if partial else 'f'}\n"
+        if series_id in fresh_series_ids:
+            fresh.write(line)
+            n_fresh += 1
+        else:
+            other.write(line)
+            n_other += 1
+    new = updated = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if n_fresh:
+            fresh.seek(0)
+            cursor.cursor.copy_expert("COPY hotspots_trendpoint (series_id, date, value, is_partial) FROM STDIN", fresh)
+            new += n_fresh
+        if n_other:
+            other.seek(0)
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {_POINTS_IN} "
+                "(series_id bigint, date date, value double precision, is_partial boolean) ON COMMIT DELETE ROWS"
+            )
+            cursor.execute(f"TRUNCATE {_POINTS_IN}")
+            cursor.cursor.copy_expert(f"COPY {_POINTS_IN} (series_id, date, value, is_partial) FROM STDIN", other)
+            cursor.execute(_UPSERT_POINTS)
+            inserted, changed = cursor.fetchone()
+            new += inserted
+            updated += changed
+    return new, updated, n_fresh + n_other - new - updated
 
 
 def _store_timeline(parsed, *, record, report, is_demo):
@@ -211,6 +303,22 @@ def _store_geo_map(parsed: importers.GeoMap, *, report, is_demo):
     _upsert_rows(
         RegionInterest, lookup={"source": source, "keyword__in": {c.keyword for c in parsed.columns}},
         key_fields=("keyword", "market", "region"), rows=rows, value_fields=["value"], report=report,
+    )
+    report.rejected = len(parsed.rejected)
+
+
+def _store_amazon(parsed: importers.AmazonKeywords, *, record, report, is_demo):
+    snapshot = parsed.snapshot or timezone.localdate()
+    rows = [
+        {"tool": parsed.tool, "keyword": r.keyword, "market": parsed.market, "snapshot": snapshot,
+         "last_import": record, "is_demo": is_demo,
+         **{name: getattr(r, name) for name in AmazonKeywordMetric.VALUE_FIELDS}}
+        for r in parsed.rows
+    ]
+    _upsert_rows(
+        AmazonKeywordMetric,
+        lookup={"tool": parsed.tool, "market": parsed.market, "snapshot": snapshot},
+        key_fields=("keyword",), rows=rows, value_fields=AmazonKeywordMetric.VALUE_FIELDS, report=report,
     )
     report.rejected = len(parsed.rejected)
 
@@ -270,6 +378,45 @@ def trends_pull(*, watchlist: Watchlist, source=None) -> list[ImportReport]:
     return reports
 
 
+TIMEFRAME = re.compile(r"^(today \d{1,2}-[ymd]|now \d{1,2}-[Hd]|all|\d{4}-\d{2}-\d{2} \d{4}-\d{2}-\d{2})$")
+
+
+def _clean_markets(markets: list[str]) -> list[str]:
+    clean = []
+    for market in markets:
+        code = market.strip().upper()
+        if len(code) > 12 or (code and not code.replace("-", "").isalnum()):
+            raise ValidationError({"markets": f"{market!r} is not a geo code such as US, GB or DE."})
+        if code not in clean:
+            clean.append(code)
+    return clean
+
+
+def _clean_keywords(keywords: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """casefolded keyword -> (keyword, category); the first spelling wins."""
+    wanted: dict[str, tuple[str, str]] = {}
+    for position, pair in enumerate(keywords, start=1):
+        keyword, category = (" ".join(str(part).split()) for part in pair)
+        if not keyword:
+            raise ValidationError({"keywords": f"Keyword {position} is empty."})
+        if len(keyword) > 200 or len(category) > 80:
+            raise ValidationError({"keywords": f"Keyword {position} ({keyword[:40]!r}) or its category is too long."})
+        wanted.setdefault(keyword.casefold(), (keyword, category))
+    return wanted
+
+
+def _add_keywords(watchlist: Watchlist, wanted: dict[str, tuple[str, str]], origin: str) -> int:
+    have = {k.casefold() for k in watchlist.keywords.values_list("keyword", flat=True)}
+    created = WatchKeyword.objects.bulk_create(
+        [
+            WatchKeyword(watchlist=watchlist, keyword=keyword, category=category, origin=origin)
+            for folded, (keyword, category) in wanted.items()
+            if folded not in have
+        ]
+    )
+    return len(created)
+
+
 def watchlist_create(
     *,
     cycle: Cycle,
@@ -287,21 +434,9 @@ def watchlist_create(
         raise ValidationError({"name": "A watchlist needs a name."})
     if origin not in WatchKeyword.Origin.values:
         raise ValidationError({"origin": f"{origin!r} is not one of {', '.join(WatchKeyword.Origin.values)}."})
-    clean_markets = []
-    for market in markets:
-        code = market.strip().upper()
-        if len(code) > 12:
-            raise ValidationError({"markets": f"{market!r} is not a geo code such as US, GB or DE."})
-        if code not in clean_markets:
-            clean_markets.append(code)
-    wanted: dict[str, tuple[str, str]] = {}
-    for position, pair in enumerate(keywords, start=1):
-        keyword, category = (" ".join(str(part).split()) for part in pair)
-        if not keyword:
-            raise ValidationError({"keywords": f"Keyword {position} is empty."})
-        if len(keyword) > 200 or len(category) > 80:
-            raise ValidationError({"keywords": f"Keyword {position} ({keyword[:40]!r}) or its category is too long."})
-        wanted.setdefault(keyword.casefold(), (keyword, category))
+    clean_markets = _clean_markets(markets)
+    wanted = _clean_keywords(keywords)
+    timeframe = _clean_timeframe(timeframe)
     with transaction.atomic():
         watchlist, created = Watchlist.objects.select_for_update().get_or_create(
             cycle=cycle, name=name.strip()[:120],
@@ -313,15 +448,160 @@ def watchlist_create(
             if merged != watchlist.markets:
                 watchlist.markets = merged
                 watchlist.save(update_fields=["markets"])
-        have = {k.casefold() for k in watchlist.keywords.values_list("keyword", flat=True)}
-        WatchKeyword.objects.bulk_create(
-            [
-                WatchKeyword(watchlist=watchlist, keyword=keyword, category=category, origin=origin)
-                for folded, (keyword, category) in wanted.items()
-                if folded not in have
-            ]
-        )
+        _add_keywords(watchlist, wanted, origin)
     return watchlist
+
+
+def _clean_timeframe(timeframe: str) -> str:
+    if not TIMEFRAME.match(timeframe.strip()):
+        raise ValidationError(
+            {"timeframe": f"{timeframe[:40]!r} is not a Google Trends timeframe such as 'today 5-y', "
+                          "'today 12-m', 'now 7-d' or '2023-01-01 2024-12-31'."}
+        )
+    return timeframe.strip()
+
+
+def watchlist_update(
+    *,
+    watchlist: Watchlist,
+    name: str | None = None,
+    markets: list[str] | None = None,
+    timeframe: str | None = None,
+    add_keywords: list[tuple[str, str]] = (),
+    remove_keyword_ids: list[int] = (),
+) -> Watchlist:
+    """Rename a watchlist, replace its markets and timeframe, add and remove keywords; all or nothing."""
+    fields = []
+    if name is not None:
+        if not name.strip():
+            raise ValidationError({"name": "A watchlist needs a name."})
+        clash = Watchlist.objects.filter(cycle_id=watchlist.cycle_id, name=name.strip()[:120]).exclude(pk=watchlist.pk)
+        if clash.exists():
+            raise ValidationError({"name": f"Cycle {watchlist.cycle.number} already has a watchlist {name.strip()!r}."})
+        watchlist.name = name.strip()[:120]
+        fields.append("name")
+    if markets is not None:
+        watchlist.markets = _clean_markets(markets)
+        fields.append("markets")
+    if timeframe is not None:
+        watchlist.timeframe = _clean_timeframe(timeframe)
+        fields.append("timeframe")
+    wanted = _clean_keywords(list(add_keywords))
+    with transaction.atomic():
+        locked = Watchlist.objects.select_for_update().get(pk=watchlist.pk)
+        if fields:
+            watchlist.save(update_fields=fields)
+        if remove_keyword_ids:
+            WatchKeyword.objects.filter(watchlist=locked, pk__in=list(remove_keyword_ids)).delete()
+        _add_keywords(locked, wanted, WatchKeyword.Origin.MANUAL)
+    return watchlist
+
+
+MAX_UPLOAD_FILES = 50
+
+
+def trend_upload_stage(
+    *, files: list[tuple[str, bytes]], mapping: KeywordColumnMapping | None = None, market: str = "",
+    snapshot: datetime.date | None = None, cycle: Cycle | None = None,
+) -> TaskRun:
+    """Hold uploaded files for the import task and create the TaskRun whose progress the dashboard shows."""
+    if not files:
+        raise ValidationError({"files": "Choose at least one file."})
+    if len(files) > MAX_UPLOAD_FILES:
+        raise ValidationError({"files": f"At most {MAX_UPLOAD_FILES} files at once ({len(files)} chosen)."})
+    for name, data in files:
+        if len(data) > importers.common.MAX_BYTES:
+            raise ValidationError({"files": f"{name}: larger than {importers.common.MAX_BYTES // 2**20} MB."})
+    options = {"mapping_id": mapping.pk if mapping else None, "market": market.strip().upper()[:12],
+               "snapshot": snapshot.isoformat() if snapshot else None}
+    with transaction.atomic():
+        run = TaskRun.objects.create(
+            kind="hotspots.import", cycle=cycle, total=len(files), status=TaskRun.Status.PENDING,
+            message=f"{len(files)} files queued",
+        )
+        TrendUpload.objects.bulk_create(
+            TrendUpload(task_run=run, filename=(name or "upload.csv")[:255], data=data, options=options)
+            for name, data in files
+        )
+    return run
+
+
+def trend_upload_import(*, task_run_id: int) -> list[ImportReport]:
+    """Import the files held for a TaskRun, reporting progress on it; runs once (claimed PENDING -> RUNNING)."""
+    claimed = TaskRun.objects.filter(pk=task_run_id, status=TaskRun.Status.PENDING).update(
+        status=TaskRun.Status.RUNNING, updated_at=timezone.now()
+    )
+    if not claimed:
+        return []
+    run = TaskRun.objects.get(pk=task_run_id)
+    uploads = list(TrendUpload.objects.filter(task_run=run).order_by("id"))
+    options = uploads[0].options if uploads else {}
+    mapping = None
+    if options.get("mapping_id"):
+        saved = KeywordColumnMapping.objects.filter(pk=options["mapping_id"]).first()
+        if saved is None:
+            task_run_finish(run_id=run.pk, error="The column mapping chosen for this upload was deleted.")
+            TrendUpload.objects.filter(task_run=run).delete()
+            return []
+        mapping = saved.as_mapping()
+        options["market"] = options.get("market") or saved.market
+    snapshot = datetime.date.fromisoformat(options["snapshot"]) if options.get("snapshot") else None
+
+    def progress(done: int, total: int) -> None:
+        task_run_progress(run_id=run.pk, done=done, total=total, message=f"{done} of {total} files read")
+
+    try:
+        reports = trends_import_files(
+            uploads=[(u.filename, bytes(u.data)) for u in uploads], mapping=mapping,
+            market=options.get("market") or "", snapshot=snapshot, task_run=run, progress=progress,
+        )
+    except Exception as exc:
+        task_run_finish(run_id=run.pk, error=f"{type(exc).__name__}: {exc}")
+        raise
+    TrendUpload.objects.filter(task_run=run).delete()
+    failed = sum(r.status == TrendImport.Status.FAILED for r in reports)
+    task_run_progress(
+        run_id=run.pk, done=len(reports), total=len(reports),
+        message=f"{len(reports) - failed} of {len(reports)} files imported",
+    )
+    task_run_finish(run_id=run.pk, error=f"{failed} of {len(reports)} files failed" if failed else "")
+    return reports
+
+
+def amazon_competition(*, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Competition]:
+    """(casefolded keyword, market) -> the latest Amazon keyword-tool figures, any tool; one query."""
+    if not keys:
+        return {}
+    found: dict[tuple[str, str], Competition] = {}
+    for keyword, market, volume, competing, density in (
+        AmazonKeywordMetric.objects.filter(keyword__in={k for k, _m in keys}, market__in={m for _k, m in keys})
+        .order_by("keyword", "market", "-snapshot", "tool")
+        .values_list("keyword", "market", "search_volume", "competing_products", "title_density")
+    ):
+        key = (keyword, market)
+        if key in keys and key not in found:
+            found[key] = Competition(search_volume=volume, competing_products=competing, title_density=density)
+    return found
+
+
+def related_breakouts(*, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Breakout]:
+    """(casefolded keyword, market) -> counts of its rising related queries; one query."""
+    if not keys:
+        return {}
+    counts: dict[tuple[str, str], list[int]] = {}
+    for keyword, market, value, is_breakout in (
+        RelatedQuery.objects.annotate(folded=Lower("keyword"))
+        .filter(kind=RelatedQuery.Kind.RISING, folded__in={k for k, _m in keys}, market__in={m for _k, m in keys})
+        .values_list("folded", "market", "value", "is_breakout")
+    ):
+        key = (keyword, market)
+        if key not in keys:
+            continue
+        row = counts.setdefault(key, [0, 0, 0])
+        row[0] += bool(is_breakout)
+        row[1] += bool(not is_breakout and value is not None and value >= 500)
+        row[2] += 1
+    return {key: Breakout(breakouts=b, rising_fast=f, rising_known=n) for key, (b, f, n) in counts.items()}
 
 
 def hotspots_score(*, cycle: Cycle) -> list[Hotspot]:
@@ -351,18 +631,25 @@ def hotspots_score(*, cycle: Cycle) -> list[Hotspot]:
         ):
             chosen[key] = series
     values: dict[int, list] = {s.pk: [] for s in chosen.values()}
-    for series_id, value, is_partial in (
+    dates: dict[int, list] = {s.pk: [] for s in chosen.values()}
+    for series_id, day, value, is_partial in (
         TrendPoint.objects.filter(series_id__in=values).order_by("series_id", "date")
-        .values_list("series_id", "value", "is_partial")
+        .values_list("series_id", "date", "value", "is_partial")
     ):
         if not is_partial:
             values[series_id].append(value)
+            dates[series_id].append(day)
+    competition = amazon_competition(keys=set(chosen))
+    breakouts = related_breakouts(keys=set(chosen))
 
     with transaction.atomic():
         stored = {(h.keyword, h.market): h for h in Hotspot.objects.select_for_update().filter(cycle=cycle)}
         created, changed = [], []
         for key, series in sorted(chosen.items()):
-            result = score_series(values[series.pk], periods_per_year=PERIODS_PER_YEAR.get(series.granularity))
+            result = score_series(
+                values[series.pk], periods_per_year=PERIODS_PER_YEAR.get(series.granularity),
+                dates=dates[series.pk], competition=competition.get(key), breakout=breakouts.get(key),
+            )
             if result is None:
                 continue
             keyword, category = targets[key]

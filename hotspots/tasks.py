@@ -2,8 +2,10 @@ import logging
 
 from celery import shared_task
 
+from core.models import Cycle
+
 from .models import Watchlist
-from .services import trends_pull
+from .services import trend_upload_import, trends_pull
 from .sources.base import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -27,4 +29,25 @@ def pull_watchlist(watchlist_id: int) -> list[dict]:
     return [
         {"name": r.filename, "status": r.status, "new": r.new, "updated": r.updated, "error": r.error}
         for r in trends_pull(watchlist=watchlist)
+    ]
+
+
+@shared_task(name="hotspots.pull_all", soft_time_limit=60, time_limit=90)
+def pull_all_watchlists() -> list[int]:
+    """The periodic pull: every watchlist of the newest cycle that is not closed, one task each."""
+    cycle = Cycle.objects.exclude(status=Cycle.Status.CLOSED).order_by("-number").first()
+    if cycle is None:
+        return []
+    ids = list(Watchlist.objects.filter(cycle=cycle).order_by("id").values_list("id", flat=True))
+    for watchlist_id in ids:
+        pull_watchlist.delay(watchlist_id)
+    return ids
+
+
+@shared_task(name="hotspots.import_uploads", soft_time_limit=900, time_limit=960)
+def import_uploads(task_run_id: int) -> list[dict]:
+    return [
+        {"name": r.filename, "kind": r.kind, "status": r.status, "new": r.new, "updated": r.updated,
+         "unchanged": r.unchanged, "rejected": r.rejected, "error": r.error}
+        for r in trend_upload_import(task_run_id=task_run_id)
     ]

@@ -1,12 +1,36 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import FormView, TemplateView
 
-from analysis.models import Opportunity
+from c2f.dashboard.access import MerchandiserRequiredMixin
 from c2f.dashboard.charts import bar_chart, line_chart, sparkline_points
 from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 from c2f.dashboard.selectors import flatten_profile, series_recent_values
+from core.models import TaskRun
 
-from .filters import HotspotFilter
-from .models import Hotspot, RegionInterest, RelatedQuery, TrendSeries, Watchlist
+from . import selectors, services
+from .charts import lines_chart, ranked_bars
+from .filters import HotspotFilter, TrendImportFilter
+from .forms import TrendUploadForm, WatchlistEditForm, WatchlistForm
+from .models import Hotspot, KeywordColumnMapping, RegionInterest, RelatedQuery, TrendImport, TrendSeries, Watchlist
+from .tasks import import_uploads
+
+
+class MerchandiserWriteMixin(MerchandiserRequiredMixin):
+    """Staff-only pages that also take a POST form (CSRF-checked); the write goes through a service."""
+
+    http_method_names = ["get", "post", "head", "options"]
+
+
+def form_errors_from(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class HotspotListView(MerchandiserListView):
@@ -69,9 +93,11 @@ class HotspotDetailView(MerchandiserDetailView):
             .select_related("seeded_by_brief__segment")
             .distinct()
         )
+        # Link 2's opportunities reached backwards through the reverse relation (hotspots never import analysis).
         context["opportunities"] = (
-            Opportunity.objects.filter(hotspots=hotspot).select_related("cycle").prefetch_related("attributes").order_by("rank")
+            hotspot.opportunities.select_related("cycle").prefetch_related("attributes").order_by("rank")
         )
+        context["season"] = (hotspot.components or {}).get("season")
         return context
 
 
@@ -119,4 +145,165 @@ class WatchlistDetailView(MerchandiserDetailView):
             .annotate(n_opportunities=Count("opportunities", filter=Q(opportunities__cycle=watchlist.cycle)))
             .order_by("-score")
         )
+        return context
+
+
+class TrendImportView(MerchandiserWriteMixin, FormView):
+    """Upload several exports at once; a task imports them while the page shows its progress."""
+
+    form_class = TrendUploadForm
+    template_name = "hotspots/import.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["runs"] = selectors.import_task_runs()
+        context["mappings"] = KeywordColumnMapping.objects.order_by("name")
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            run = services.trend_upload_stage(
+                files=[(f.name, f.read()) for f in data["files"]], mapping=data["mapping"],
+                market=data["market"], snapshot=data["snapshot"],
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+            return self.form_invalid(form)
+        import_uploads.delay_on_commit(run.pk)
+        return redirect("hotspots:import_run", pk=run.pk)
+
+
+class TrendImportRunView(MerchandiserDetailView):
+    """One upload's progress bar and per-file report; htmx polls the report part until the run ends."""
+
+    model = TaskRun
+    context_object_name = "run"
+
+    def get_queryset(self):
+        return TaskRun.objects.filter(kind="hotspots.import")
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["hotspots/_import_run.html"]
+        return ["hotspots/import_run.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["imports"] = selectors.task_run_imports(task_run=self.object)
+        return context
+
+
+class TrendImportListView(MerchandiserListView):
+    """The run log: every imported file and every live pull, with what was stored or why not."""
+
+    model = TrendImport
+    filterset_class = TrendImportFilter
+    template_name = "hotspots/trendimport_list.html"
+    title = "Imports and pulls"
+    sort_fields = {"created": ("created_at",), "filename": ("filename",), "status": ("status",),
+                   "source": ("source",), "new": ("new",)}
+    default_sort = "-created"
+
+
+class WatchlistCreateView(MerchandiserWriteMixin, FormView):
+    form_class = WatchlistForm
+    template_name = "hotspots/watchlist_form.html"
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("cycle"):
+            initial["cycle"] = self.request.GET["cycle"]
+        return initial
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["cycle"].to_field_name = "number"
+        form.fields["cycle"].label_from_instance = lambda c: f"cycle {c.number}{' · ' + c.name if c.name else ''}"
+        return form
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            watchlist = services.watchlist_create(
+                cycle=data["cycle"], name=data["name"], markets=data["markets"], keywords=data["keywords"],
+                origin="manual", timeframe=data["timeframe"].strip() or "today 5-y",
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Watchlist {watchlist.name} saved.")
+        return redirect(watchlist.get_absolute_url())
+
+
+class WatchlistEditView(MerchandiserWriteMixin, FormView):
+    template_name = "hotspots/watchlist_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.watchlist = get_object_or_404(Watchlist.objects.select_related("cycle"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return WatchlistEditForm(watchlist=self.watchlist, **self.get_form_kwargs())
+
+    def get_initial(self):
+        return {"name": self.watchlist.name, "markets": ", ".join(self.watchlist.markets),
+                "timeframe": self.watchlist.timeframe}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["watchlist"] = self.watchlist
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.watchlist_update(
+                watchlist=self.watchlist, name=data["name"], markets=data["markets"], timeframe=data["timeframe"],
+                add_keywords=data["keywords"], remove_keyword_ids=data["remove"],
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Watchlist {self.watchlist.name} saved.")
+        return redirect(self.watchlist.get_absolute_url())
+
+
+class KeywordView(MerchandiserRequiredMixin, TemplateView):
+    """A keyword across markets: its series per market, related queries, Amazon figures, hotspots."""
+
+    template_name = "hotspots/keyword.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        keyword = " ".join(self.request.GET.get("keyword", "").split())[:200]
+        if not keyword:
+            raise Http404("No keyword given.")
+        context["keyword"] = keyword
+        by_market = selectors.keyword_series_by_market(keyword=keyword)
+        if by_market:
+            context["chart"] = lines_chart(
+                traces={(m or "world"): ([d.isoformat() for d, _ in pts], [v for _, v in pts]) for m, pts in by_market.items()},
+                title=f"Search interest: {keyword}, by market", y_title="index 0–100",
+            )
+        related = list(RelatedQuery.objects.filter(keyword__iexact=keyword).order_by("market", "kind", "-is_breakout", "-value"))
+        charts = []
+        for market in sorted({q.market for q in related}):
+            top = [q for q in related if q.market == market and q.kind == "top"][:15]
+            rising = [q for q in related if q.market == market and q.kind == "rising"][:15]
+            if top:
+                charts.append(ranked_bars(
+                    labels=[q.query for q in top], values=[q.value or 0 for q in top],
+                    title=f"Top related queries · {market or 'world'}", x_title="index 0–100",
+                ))
+            if rising:
+                ceiling = max([q.value or 0 for q in rising] + [100]) * 1.2
+                charts.append(ranked_bars(
+                    labels=[q.query for q in rising], values=[ceiling if q.is_breakout else (q.value or 0) for q in rising],
+                    text=["Breakout" if q.is_breakout else f"+{q.value}%" for q in rising],
+                    title=f"Rising related queries · {market or 'world'}", x_title="growth % (Breakout drawn longest)",
+                ))
+        context["related_charts"] = charts
+        context["amazon"] = selectors.amazon_metric_list(keyword=keyword)
+        context["hotspots"] = Hotspot.objects.filter(keyword__iexact=keyword).select_related("cycle").order_by("-cycle__number", "-score")
         return context

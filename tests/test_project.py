@@ -182,6 +182,7 @@ def _build_chain(tag: str) -> dict:
         Hotspot, RegionInterest, RelatedQuery, TrendImport, TrendPoint, TrendSeries, Watchlist, WatchKeyword,
     )
     from portraits.models import Brief, PortraitRun, Segment, SegmentMembership
+    from hotspots.models import AmazonKeywordMetric, KeywordColumnMapping, TrendUpload
     from production.models import Factory, FactoryApiKey, ProductionEvent, ProductionOrder, ProductionOrderLine
     from promotion.models import Campaign, Click, Post, TrackedLink
     from samples.models import Buyer, Invitation, Sample, Vote, VoteRound
@@ -190,6 +191,11 @@ def _build_chain(tag: str) -> dict:
     previous = Cycle.objects.order_by("-number").first()
     cycle = Cycle.objects.create(number=(previous.number + 1 if previous else 1), previous=previous, is_demo=True)
     TaskRun.objects.create(kind="test", cycle=cycle, total=2, done=1)
+    AmazonKeywordMetric.objects.create(
+        tool="cerebro", keyword=f"{tag} blanket", market="US", snapshot=date(2024, 10, 1), search_volume=100
+    )
+    KeywordColumnMapping.objects.create(name=f"{tag} mapping", keyword="Keyword", search_volume="Search Volume")
+    TrendUpload.objects.create(task_run=TaskRun.objects.create(kind="hotspots.import"), filename=f"{tag}.csv", data=b"")
 
     trend_import = TrendImport.objects.create(filename=f"{tag}.csv", kind="multiTimeline", source="trends_export", status="ok")
     series = TrendSeries.objects.create(source="trends_export", keyword=f"{tag} blanket", market="US", granularity="week", last_import=trend_import)

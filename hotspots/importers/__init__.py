@@ -1,11 +1,15 @@
-"""Google Trends web exports -> plain dataclasses. Pure: no Django here.
+"""Google Trends web exports and Amazon keyword-tool exports -> plain dataclasses. Pure: no Django here.
 
 ``parse_export(data, file)`` decodes the bytes, tells the kind from the content
-and returns a ``MultiTimeline``, ``GeoMap`` or ``RelatedQueries``; anything it
-cannot read raises ``ImportProblem(file, line, field, reason)``.
+and returns a ``MultiTimeline``, ``GeoMap``, ``RelatedQueries`` or
+``AmazonKeywords``; anything it cannot read raises
+``ImportProblem(file, line, field, reason)``.
 """
 
-from .common import decode, read_rows
+from datetime import date
+
+from .amazon import AmazonKeywords, KeywordRow, parse_amazon_keywords, tool_of
+from .common import decode, delimiter_of, read_rows
 from .detect import GEO_MAP, MULTI_TIMELINE, RELATED_QUERIES, detect_kind
 from .geo import market_for_label
 from .geo_map import GeoColumn, GeoMap, RegionValue, parse_geo_map
@@ -13,7 +17,7 @@ from .multi_timeline import MultiTimeline, TimelinePoint, TimelineSeries, parse_
 from .problems import ImportProblem
 from .related_queries import RelatedQueries, RelatedRow, parse_related_queries
 
-Parsed = MultiTimeline | GeoMap | RelatedQueries
+Parsed = MultiTimeline | GeoMap | RelatedQueries | AmazonKeywords
 
 _PARSERS = {
     MULTI_TIMELINE: parse_multi_timeline,
@@ -22,13 +26,26 @@ _PARSERS = {
 }
 
 
-def parse_export(data: bytes | str, file: str) -> Parsed:
-    rows = read_rows(decode(data, file), file)
-    return _PARSERS[detect_kind(rows, file)](rows, file)
+def parse_export(
+    data: bytes | str, file: str, *, mapping: dict[str, str] | None = None, market: str = "",
+    snapshot: date | None = None,
+) -> Parsed:
+    """``mapping`` (field -> header) reads the file as a generic keyword CSV; ``market`` and
+    ``snapshot`` name the marketplace and date of a keyword-tool export when its file name does not."""
+    text = decode(data, file)
+    rows = read_rows(text, file, delimiter=delimiter_of(text))
+    tool = "generic" if mapping else tool_of(rows)
+    if tool is None:
+        return _PARSERS[detect_kind(rows, file)](rows, file)
+    try:
+        return parse_amazon_keywords(rows, file, tool=tool, mapping=mapping, market=market, snapshot=snapshot)
+    except ImportProblem as problem:
+        problem.kind = f"amazon:{tool}"
+        raise
 
 
 __all__ = [
-    "GEO_MAP", "MULTI_TIMELINE", "RELATED_QUERIES", "GeoColumn", "GeoMap", "ImportProblem", "MultiTimeline",
+    "AmazonKeywords", "KeywordRow", "GEO_MAP", "MULTI_TIMELINE", "RELATED_QUERIES", "GeoColumn", "GeoMap", "ImportProblem", "MultiTimeline",
     "Parsed", "RegionValue", "RelatedQueries", "RelatedRow", "TimelinePoint", "TimelineSeries",
     "detect_kind", "market_for_label", "parse_export",
 ]

@@ -53,7 +53,7 @@ def decode(data: bytes | str, file: str) -> str:
     return text
 
 
-def read_rows(text: str, file: str) -> list[Row]:
+def read_rows(text: str, file: str, *, delimiter: str = ",") -> list[Row]:
     """CSV rows with their line numbers; trailing empty cells (spreadsheet padding) kept as they are."""
     rows = []
     for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
@@ -61,7 +61,7 @@ def read_rows(text: str, file: str) -> list[Row]:
             raise ImportProblem(file, number, None, f"line is longer than {MAX_LINE} characters")
         if _CONTROL.search(line):
             raise ImportProblem(file, number, None, "binary content, not a CSV export")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     start = 1
     try:
         for cells in reader:
@@ -70,6 +70,12 @@ def read_rows(text: str, file: str) -> list[Row]:
     except csv.Error as exc:
         raise ImportProblem(file, reader.line_num or start, None, f"not valid CSV ({exc})") from exc
     return rows
+
+
+def delimiter_of(text: str) -> str:
+    """``;`` for a spreadsheet saved with a semicolon separator (first line has ``;`` and no comma), else ``,``."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if ";" in first and "," not in first else ","
 
 
 def trimmed(cells: list[str]) -> list[str]:

@@ -6,6 +6,8 @@ class ImportProblem(Exception):
         self.line = line
         self.field = field
         self.reason = reason
+        # Set once the kind of file is known (e.g. "amazon:cerebro"), so a failure still says what it was.
+        self.kind = ""
         super().__init__(self.message)
 
     @property

@@ -12,3 +12,10 @@ RELATED = SHARED / "t418_relatedQueries_airpod_US.csv"
 @pytest.fixture
 def real_files():
     return [YEEZY, PT_BR, GEO_ID, RELATED]
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user("merch", password="x", is_staff=True)
+    client.force_login(user)
+    return client

@@ -1,28 +1,53 @@
+import datetime
 import pathlib
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from hotspots.models import KeywordColumnMapping
 from hotspots.services import trends_import_files
 
 PROGRESS_FROM = 10
 
 
 class Command(BaseCommand):
-    help = "Import Google Trends exports (multiTimeline.csv, geoMap.csv, relatedQueries.csv)."
+    help = (
+        "Import Google Trends exports (multiTimeline.csv, geoMap.csv, relatedQueries.csv) and Amazon "
+        "keyword-tool exports (Helium 10 Cerebro and Magnet, Jungle Scout, or a CSV read with a saved mapping)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=pathlib.Path, metavar="FILE")
         parser.add_argument("--demo", action="store_true", help="Flag what is stored as demo data.")
+        parser.add_argument("--mapping", help="Name of a saved keyword column mapping: read FILEs as generic keyword CSVs.")
+        parser.add_argument("--market", default="", help="Marketplace of keyword exports whose file name does not say (US, DE...).")
+        parser.add_argument("--snapshot", help="Date of keyword exports whose file name does not say (YYYY-MM-DD; default today).")
 
-    def handle(self, *args, files, demo, **options):
+    def handle(self, *args, files, demo, mapping=None, market="", snapshot=None, **options):
         total = len(files)
+        columns = None
+        if mapping:
+            saved = KeywordColumnMapping.objects.filter(name=mapping).first()
+            if saved is None:
+                names = ", ".join(KeywordColumnMapping.objects.values_list("name", flat=True)) or "none saved yet"
+                raise CommandError(f"No keyword column mapping named {mapping!r} ({names}).")
+            columns = saved.as_mapping()
+            market = market or saved.market
+        day = None
+        if snapshot:
+            try:
+                day = datetime.date.fromisoformat(snapshot)
+            except ValueError as exc:
+                raise CommandError(f"--snapshot {snapshot!r} is not a date like 2024-03-01.") from exc
 
         def progress(done, total):
             if total >= PROGRESS_FROM and (done % PROGRESS_FROM == 0 or done == total):
                 self.stderr.write(f"... {done}/{total} files")
 
         failed = 0
-        for report in trends_import_files(paths=files, is_demo=demo, progress=progress):
+        reports = trends_import_files(
+            paths=files, is_demo=demo, progress=progress, mapping=columns, market=market, snapshot=day
+        )
+        for report in reports:
             if report.status == "failed":
                 failed += 1
                 where = []

@@ -1,0 +1,80 @@
+from django import forms
+
+from core.models import Cycle
+
+from .models import KeywordColumnMapping
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.tsv,.txt,text/csv"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f] or super().clean(None)
+
+
+class TrendUploadForm(forms.Form):
+    files = MultipleFileField(
+        help_text="Google Trends exports (multiTimeline, geoMap, relatedQueries) and Amazon keyword-tool exports "
+                  "(Helium 10 Cerebro, Magnet, Jungle Scout); several at once."
+    )
+    mapping = forms.ModelChoiceField(
+        queryset=KeywordColumnMapping.objects.order_by("name"), required=False, empty_label="— detect the kind —",
+        help_text="Read the files as keyword CSVs with a saved column mapping.",
+    )
+    market = forms.CharField(
+        max_length=12, required=False,
+        help_text="Marketplace of keyword exports whose file name does not say (US, DE...).",
+    )
+    snapshot = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Date of keyword exports whose file name does not say; default today.",
+    )
+
+
+def parse_keyword_lines(text: str) -> list[tuple[str, str]]:
+    """One keyword a line, optionally ``keyword, category``."""
+    pairs = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        keyword, _, category = line.partition(",")
+        pairs.append((keyword.strip(), category.strip()))
+    return pairs
+
+
+def parse_markets(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+class WatchlistForm(forms.Form):
+    cycle = forms.ModelChoiceField(queryset=Cycle.objects.order_by("-number"), required=True)
+    name = forms.CharField(max_length=120)
+    markets = forms.CharField(max_length=300, help_text="Geo codes, comma-separated: US, GB, DE.")
+    timeframe = forms.CharField(max_length=40, initial="today 5-y")
+    keywords = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), required=False,
+        help_text="One keyword a line, optionally followed by a comma and its category: mermaid blanket, blanket",
+    )
+
+    def clean_markets(self):
+        return parse_markets(self.cleaned_data["markets"])
+
+    def clean_keywords(self):
+        return parse_keyword_lines(self.cleaned_data["keywords"])
+
+
+class WatchlistEditForm(WatchlistForm):
+    remove = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, watchlist, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["cycle"]
+        self.fields["keywords"].label = "Add keywords"
+        self.fields["remove"].choices = [(k.pk, k.keyword) for k in watchlist.keywords.order_by("keyword")]
