@@ -263,6 +263,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- Trend sources ---------------------------------------------------------
+# Requests per minute to Google Trends through pytrends, shared by all workers.
+C2F_PYTRENDS_PER_MINUTE = int(os.environ.get("C2F_PYTRENDS_PER_MINUTE", "6"))
+
 # --- Vote links and decisions --------------------------------------------
 C2F_VOTE_RATE = os.environ.get("C2F_VOTE_RATE", "30/min")
 # A closed round is suggested "confirm" at or above this shrunk score and response rate,

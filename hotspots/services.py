@@ -354,7 +354,12 @@ def trends_pull(*, watchlist: Watchlist, source=None) -> list[ImportReport]:
         report = ImportReport(filename=f"{watchlist.name} [{market or 'worldwide'}]"[:255], kind="pytrends")
         try:
             series = source.interest_over_time(keywords=keywords, market=market, timeframe=watchlist.timeframe)
-        except RateLimited:
+        except RateLimited as exc:
+            # Logged for the run log, then handed to the task, which retries later with backoff.
+            TrendImport.objects.create(
+                filename=report.filename, kind="pytrends", source=TrendSource.PYTRENDS,
+                status=TrendImport.Status.FAILED, error=f"refused, will retry later: {exc}",
+            )
             raise
         except SourceError as exc:
             report.status, report.error = TrendImport.Status.FAILED, str(exc)

@@ -5,6 +5,7 @@ import warnings
 
 import pandas as pd
 import requests
+from django.conf import settings
 from pytrends import exceptions as pytrends_errors
 from pytrends.request import TrendReq
 
@@ -13,18 +14,30 @@ from hotspots.importers.dates import granularity_of
 
 from .base import RateLimited, SourceError
 from .rescale import keyword_batches, rescale_batches
+from .throttle import RequestsPerMinute
 
 
 class PytrendsSource:
     name = "pytrends"
 
-    def __init__(self, *, hl: str = "en-US", tz: int = 0, pause: float = 1.0, timeout=(5, 20)):
+    def __init__(
+        self, *, hl: str = "en-US", tz: int = 0, pause: float = 1.0, timeout=(5, 20), throttle: RequestsPerMinute | None = None
+    ):
         self.hl, self.tz, self.pause, self.timeout = hl, tz, pause, timeout
+        self.throttle = throttle or RequestsPerMinute(self.name, settings.C2F_PYTRENDS_PER_MINUTE)
         self._client = None
+
+    def _request(self, action):
+        self.throttle.acquire()
+        try:
+            return _call(action)
+        except RateLimited:
+            self.throttle.refused()
+            raise
 
     def _connect(self) -> TrendReq:
         if self._client is None:
-            self._client = _call(lambda: TrendReq(hl=self.hl, tz=self.tz, timeout=self.timeout))
+            self._client = self._request(lambda: TrendReq(hl=self.hl, tz=self.tz, timeout=self.timeout))
         return self._client
 
     def interest_over_time(
@@ -39,7 +52,7 @@ class PytrendsSource:
         for number, batch in enumerate(keyword_batches(keywords, anchor=anchor)):
             if number and self.pause:
                 time.sleep(self.pause)
-            frame = _call(lambda batch=batch: _fetch(client, batch, market, timeframe))
+            frame = self._request(lambda batch=batch: _fetch(client, batch, market, timeframe))
             if frame.empty:
                 raise SourceError(f"no data for {', '.join(batch)} in {market or 'worldwide'}")
             frames.append(frame)

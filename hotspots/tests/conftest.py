@@ -2,7 +2,7 @@ import pathlib
 
 import pytest
 
-SHARED = pathlib.Path("/work/shared/data/google_trends")
+SHARED = pathlib.Path(__file__).parent / "data" / "google_trends"
 YEEZY = SHARED / "duyvux_multiTimeline_yeezy_weekly_US.csv"
 PT_BR = SHARED / "joaomts_multiTimeline_ptBR_monthly_5kw.csv"
 GEO_ID = SHARED / "lovebonito_geoMap_id_ID.csv"
@@ -19,3 +19,13 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_user("merch", password="x", is_staff=True)
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Request budgets of the live sources live in the cache: every test starts with a full one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -8,12 +8,14 @@ from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 import pytest
+from django.conf import settings
 import responses
 
 from hotspots.models import TrendImport, TrendPoint, TrendSeries
 from hotspots.services import trends_pull, watchlist_create
 from hotspots.sources.base import RateLimited, SourceError
 from hotspots.sources.pytrends_source import PytrendsSource
+from hotspots.sources.throttle import RequestsPerMinute
 from hotspots.sources.rescale import keyword_batches, rescale_batches
 
 from .factories import CycleFactory
@@ -147,7 +149,11 @@ def test_http_429_raises_rate_limited_and_stores_nothing():
         _serve(rsps, explore_status=429)
         with pytest.raises(RateLimited):
             trends_pull(watchlist=watchlist, source=PytrendsSource(pause=0))
-    assert not TrendSeries.objects.exists() and not TrendImport.objects.exists()
+    assert not TrendSeries.objects.exists()
+    logged = TrendImport.objects.get()  # the refusal shows in the run log
+    assert logged.status == "failed" and logged.error.startswith("refused, will retry later")
+    # ... and the source is asked less often for a while.
+    assert PytrendsSource().throttle.allowed_per_minute() == settings.C2F_PYTRENDS_PER_MINUTE // 2
 
 
 @pytest.mark.django_db
@@ -159,3 +165,45 @@ def test_other_http_errors_are_a_failed_report():
     assert report.status == "failed" and "500" in report.error
     assert TrendImport.objects.get().status == "failed"
     assert not TrendSeries.objects.exists()
+
+
+class _Clock:
+    def __init__(self, now: float):
+        self.now, self.slept = now, []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_throttle_spends_a_minutes_budget_then_waits_for_the_next_minute():
+    clock = _Clock(6_000_000.0 + 10)  # ten seconds into a minute
+    throttle = RequestsPerMinute("test-source", 3, clock=clock, sleep=clock.sleep)
+    for _ in range(3):
+        throttle.acquire()
+    assert clock.slept == []
+    throttle.acquire()
+    assert clock.slept == [pytest.approx(50.05)]
+
+
+def test_throttle_halves_after_a_refusal_and_gives_up_past_its_longest_wait():
+    clock = _Clock(6_000_000.0)
+    throttle = RequestsPerMinute("test-refused", 4, max_wait=5, clock=clock, sleep=clock.sleep)
+    throttle.refused()
+    assert throttle.allowed_per_minute() == 2
+    throttle.acquire()
+    throttle.acquire()
+    with pytest.raises(RateLimited) as refused:
+        throttle.acquire()
+    assert refused.value.retry_after == pytest.approx(60.05)
+    for _ in range(10):
+        throttle.refused()
+    assert throttle.allowed_per_minute() == 1
+
+
+def test_throttle_refuses_a_zero_budget():
+    with pytest.raises(ValueError):
+        RequestsPerMinute("test-zero", 0)
