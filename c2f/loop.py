@@ -19,7 +19,7 @@ from core.demo_catalog import DEMO_MARKETS, DEMO_SEED_WATCHLIST
 from core.models import Cycle
 from customers.services import demo_catalogue_ensure, demo_orders_generate, products_for_concept
 from design.models import Concept
-from design.services import concept_create_from_opportunity
+from design.services import compliance_demo_complete, concept_create_from_opportunity, concept_ready_for_production
 from hotspots.demo import demo_trend_files
 from hotspots.models import Hotspot, WatchKeyword
 from hotspots.services import hotspots_score, trends_import_files, watchlist_create
@@ -157,6 +157,12 @@ def step_production(cycle: Cycle) -> str:
         raise LoopWaiting("No confirmed sample.")
     order = ProductionOrder.objects.filter(cycle=cycle, sample=vote_round.sample).first()
     if order is None:
+        concept = vote_round.sample.concept
+        if cycle.is_demo:
+            compliance_demo_complete(concept=concept)
+        missing = concept_ready_for_production(concept=concept)
+        if missing:
+            raise LoopWaiting(f"{concept} is not ready for production: " + "; ".join(missing))
         if cycle.is_demo:
             factory = demo.demo_factory_ensure()
         else:
@@ -167,7 +173,6 @@ def step_production(cycle: Cycle) -> str:
             factory=factory,
             votes=round_votes_for_sizing(round=vote_round),
         )
-        concept = vote_round.sample.concept
         order = production_order_create(
             cycle=cycle,
             factory=factory,

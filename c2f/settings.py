@@ -234,6 +234,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Defaults written into django-celery-beat's tables at beat start; editable in the admin.
 CELERY_BEAT_SCHEDULE = {
     "close-due-vote-rounds": {"task": "samples.close_due_rounds", "schedule": 300.0},
+    "remind-vote-buyers": {"task": "samples.remind_due", "schedule": 900.0},
+    "resend-lost-invitations": {"task": "samples.resend_stale", "schedule": 300.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

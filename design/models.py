@@ -33,6 +33,18 @@ class Concept(models.Model):
     currency = models.CharField(max_length=3, default="USD")
     unit_cost = models.DecimalField(max_digits=10, decimal_places=2)
     cost_breakdown = models.JSONField(default=dict, blank=True, help_text="Bill of materials behind unit_cost.")
+    market_prices = models.JSONField(
+        default=dict, blank=True, help_text="Target retail price per market ({\"DE\": 54.99}); others use target_price."
+    )
+    market_mix = models.JSONField(
+        default=dict, blank=True, help_text="Expected share of each variant per market ({\"US\": {\"SKU\": 0.4}})."
+    )
+    hs_code = models.CharField(max_length=12, blank=True, help_text="Customs tariff code, e.g. 6301.40.")
+    unit_weight_kg = models.DecimalField(max_digits=7, decimal_places=3, default=0)
+    unit_volume_m3 = models.DecimalField(max_digits=8, decimal_places=5, default=0)
+    fixed_costs = models.DecimalField(
+        max_digits=10, decimal_places=2, default=0, help_text="Samples, moulds, photography: recovered by break-even."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -67,3 +79,116 @@ class Variant(models.Model):
 
     def __str__(self):
         return " / ".join(p for p in (self.colour, self.size, self.material) if p) or self.sku
+
+
+class FreightRate(models.Model):
+    """What it costs to move goods to a market by one mode, priced per kg or per m³ (concept currency)."""
+
+    class Mode(models.TextChoices):
+        SEA = "sea", "Sea"
+        AIR = "air", "Air"
+        EXPRESS = "express", "Express"
+
+    class Basis(models.TextChoices):
+        PER_KG = "kg", "per kg"
+        PER_M3 = "m3", "per m³"
+
+    market = models.CharField(max_length=12)
+    mode = models.CharField(max_length=8, choices=Mode.choices)
+    basis = models.CharField(max_length=2, choices=Basis.choices)
+    rate = models.DecimalField(max_digits=10, decimal_places=2)
+    transit_days = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["market", "mode"]
+        constraints = [
+            models.UniqueConstraint(fields=["market", "mode"], name="uniq_freight_rate_market_mode"),
+            models.CheckConstraint(condition=models.Q(rate__gte=0), name="freight_rate_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.market} {self.get_mode_display()} {self.rate} {self.get_basis_display()}"
+
+
+class DutyRate(models.Model):
+    """Import duty for an HS code (heading prefix) entering a market, as a share of the customs value."""
+
+    hs_code = models.CharField(max_length=12, help_text="HS heading or code; the longest matching prefix wins.")
+    market = models.CharField(max_length=12)
+    rate = models.DecimalField(max_digits=6, decimal_places=4, help_text="0.085 = 8.5%")
+
+    class Meta:
+        ordering = ["market", "hs_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["hs_code", "market"], name="uniq_duty_rate"),
+            models.CheckConstraint(condition=models.Q(rate__gte=0, rate__lt=5), name="duty_rate_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.hs_code} → {self.market}: {self.rate:.2%}"
+
+
+class MarketFees(models.Model):
+    """Selling costs in one market, as shares of the retail price."""
+
+    market = models.CharField(max_length=12, unique=True)
+    platform_fee = models.DecimalField(max_digits=5, decimal_places=4, default=0)
+    payment_fee = models.DecimalField(max_digits=5, decimal_places=4, default=0)
+    return_allowance = models.DecimalField(max_digits=5, decimal_places=4, default=0)
+
+    class Meta:
+        ordering = ["market"]
+        verbose_name_plural = "market fees"
+
+    def __str__(self):
+        return f"{self.market} fees"
+
+
+class ComplianceTemplate(models.Model):
+    """One checklist item every concept of a category sold in a market must satisfy ("*" = any)."""
+
+    category = models.CharField(max_length=80, default="*", help_text="Concept category, or * for every category.")
+    market = models.CharField(max_length=12, help_text="Market code (US, DE…), EU for every EU market, or *.")
+    title = models.CharField(max_length=160)
+    guidance = models.TextField(blank=True)
+    required = models.BooleanField(default=True)
+    applies_to_attribute = models.CharField(
+        max_length=80, blank=True, help_text="Only for concepts with this attribute (e.g. kids, heated); blank = all."
+    )
+
+    class Meta:
+        ordering = ["market", "category", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "market", "title"], name="uniq_compliance_template")
+        ]
+
+    def __str__(self):
+        return f"{self.market} · {self.category} · {self.title}"
+
+
+class ComplianceItem(models.Model):
+    """A concept's copy of a checklist item, ticked with evidence (a file or a note)."""
+
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="compliance_items")
+    template = models.ForeignKey(ComplianceTemplate, null=True, blank=True, on_delete=models.SET_NULL)
+    market = models.CharField(max_length=12)
+    title = models.CharField(max_length=160)
+    required = models.BooleanField(default=True)
+    checked = models.BooleanField(default=False)
+    evidence_note = models.TextField(blank=True)
+    evidence_file = models.FileField(upload_to="compliance/%Y/%m/", blank=True)
+    checked_by = models.CharField(max_length=150, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["concept", "market", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["concept", "market", "title"], name="uniq_compliance_item"),
+            models.CheckConstraint(
+                condition=models.Q(checked=False) | ~models.Q(evidence_note="") | ~models.Q(evidence_file=""),
+                name="compliance_checked_has_evidence",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.market}: {self.title}"

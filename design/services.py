@@ -2,13 +2,21 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from analysis.models import Attribute, Opportunity
 
-from .costing import CATEGORY_SIZES, unit_cost_breakdown
-from .models import Concept, Variant
+from .costing import CATEGORY_SHIPPING, CATEGORY_SIZES, DEFAULT_SHIPPING, unit_cost_breakdown
+from .models import ComplianceItem, ComplianceTemplate, Concept, Variant
+from .selectors import market_aliases
+
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".webp", ".txt", ".csv", ".xlsx", ".docx"}
+DEMO_EVIDENCE_NOTE = "Demo: test report on file with the partner factory (not a real certificate)."
 
 DEFAULT_COLOURS = ["cream", "sage green", "blue grey"]
 # Planning retail price = unit cost × this, until a brief gives a price band.
@@ -54,6 +62,7 @@ def concept_create_from_opportunity(
 
     words = [a.name for a in attributes]
     name = " ".join(w.capitalize() for w in [*words, opportunity.category])
+    shipping = CATEGORY_SHIPPING.get(opportunity.category, DEFAULT_SHIPPING)
     with transaction.atomic():
         concept = Concept.objects.create(
             cycle=opportunity.cycle,
@@ -66,6 +75,9 @@ def concept_create_from_opportunity(
             target_price=target_price,
             unit_cost=unit_cost,
             cost_breakdown=costs,
+            hs_code=shipping["hs_code"],
+            unit_weight_kg=Decimal(str(shipping["weight_kg"])),
+            unit_volume_m3=Decimal(str(shipping["volume_m3"])),
             status=Concept.Status.DRAFT,
             is_demo=is_demo or opportunity.is_demo,
         )
@@ -82,6 +94,37 @@ def concept_create_from_opportunity(
             for colour in colours
             for size in sizes
         )
+        concept_compliance_sync(concept=concept)
+    return concept
+
+
+def concept_costing_update(
+    *,
+    concept: Concept,
+    hs_code: str,
+    unit_weight_kg: Decimal,
+    unit_volume_m3: Decimal,
+    fixed_costs: Decimal,
+    market_prices: dict[str, str] | None = None,
+) -> Concept:
+    """Shipping figures, customs code and per-market prices that the landed cost is worked out from."""
+    markets = {m.upper() for m in concept.target_markets or []}
+    prices = {}
+    for market, price in (market_prices or {}).items():
+        if market.upper() not in markets:
+            raise ValidationError({"market_prices": f"{market} is not a target market of {concept}."})
+        value = Decimal(str(price))
+        if value <= 0:
+            raise ValidationError({"market_prices": f"The price for {market} must be positive."})
+        prices[market.upper()] = str(value.quantize(Decimal("0.01")))
+    if unit_weight_kg < 0 or unit_volume_m3 < 0 or fixed_costs < 0:
+        raise ValidationError({"unit_weight_kg": "Weight, volume and fixed costs cannot be negative."})
+    concept.hs_code = (hs_code or "").strip()
+    concept.unit_weight_kg = unit_weight_kg
+    concept.unit_volume_m3 = unit_volume_m3
+    concept.fixed_costs = fixed_costs
+    concept.market_prices = prices
+    concept.save(update_fields=["hs_code", "unit_weight_kg", "unit_volume_m3", "fixed_costs", "market_prices"])
     return concept
 
 
@@ -89,3 +132,92 @@ def concept_set_status(*, concept: Concept, status: str) -> Concept:
     concept.status = status
     concept.save(update_fields=["status"])
     return concept
+
+
+# --- compliance ------------------------------------------------------------
+
+
+def _templates_for(concept: Concept):
+    markets = {m.upper() for m in concept.target_markets or []}
+    aliases = {a for m in markets for a in market_aliases(m)}
+    attribute_names = set(concept.attributes.values_list("name", flat=True))
+    templates = ComplianceTemplate.objects.filter(
+        Q(category="*") | Q(category__iexact=concept.category), market__in=aliases
+    ).order_by("market", "title")
+    for template in templates:
+        if template.applies_to_attribute and template.applies_to_attribute not in attribute_names:
+            continue
+        for market in sorted(markets):
+            if template.market in market_aliases(market):
+                yield market, template
+
+
+def concept_compliance_sync(*, concept: Concept) -> int:
+    """Give the concept every checklist item its category × markets call for; returns how many were added.
+
+    Items already there (ticked or not) stay as they are; a rerun adds only what is new.
+    """
+    existing = set(concept.compliance_items.values_list("market", "title"))
+    new = [
+        ComplianceItem(concept=concept, template=t, market=market, title=t.title, required=t.required)
+        for market, t in _templates_for(concept)
+        if (market, t.title) not in existing
+    ]
+    ComplianceItem.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def _check_evidence_file(upload) -> None:
+    import os
+
+    extension = os.path.splitext(upload.name or "")[1].lower()
+    if extension not in EVIDENCE_EXTENSIONS:
+        allowed = ", ".join(sorted(EVIDENCE_EXTENSIONS))
+        raise ValidationError({"evidence_file": f"{upload.name}: type {extension or '(none)'} is not accepted ({allowed})."})
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"evidence_file": f"{upload.name} is {upload.size:,} bytes; the limit is {EVIDENCE_MAX_BYTES:,}."})
+
+
+def compliance_item_check(*, item: ComplianceItem, actor: str, note: str = "", evidence_file=None) -> ComplianceItem:
+    """Tick an item; it needs evidence, a note or a file (or one already on the item)."""
+    note = (note or "").strip()
+    if evidence_file is not None:
+        _check_evidence_file(evidence_file)
+    with transaction.atomic():
+        item = ComplianceItem.objects.select_for_update().get(pk=item.pk)
+        if not note and evidence_file is None and not item.evidence_note and not item.evidence_file:
+            raise ValidationError({"evidence_note": f"“{item.title}” ({item.market}) needs evidence: a note or a file."})
+        if note:
+            item.evidence_note = note
+        if evidence_file is not None:
+            item.evidence_file = evidence_file
+        item.checked = True
+        item.checked_by = actor[:150]
+        item.checked_at = timezone.now()
+        item.save()
+    return item
+
+
+def compliance_item_uncheck(*, item: ComplianceItem) -> ComplianceItem:
+    ComplianceItem.objects.filter(pk=item.pk).update(checked=False, checked_by="", checked_at=None)
+    item.refresh_from_db()
+    return item
+
+
+def concept_ready_for_production(*, concept: Concept) -> list[str]:
+    """The required checklist items still unticked, as "MARKET: title"; empty when the concept may go."""
+    return [
+        f"{market}: {title}"
+        for market, title in concept.compliance_items.filter(required=True, checked=False)
+        .order_by("market", "title")
+        .values_list("market", "title")
+    ]
+
+
+def compliance_demo_complete(*, concept: Concept) -> int:
+    """Tick a demo concept's open items with a note that says it is demo evidence; returns how many."""
+    if not concept.is_demo:
+        raise ValidationError({"concept": f"{concept} is not demo data; its checklist needs real evidence."})
+    return concept.compliance_items.filter(checked=False).update(
+        checked=True, evidence_note=DEMO_EVIDENCE_NOTE, checked_by="c2f demo", checked_at=timezone.now()
+    )

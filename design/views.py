@@ -1,11 +1,128 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, ExpressionWrapper, F
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
+from django.views.generic import FormView
 
+from c2f.dashboard.access import MerchandiserRequiredMixin
 from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 from c2f.dashboard.selectors import correlated_count, flatten_profile
 from samples.models import Sample, VoteRound
 
 from .filters import ConceptFilter
-from .models import Concept, Variant
+from .forms import ComplianceCheckForm, ConceptCostingForm, ConceptFromOpportunityForm
+from .models import ComplianceItem, Concept, Variant
+from .selectors import concept_compliance_items, concept_market_costs
+from .services import (
+    compliance_item_check,
+    compliance_item_uncheck,
+    concept_costing_update,
+    concept_create_from_opportunity,
+    concept_ready_for_production,
+)
+
+
+def form_add_validation_error(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e.messages[0] if hasattr(e, "messages") else str(e))
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class MerchandiserFormView(MerchandiserRequiredMixin, FormView):
+    """A staff-only page that writes: GET shows the form, POST (CSRF-checked) calls a service."""
+
+    http_method_names = ["get", "post", "head", "options"]
+
+
+class ConceptCreateView(MerchandiserFormView):
+    form_class = ConceptFromOpportunityForm
+    template_name = "design/concept_form.html"
+
+    def get_initial(self):
+        return {"opportunity": self.request.GET.get("opportunity")}
+
+    def form_valid(self, form):
+        try:
+            concept = concept_create_from_opportunity(
+                opportunity=form.cleaned_data["opportunity"], markets=form.cleaned_data["markets"]
+            )
+        except ValidationError as error:
+            form_add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Concept “{concept.name}” created with {concept.variants.count()} variants.")
+        return redirect(concept.get_absolute_url())
+
+
+class ConceptCostingView(MerchandiserFormView):
+    form_class = ConceptCostingForm
+    template_name = "design/concept_costing_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.concept = get_object_or_404(Concept, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "markets": [m.upper() for m in self.concept.target_markets or []]}
+
+    def get_initial(self):
+        c = self.concept
+        return {
+            "hs_code": c.hs_code, "unit_weight_kg": c.unit_weight_kg, "unit_volume_m3": c.unit_volume_m3,
+            "fixed_costs": c.fixed_costs,
+            "market_prices": ", ".join(f"{m}={p}" for m, p in (c.market_prices or {}).items()),
+        }
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "concept": self.concept}
+
+    def form_valid(self, form):
+        try:
+            concept_costing_update(concept=self.concept, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Landed cost figures updated.")
+        return redirect(self.concept.get_absolute_url())
+
+
+class ComplianceCheckView(MerchandiserFormView):
+    form_class = ComplianceCheckForm
+    template_name = "design/compliance_check_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.item = get_object_or_404(ComplianceItem.objects.select_related("concept", "template"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "item": self.item, "concept": self.item.concept}
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "uncheck":
+            compliance_item_uncheck(item=self.item)
+            messages.info(request, f"“{self.item.title}” ({self.item.market}) unticked.")
+            return redirect(self.item.concept.get_absolute_url() + "#compliance")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            compliance_item_check(
+                item=self.item,
+                actor=self.request.user.get_username(),
+                note=form.cleaned_data["evidence_note"],
+                evidence_file=form.cleaned_data["evidence_file"],
+            )
+        except ValidationError as error:
+            form_add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"“{self.item.title}” ({self.item.market}) ticked.")
+        return redirect(self.item.concept.get_absolute_url() + "#compliance")
 
 
 class ConceptListView(MerchandiserListView):
@@ -60,4 +177,15 @@ class ConceptDetailView(MerchandiserDetailView):
         context["rounds"] = VoteRound.objects.filter(sample__concept=concept).select_related("sample").order_by("-opens_at")
         context["campaigns"] = concept.campaigns.order_by("-starts_on")
         context["products"] = concept.products.order_by("sku")
+        context["market_costs"] = concept_market_costs(concept=concept)
+        context["compliance_items"] = concept_compliance_items(concept=concept)
+        context["compliance_missing"] = concept_ready_for_production(concept=concept)
         return context
+
+
+class ComplianceEvidenceView(MerchandiserRequiredMixin, View):
+    def get(self, request, pk):
+        item = get_object_or_404(ComplianceItem, pk=pk)
+        if not item.evidence_file:
+            raise Http404("No evidence file.")
+        return FileResponse(item.evidence_file.open("rb"), as_attachment=True, filename=item.evidence_file.name.rsplit("/", 1)[-1])

@@ -1,11 +1,26 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import Buyer, Invitation, Sample, Vote, VoteRound
+from .models import Buyer, BuyerPanel, Invitation, Sample, SamplePhoto, Vote, VoteRound
+
+
+class SamplePhotoInline(admin.TabularInline):
+    model = SamplePhoto
+    extra = 0
+    fields = ("image", "thumbnail", "caption", "width", "height")
+    readonly_fields = ("thumbnail", "width", "height")
+
+
+@admin.register(BuyerPanel)
+class BuyerPanelAdmin(admin.ModelAdmin):
+    list_display = ("name", "created_at")
+    search_fields = ("name",)
+    filter_horizontal = ("buyers",)
 
 
 @admin.register(Sample)
 class SampleAdmin(admin.ModelAdmin):
+    inlines = [SamplePhotoInline]
     list_display = ("concept", "version", "status", "is_demo", "created_at")
     list_filter = ("status", "concept__cycle", "is_demo")
     search_fields = ("concept__name", "spec", "change_notes")
@@ -25,7 +40,7 @@ class InvitationInline(admin.TabularInline):
     model = Invitation
     extra = 0
     # The key is what the signed vote link carries: it stays out of the admin.
-    fields = ("buyer", "sent_at", "send_attempts", "last_error")
+    fields = ("buyer", "sent_at", "send_attempts", "reminders_sent", "last_error")
     autocomplete_fields = ("buyer",)
 
 

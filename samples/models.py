@@ -37,6 +37,22 @@ class Sample(models.Model):
         return reverse("samples:detail", args=[self.pk])
 
 
+class SamplePhoto(models.Model):
+    sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="samples/photos/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="samples/thumbs/%Y/%m/")
+    caption = models.CharField(max_length=160, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sample", "id"]
+
+    def __str__(self):
+        return self.caption or f"photo {self.pk} of {self.sample}"
+
+
 class Buyer(models.Model):
     name = models.CharField(max_length=120)
     email = models.EmailField(unique=True)
@@ -53,6 +69,20 @@ class Buyer(models.Model):
         return f"{self.name} ({self.company})" if self.company else self.name
 
 
+class BuyerPanel(models.Model):
+    """A named group of buyers a round can be sent to (by market, by trade, by language…)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    buyers = models.ManyToManyField(Buyer, related_name="panels", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class VoteRound(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -67,6 +97,17 @@ class VoteRound(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="vote_rounds")
     sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="rounds")
     buyers = models.ManyToManyField(Buyer, through="Invitation", related_name="rounds")
+    panel = models.ForeignKey(BuyerPanel, null=True, blank=True, on_delete=models.SET_NULL, related_name="rounds")
+    questions = models.JSONField(
+        default=list, blank=True,
+        help_text='Custom questions: [{"key": "q1", "label": "…", "choices": ["a", "b"]}]; no choices = free text.',
+    )
+    reminder_hours = models.JSONField(
+        default=list, blank=True, help_text="Remind buyers who have not voted this many hours before close, e.g. [72, 24]."
+    )
+    demand_evidence = models.JSONField(
+        default=dict, blank=True, help_text="Written on confirm: the demand production sizes the batch from."
+    )
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -98,8 +139,12 @@ class Invitation(models.Model):
     # Random, unguessable; the signed vote link carries this, never an email or row id.
     key = models.CharField(max_length=40, unique=True, default=_new_invitation_key, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set by the worker about to send; a claim older than the send lease belongs to a dead worker.
+    send_claimed_at = models.DateTimeField(null=True, blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["round", "buyer"]
@@ -118,6 +163,7 @@ class Vote(models.Model):
     acceptable_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     market = models.CharField(max_length=12, blank=True)
     comment = models.TextField(blank=True, max_length=2000)
+    answers = models.JSONField(default=dict, blank=True, help_text="Answers to the round's custom questions, by key.")
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,4 +8,5 @@ app_name = "samples_vote"
 
 urlpatterns = [
     path("<str:token>/", public_views.vote_page, name="vote"),
+    path("<str:token>/photos/<int:pk>/<str:size>/", public_views.vote_photo, name="photo"),
 ]

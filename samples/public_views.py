@@ -5,15 +5,17 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from .forms import VoteForm
+from .models import SamplePhoto
 from .selectors import vote_for_invitation
 from .services import VoteRefused, vote_record
 from .tokens import RoundClosed, VoteLinkError, vote_token_read
+from .views import photo_response
 
 _RATE_UNITS = {
     "s": 1, "sec": 1, "second": 1,
@@ -86,7 +88,7 @@ def vote_page(request, token: str):
     vote_round = invitation.round
     concept = vote_round.sample.concept
     existing = vote_for_invitation(invitation=invitation)
-    form_kwargs = {"concept": concept, "buyer_markets": invitation.buyer.markets}
+    form_kwargs = {"concept": concept, "buyer_markets": invitation.buyer.markets, "questions": vote_round.questions or []}
 
     if request.method == "POST":
         form = VoteForm(request.POST, **form_kwargs)
@@ -101,6 +103,7 @@ def vote_page(request, token: str):
                     acceptable_price=data["acceptable_price"],
                     market=data.get("market") or "",
                     comment=data["comment"],
+                    answers=form.answers(),
                 )
             except VoteRefused as refused:
                 if refused.field and refused.field in form.fields:
@@ -119,6 +122,7 @@ def vote_page(request, token: str):
                 "would_order_qty": existing.would_order_qty,
                 "acceptable_price": existing.acceptable_price,
                 "comment": existing.comment,
+                **(existing.answers or {}),
             }
         elif invitation.buyer.markets:
             initial = {"market": invitation.buyer.markets[0]}
@@ -135,8 +139,28 @@ def vote_page(request, token: str):
             "sample": vote_round.sample,
             "concept": concept,
             "variants": list(concept.variants.order_by("sku")),
+            "photos": list(vote_round.sample.photos.order_by("id")),
+            "token": token,
             "closes_at": timezone.localtime(vote_round.closes_at),
             "saved": request.method == "GET" and request.GET.get("saved") == "1" and existing is not None,
             "existing": existing,
         },
     )
+
+
+@_private
+@require_http_methods(["GET"])
+def vote_photo(request, token: str, pk: int, size: str):
+    """A photo of the round's sample, for the holder of a valid link only."""
+    if not _rate_allowed(request, f"photo|{token}"):
+        return render(request, "samples/vote/error.html", {"title": "Too many requests", "message": "Please wait a minute."}, status=429)
+    try:
+        invitation = vote_token_read(token)
+    except VoteLinkError as error:
+        return _link_error(request, error)
+    if size not in ("thumb", "full"):
+        raise Http404("No such picture size.")
+    photo = SamplePhoto.objects.filter(pk=pk, sample_id=invitation.round.sample_id).first()
+    if photo is None:
+        raise Http404("No such photo for this sample.")
+    return photo_response(photo, thumbnail=size == "thumb")

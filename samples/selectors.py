@@ -113,3 +113,79 @@ def round_votes_for_sizing(*, round: VoteRound) -> list[dict]:
 def vote_for_invitation(*, invitation: Invitation) -> Vote | None:
     return Vote.objects.filter(round_id=invitation.round_id, buyer_id=invitation.buyer_id).first()
 
+
+
+def round_demand_evidence(*, round: VoteRound) -> dict:
+    """What a confirmed round hands to production: quantities, variant × market mix, price acceptance."""
+    results = round_results(round=round)
+    total = results["would_order_total"]
+    by_market: dict[str, int] = defaultdict(int)
+    by_variant: dict[str, int] = defaultdict(int)
+    for cell in results["by_variant_market"]:
+        by_market[cell["market"] or "unspecified"] += cell["would_order_qty"]
+        by_variant[cell["sku"] or "no preference"] += cell["would_order_qty"]
+
+    def share(n):
+        return round_(n / total) if total else 0.0
+
+    prices = [
+        float(p) for p in Vote.objects.filter(round_id=results["round_id"], acceptable_price__isnull=False)
+        .order_by("acceptable_price").values_list("acceptable_price", flat=True)
+    ]
+    return {
+        "round_id": results["round_id"],
+        "invited": results["invited"],
+        "voted": results["voted"],
+        "response_rate": round_(results["response_rate"]),
+        "mean_score": round_(results["mean_score"]) if results["mean_score"] is not None else None,
+        "shrunk_score": round_(results["shrunk_score"]),
+        "would_order_total": total,
+        "by_variant_market": [
+            {"sku": c["sku"], "variant_id": c["variant_id"], "market": c["market"], "votes": c["votes"],
+             "would_order_qty": c["would_order_qty"]}
+            for c in results["by_variant_market"]
+        ],
+        "market_mix": {m: share(n) for m, n in sorted(by_market.items())},
+        "variant_mix": {v: share(n) for v, n in sorted(by_variant.items())},
+        "currency": results["currency"],
+        "target_price": str(results["target_price"]),
+        "share_at_target_price": (
+            round_(results["share_at_target_price"]) if results["share_at_target_price"] is not None else None
+        ),
+        "median_acceptable_price": str(_median(prices)) if prices else None,
+        "price_curve": [{"price": str(p["price"]), "share": round_(p["share"])} for p in results["price_curve"]],
+    }
+
+
+def round_(value: float, digits: int = 4) -> float:
+    return round(float(value), digits)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else round((ordered[mid - 1] + ordered[mid]) / 2, 2)
+
+
+def round_variant_preference(*, results: dict) -> dict[str, dict[str, int]]:
+    """{market: {variant label: votes}} from ``round_results``, for the preference chart."""
+    table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for cell in results["by_variant_market"]:
+        label = f"{cell['variant']} ({cell['sku']})" if cell["sku"] else cell["variant"]
+        table[cell["market"] or "unspecified"][label] += cell["votes"]
+    return {m: dict(v) for m, v in sorted(table.items())}
+
+
+def concept_versions_compared(*, concept_id: int) -> list[dict]:
+    """Each sample version of a concept with the results of its latest round, oldest version first."""
+    from .models import Sample
+
+    samples = list(Sample.objects.filter(concept_id=concept_id).order_by("version"))
+    latest = {}
+    for vote_round in VoteRound.objects.filter(sample__concept_id=concept_id).order_by("sample_id", "-opens_at", "-id"):
+        latest.setdefault(vote_round.sample_id, vote_round)
+    rows = []
+    for sample in samples:
+        vote_round = latest.get(sample.pk)
+        rows.append({"sample": sample, "round": vote_round, "results": round_results(round=vote_round) if vote_round else None})
+    return rows

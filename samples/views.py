@@ -1,12 +1,35 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
 
+from c2f.dashboard.access import MerchandiserRequiredMixin
 from c2f.dashboard.charts import bar_chart
 from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 from c2f.dashboard.selectors import correlated_count
+from design.models import Concept
+from design.views import MerchandiserFormView, form_add_validation_error
 
+from .charts import price_acceptance_chart, variant_preference_chart, versions_chart
 from .filters import VoteRoundFilter
-from .models import Invitation, Sample, Vote, VoteRound
-from .selectors import round_results
+from .forms import DecisionForm, PanelImportForm, RoundOpenForm, SamplePhotoForm, SampleVersionForm
+from .models import BuyerPanel, Invitation, Sample, SamplePhoto, Vote, VoteRound
+from .selectors import concept_versions_compared, round_results, round_variant_preference
+from .services import (
+    invitation_retry,
+    panel_import_csv,
+    round_close,
+    round_decide,
+    round_open,
+    round_suggest_decision,
+    sample_create,
+    sample_photo_add,
+    sample_revise,
+)
 
 
 class VoteRoundListView(MerchandiserListView):
@@ -51,7 +74,164 @@ class SampleDetailView(MerchandiserDetailView):
         )
         context["other_versions"] = Sample.objects.filter(concept=sample.concept).exclude(pk=sample.pk).order_by("version")
         context["production_orders"] = sample.production_orders.select_related("factory").order_by("-created_at")
+        context["photos"] = sample.photos.order_by("id")
+        context["photo_form"] = SamplePhotoForm()
+        versions = concept_versions_compared(concept_id=sample.concept_id)
+        context["versions"] = versions
+        if sum(1 for v in versions if v["results"]) >= 2:
+            context["versions_chart"] = versions_chart(rows=versions)
         return context
+
+
+class SampleCreateView(MerchandiserFormView):
+    """v1 of a concept, or the next version starting from the latest one's spec."""
+
+    form_class = SampleVersionForm
+    template_name = "samples/sample_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.concept = get_object_or_404(Concept, pk=kwargs["concept_pk"])
+        self.previous = Sample.objects.filter(concept=self.concept).order_by("-version").first()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "previous": self.previous}
+
+    def get_initial(self):
+        return {"spec": self.previous.spec} if self.previous else {}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "concept": self.concept, "previous": self.previous}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            # A bad photo undoes the new version too: nothing half-written.
+            with transaction.atomic():
+                if self.previous is None:
+                    sample = sample_create(concept=self.concept, spec=data["spec"], is_demo=self.concept.is_demo)
+                else:
+                    sample = sample_revise(previous=self.previous, change_notes=data["change_notes"], spec=data["spec"])
+                if data.get("photo"):
+                    sample_photo_add(sample=sample, upload=data["photo"], caption=data.get("caption", ""))
+        except ValidationError as error:
+            form_add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Sample v{sample.version} created.")
+        return redirect(sample.get_absolute_url())
+
+
+class SamplePhotoAddView(MerchandiserFormView):
+    form_class = SamplePhotoForm
+    template_name = "samples/photo_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.sample = get_object_or_404(Sample.objects.select_related("concept"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sample": self.sample}
+
+    def form_valid(self, form):
+        try:
+            sample_photo_add(sample=self.sample, upload=form.cleaned_data["photo"], caption=form.cleaned_data["caption"])
+        except ValidationError as error:
+            form_add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Photo added.")
+        return redirect(self.sample.get_absolute_url())
+
+
+def photo_response(photo: SamplePhoto, *, thumbnail: bool) -> FileResponse:
+    field = photo.thumbnail if thumbnail else photo.image
+    if not field:
+        raise Http404("No such picture.")
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404("The picture file is missing.")
+    response = FileResponse(handle, content_type="image/jpeg" if thumbnail else None)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+class SamplePhotoView(MerchandiserRequiredMixin, View):
+    thumbnail = False
+
+    def get(self, request, pk):
+        return photo_response(get_object_or_404(SamplePhoto, pk=pk), thumbnail=self.thumbnail)
+
+
+class PanelListView(MerchandiserFormView):
+    """The buyer panels, and a CSV import that creates or fills one."""
+
+    form_class = PanelImportForm
+    template_name = "samples/panel_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["panels"] = BuyerPanel.objects.annotate(n_buyers=Count("buyers")).order_by("name")
+        return context
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            report = panel_import_csv(panel_name=form.cleaned_data["name"], content=upload.read(), filename=upload.name)
+        except ValidationError as error:
+            form_add_validation_error(form, error)
+            return self.form_invalid(form)
+        status = 200 if report["ok"] else 400
+        return render(self.request, "samples/panel_import_report.html", {"report": report, "form": form}, status=status)
+
+
+class PanelDetailView(MerchandiserDetailView):
+    model = BuyerPanel
+    template_name = "samples/panel_detail.html"
+    context_object_name = "panel"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["buyers"] = self.object.buyers.order_by("name")
+        return context
+
+
+class RoundOpenView(MerchandiserFormView):
+    form_class = RoundOpenForm
+    template_name = "samples/round_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.sample = get_object_or_404(Sample.objects.select_related("concept__cycle"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        return {"opens_at": now, "closes_at": now + timezone.timedelta(days=10)}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sample": self.sample}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            vote_round = round_open(
+                cycle=self.sample.concept.cycle,
+                sample=self.sample,
+                panel=data["panel"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                questions=data["questions"],
+                reminder_hours=data["reminder_hours"],
+                is_demo=self.sample.is_demo,
+            )
+        except ValidationError as error:
+            form_add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Round {vote_round.pk} opened; {vote_round.invitations.count()} invitations queued.")
+        return redirect(vote_round.get_absolute_url())
+
+
+UNSENT_AFTER = timezone.timedelta(minutes=15)
 
 
 class VoteRoundDetailView(MerchandiserDetailView):
@@ -60,7 +240,7 @@ class VoteRoundDetailView(MerchandiserDetailView):
     context_object_name = "round"
 
     def get_queryset(self):
-        return VoteRound.objects.select_related("cycle", "sample__concept")
+        return VoteRound.objects.select_related("cycle", "sample__concept", "panel")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -68,6 +248,12 @@ class VoteRoundDetailView(MerchandiserDetailView):
         votes = list(vote_round.votes.select_related("buyer", "preferred_variant").order_by("-score", "buyer__name"))
         context["votes"] = votes
         context["invitations"] = vote_round.invitations.select_related("buyer").order_by("buyer__name")
+        # Failed, or still unsent well after the round opened (a lost task): both get a retry button.
+        overdue = timezone.now() - UNSENT_AFTER
+        context["failed_sends"] = [
+            i for i in context["invitations"]
+            if i.sent_at is None and (i.last_error or vote_round.opens_at < overdue)
+        ]
         results = round_results(round=vote_round)
         context["results"] = results
         distribution = results["score_distribution"]
@@ -75,7 +261,74 @@ class VoteRoundDetailView(MerchandiserDetailView):
             x=[str(s) for s in distribution], y=list(distribution.values()),
             title="Score distribution", x_title="score (1–5)", y_title="votes",
         )
+        if results["voted"]:
+            context["preference_chart"] = variant_preference_chart(preference=round_variant_preference(results=results))
+        if results["price_curve"]:
+            context["price_chart"] = price_acceptance_chart(
+                curve=results["price_curve"], target_price=results["target_price"], currency=results["currency"]
+            )
+        questions = vote_round.questions or []
+        context["questions"] = questions
+        context["vote_answers"] = [(v, [v.answers.get(q["key"], "") for q in questions]) for v in votes]
+        suggestion = round_suggest_decision(results=results)
+        context["suggestion"] = suggestion
+        if vote_round.status == VoteRound.Status.CLOSED and not vote_round.decision:
+            context["decision_form"] = kwargs.get("decision_form") or DecisionForm(initial={"decision": suggestion})
         context["production_orders"] = vote_round.production_orders.select_related("factory").annotate(
             n_lines=Count("lines")
         )
         return context
+
+
+class _RoundActionView(MerchandiserRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def get_round(self, pk) -> VoteRound:
+        return get_object_or_404(VoteRound, pk=pk)
+
+
+class RoundCloseView(_RoundActionView):
+    def post(self, request, pk):
+        vote_round = round_close(round=self.get_round(pk))
+        messages.success(request, f"Round {vote_round.pk} closed.")
+        return redirect(vote_round.get_absolute_url())
+
+
+class RoundDecideView(_RoundActionView):
+    def post(self, request, pk):
+        vote_round = self.get_round(pk)
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                round_decide(
+                    round=vote_round,
+                    decision=form.cleaned_data["decision"],
+                    note=form.cleaned_data["note"],
+                    actor=request.user.get_username(),
+                )
+            except ValidationError as error:
+                form_add_validation_error(form, error)
+            else:
+                messages.success(request, f"Round {vote_round.pk}: {vote_round.get_decision_display()} recorded.")
+                return redirect(vote_round.get_absolute_url())
+        view = VoteRoundDetailView(request=request, kwargs={"pk": pk}, args=())
+        view.object = view.get_object()
+        context = view.get_context_data(object=view.object, decision_form=form)
+        return render(request, view.template_name, context, status=400)
+
+
+class InvitationRetryView(MerchandiserRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        invitation = get_object_or_404(Invitation.objects.select_related("buyer", "round"), pk=pk)
+        try:
+            queued = invitation_retry(invitation=invitation)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if queued:
+                messages.success(request, f"Invitation to {invitation.buyer} queued again.")
+            else:
+                messages.info(request, f"The invitation to {invitation.buyer} was already sent.")
+        return redirect(invitation.round.get_absolute_url())

@@ -87,3 +87,16 @@ class VoteFactory(factory.django.DjangoModelFactory):
     buyer = factory.SubFactory(BuyerFactory)
     score = 4
     would_order_qty = 0
+
+
+class BuyerPanelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "samples.BuyerPanel"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"US retail buyers {n}")
+
+    @factory.post_generation
+    def buyers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.buyers.add(*extracted)

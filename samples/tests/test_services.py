@@ -12,7 +12,9 @@ from samples.models import Buyer, Invitation, Sample, Vote, VoteRound
 from samples.services import (
     VoteRefused,
     buyer_upsert,
+    SEND_LEASE,
     invitation_send,
+    invitations_resend_stale,
     round_close,
     round_close_due,
     round_decide,
@@ -167,6 +169,44 @@ def test_invitation_send_failure_records_error_and_releases_claim(settings):
     stored.refresh_from_db()
     assert stored.sent_at is not None and stored.last_error == "" and stored.send_attempts == 2
     assert len(mail.outbox) == 1
+
+
+def test_a_fresh_claim_by_another_worker_is_left_alone():
+    invitation = InvitationFactory()
+    Invitation.objects.filter(pk=invitation.pk).update(send_claimed_at=timezone.now())
+    assert invitation_send(invitation_id=invitation.pk) is False
+    assert mail.outbox == [] and Invitation.objects.get(pk=invitation.pk).sent_at is None
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_over_and_sent_once():
+    invitation = InvitationFactory()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        send_claimed_at=timezone.now() - SEND_LEASE - timedelta(seconds=1)
+    )
+    assert invitation_send(invitation_id=invitation.pk) is True
+    assert invitation_send(invitation_id=invitation.pk) is False
+    assert len(mail.outbox) == 1
+    assert Invitation.objects.get(pk=invitation.pk).sent_at is not None
+
+
+def test_resend_stale_requeues_only_lost_sends(django_capture_on_commit_callbacks):
+    now = timezone.now()
+    dead_worker = InvitationFactory()
+    Invitation.objects.filter(pk=dead_worker.pk).update(send_claimed_at=now - SEND_LEASE - timedelta(minutes=1))
+    never_sent = InvitationFactory(round__opens_at=now - timedelta(hours=1))
+    sending_now = InvitationFactory()
+    Invitation.objects.filter(pk=sending_now.pk).update(send_claimed_at=now)
+    just_opened = InvitationFactory(round__opens_at=now - timedelta(minutes=1))
+    already_sent = InvitationFactory()
+    Invitation.objects.filter(pk=already_sent.pk).update(sent_at=now - timedelta(hours=2))
+    closed = InvitationFactory(round__status=VoteRound.Status.CLOSED, round__opens_at=now - timedelta(hours=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invitations_resend_stale(now=now) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([dead_worker.buyer.email, never_sent.buyer.email])
+    sent = set(Invitation.objects.filter(sent_at__isnull=False).values_list("pk", flat=True))
+    assert sent == {dead_worker.pk, never_sent.pk, already_sent.pk}
+    assert not {sending_now.pk, just_opened.pk, closed.pk} & sent
 
 
 def test_send_task_retries_transient_smtp_errors_then_gives_up(settings):
