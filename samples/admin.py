@@ -5,10 +5,27 @@ from .models import Buyer, BuyerPanel, Invitation, Sample, SamplePhoto, Vote, Vo
 
 
 class SamplePhotoInline(admin.TabularInline):
+    """Photos are added on the sample's dashboard page, which checks them and makes the thumbnail."""
+
     model = SamplePhoto
     extra = 0
     fields = ("image", "thumbnail", "caption", "width", "height")
-    readonly_fields = ("thumbnail", "width", "height")
+    readonly_fields = ("image", "thumbnail", "width", "height")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SamplePhoto)
+class SamplePhotoAdmin(admin.ModelAdmin):
+    list_display = ("sample", "caption", "width", "height", "created_at")
+    list_select_related = ("sample__concept",)
+    search_fields = ("caption", "sample__concept__name")
+    fields = ("sample", "image", "thumbnail", "caption", "width", "height", "created_at")
+    readonly_fields = ("sample", "image", "thumbnail", "width", "height", "created_at")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(BuyerPanel)

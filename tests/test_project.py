@@ -177,15 +177,15 @@ def _build_chain(tag: str) -> dict:
     from analysis.models import Attribute, Opportunity
     from core.models import Cycle, TaskRun
     from customers.models import Customer, Order, OrderLine, Product, Review
-    from design.models import Concept, Variant
+    from design.models import ComplianceItem, Concept, Variant
     from hotspots.models import (
         Hotspot, RegionInterest, RelatedQuery, TrendImport, TrendPoint, TrendSeries, Watchlist, WatchKeyword,
     )
     from portraits.models import Brief, PortraitRun, Segment, SegmentMembership
-    from hotspots.models import AmazonKeywordMetric, KeywordColumnMapping, TrendUpload
+    from hotspots.models import AmazonKeywordMetric, AmazonListing, KeywordColumnMapping, TrendUpload
     from production.models import Factory, FactoryApiKey, ProductionEvent, ProductionOrder, ProductionOrderLine
     from promotion.models import Campaign, Click, Post, TrackedLink
-    from samples.models import Buyer, Invitation, Sample, Vote, VoteRound
+    from samples.models import Buyer, BuyerPanel, Invitation, Sample, SamplePhoto, Vote, VoteRound
 
     now = timezone.now()
     previous = Cycle.objects.order_by("-number").first()
@@ -193,6 +193,10 @@ def _build_chain(tag: str) -> dict:
     TaskRun.objects.create(kind="test", cycle=cycle, total=2, done=1)
     AmazonKeywordMetric.objects.create(
         tool="cerebro", keyword=f"{tag} blanket", market="US", snapshot=date(2024, 10, 1), search_volume=100
+    )
+    AmazonListing.objects.create(
+        tool="xray", market="US", asin=f"B0{tag.upper()}00000000"[:10], snapshot=date(2024, 10, 4),
+        title=f"{tag} mermaid tail blanket", price=29.99,
     )
     KeywordColumnMapping.objects.create(name=f"{tag} mapping", keyword="Keyword", search_volume="Search Volume")
     TrendUpload.objects.create(task_run=TaskRun.objects.create(kind="hotspots.import"), filename=f"{tag}.csv", data=b"")
@@ -216,8 +220,11 @@ def _build_chain(tag: str) -> dict:
     concept.attributes.add(attribute)
     variant = Variant.objects.create(concept=concept, sku=f"{tag}-MB-TEAL", colour="teal", size="50x60")
 
+    ComplianceItem.objects.create(concept=concept, market="US", title="Care label", checked=True, evidence_note="sewn in")
     sample = Sample.objects.create(concept=concept, status="in_review")
+    SamplePhoto.objects.create(sample=sample, image="samples/photos/x.jpg", thumbnail="samples/thumbs/x.jpg", caption="front")
     buyer = Buyer.objects.create(name=f"{tag} buyer", email=f"{tag}@buyers.test", company="Home Co", country="US")
+    BuyerPanel.objects.create(name=f"{tag} panel").buyers.add(buyer)
     vote_round = VoteRound.objects.create(cycle=cycle, sample=sample, opens_at=now, closes_at=now + timedelta(days=7))
     Invitation.objects.create(round=vote_round, buyer=buyer, sent_at=now)
     Vote.objects.create(round=vote_round, buyer=buyer, score=4, would_order_qty=200, preferred_variant=variant, market="US")
@@ -311,6 +318,7 @@ def test_admin_add_and_change_pages_load(superuser_client):
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
             assert superuser_client.get(url).status_code == 200, url
         obj = model.objects.first()
+        assert obj is not None, f"_build_chain made no {opts.label} row"
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         response = superuser_client.get(url)
         assert response.status_code == 200, url
