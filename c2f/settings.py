@@ -236,6 +236,7 @@ CELERY_BEAT_SCHEDULE = {
     "close-due-vote-rounds": {"task": "samples.close_due_rounds", "schedule": 300.0},
     "remind-vote-buyers": {"task": "samples.remind_due", "schedule": 900.0},
     "resend-lost-invitations": {"task": "samples.resend_stale", "schedule": 300.0},
+    "prune-idempotency-records": {"task": "production.prune_idempotency_records", "schedule": 86400.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -257,7 +258,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Partner factories poll their own small-batch production orders and report back. "
         "Authenticate every request with `Authorization: Api-Key <key>`; "
-        "the key is printed once by `manage.py create_factory NAME`."
+        "the key is printed once by `manage.py create_factory NAME`. "
+        "A guide for your developers, with a polling client in Python: "
+        "[/api/v1/factory/guide/](/api/v1/factory/guide/)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

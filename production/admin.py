@@ -1,8 +1,25 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Sum
 
-from .models import Factory, FactoryApiKey, ProductionEvent, ProductionOrder, ProductionOrderLine
-from .services import factory_api_key_revoke
+from .models import (
+    Factory,
+    FactoryApiKey,
+    FactoryPayment,
+    IdempotencyRecord,
+    ProductionEvent,
+    ProductionOrder,
+    ProductionOrderLine,
+    QcReport,
+    Shipment,
+    ShipmentEvent,
+)
+from .services import (
+    factory_api_key_revoke,
+    factory_payment_adjust,
+    factory_payment_record,
+    shipment_landed_cost_set,
+)
 
 
 class FactoryApiKeyInline(admin.TabularInline):
@@ -110,4 +127,131 @@ class ProductionEventAdmin(admin.ModelAdmin):
     readonly_fields = ("order", "from_status", "to_status", "actor", "note", "created_at")
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(QcReport)
+class QcReportAdmin(admin.ModelAdmin):
+    """Filed by factories over the API; the verdict is computed, so nothing is editable here."""
+
+    list_display = ("order", "sample_size", "critical", "major", "minor", "passed", "created_at")
+    list_filter = ("passed", "order__factory")
+    search_fields = ("order__reference",)
+    list_select_related = ("order",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ShipmentEventInline(admin.TabularInline):
+    model = ShipmentEvent
+    extra = 0
+    fields = ("occurred_at", "location", "description")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(admin.ModelAdmin):
+    list_display = ("order", "carrier", "tracking_number", "cartons", "weight_kg", "shipped_at", "received_at",
+                    "planned_landed_cost", "actual_landed_cost")
+    search_fields = ("order__reference", "tracking_number", "carrier")
+    list_select_related = ("order",)
+    readonly_fields = ("order", "carrier", "tracking_number", "cartons", "weight_kg", "shipped_at", "received_at")
+    fields = (*readonly_fields, "planned_landed_cost", "actual_landed_cost")
+    inlines = [ShipmentEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        shipment_landed_cost_set(
+            shipment_id=obj.pk, planned=obj.planned_landed_cost, actual=obj.actual_landed_cost
+        )
+
+
+class FactoryPaymentForm(forms.ModelForm):
+    class Meta:
+        model = FactoryPayment
+        fields = ("factory", "order", "kind", "amount", "note")
+
+    def clean(self):
+        data = super().clean()
+        kind, amount, order = data.get("kind"), data.get("amount"), data.get("order")
+        if kind == FactoryPayment.Kind.PAYMENT and amount is not None and amount <= 0:
+            self.add_error("amount", "Enter the amount paid, above 0.")
+        if kind == FactoryPayment.Kind.ADJUSTMENT:
+            if amount == 0:
+                self.add_error("amount", "An adjustment of 0 changes nothing.")
+            if not (data.get("note") or "").strip():
+                self.add_error("note", "Say why the amount is adjusted.")
+        if order is not None and data.get("factory") and order.factory_id != data["factory"].pk:
+            self.add_error("order", f"Order {order.reference} is not an order of {data['factory']}.")
+        return data
+
+
+@admin.register(FactoryPayment)
+class FactoryPaymentAdmin(admin.ModelAdmin):
+    """Payments made and adjustments are entered here; deposits and balances come from the transitions."""
+
+    list_display = ("factory", "order", "kind", "amount", "currency", "note", "actor", "created_at")
+    list_filter = ("kind", "factory")
+    search_fields = ("factory__name", "order__reference", "note")
+    list_select_related = ("factory", "order")
+    autocomplete_fields = ("order",)
+    form = FactoryPaymentForm
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            kwargs["choices"] = [
+                (FactoryPayment.Kind.PAYMENT, "Payment made (enter the amount paid)"),
+                (FactoryPayment.Kind.ADJUSTMENT, "Adjustment (negative for a claim)"),
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        actor = request.user.get_username()
+        if obj.kind == FactoryPayment.Kind.PAYMENT:
+            saved = factory_payment_record(factory=obj.factory, order=obj.order, amount=obj.amount, note=obj.note, actor=actor)
+        else:
+            saved = factory_payment_adjust(factory=obj.factory, order=obj.order, amount=obj.amount, note=obj.note, actor=actor)
+        obj.pk = saved.pk
+
+
+@admin.register(ShipmentEvent)
+class ShipmentEventAdmin(admin.ModelAdmin):
+    list_display = ("shipment", "occurred_at", "location", "description")
+    search_fields = ("shipment__tracking_number", "shipment__order__reference", "description")
+    list_select_related = ("shipment",)
+    readonly_fields = ("shipment", "occurred_at", "location", "description")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(admin.ModelAdmin):
+    """First answers to factories' POSTs, kept for replays; read-only."""
+
+    list_display = ("api_key", "key", "status_code", "created_at")
+    search_fields = ("key", "api_key__prefix", "api_key__factory__name")
+    list_select_related = ("api_key__factory",)
+    readonly_fields = ("api_key", "key", "fingerprint", "status_code", "body", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,13 +1,33 @@
+import datetime
+
 import django_filters
+from django import forms
 
 from .models import ProductionOrder
+
+
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time, handed to the database in UTC (PostgreSQL refuses offsets beyond ±15:59)."""
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        if cleaned is None:
+            return None
+        try:
+            return cleaned.astimezone(datetime.timezone.utc)
+        except OverflowError as exc:
+            raise forms.ValidationError("This time is out of range.", code="invalid") from exc
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class ProductionOrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=ProductionOrder.Status.choices, help_text="Only orders in this status."
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Only orders changed at or after this ISO 8601 time, for incremental polling.",

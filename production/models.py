@@ -1,5 +1,6 @@
 """Link 5: partner factories and the small-batch production orders they pull over the API."""
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 
@@ -14,6 +15,12 @@ class Factory(models.Model):
     min_batch = models.PositiveIntegerField(default=100)
     lead_time_days = models.PositiveIntegerField(default=21)
     weekly_capacity = models.PositiveIntegerField(default=1000)
+    price_list = models.JSONField(
+        default=dict, blank=True, help_text="Unit prices the factory quotes, e.g. {\"blanket\": \"11.50\"}."
+    )
+    deposit_percent = models.PositiveSmallIntegerField(
+        default=30, help_text="Share of an order's value owed to the factory when it accepts the order."
+    )
     is_demo = models.BooleanField(default=False)
 
     class Meta:
@@ -58,6 +65,21 @@ class ProductionOrder(models.Model):
         RECEIVED = "received", "Received"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Incoterm(models.TextChoices):
+        EXW = "EXW", "Ex works"
+        FCA = "FCA", "Free carrier"
+        FOB = "FOB", "Free on board"
+        CIF = "CIF", "Cost, insurance and freight"
+        DAP = "DAP", "Delivered at place"
+        DDP = "DDP", "Delivered duty paid"
+
+    class Aql(models.TextChoices):
+        A1_0 = "1.0", "AQL 1.0"
+        A1_5 = "1.5", "AQL 1.5"
+        A2_5 = "2.5", "AQL 2.5"
+        A4_0 = "4.0", "AQL 4.0"
+        A6_5 = "6.5", "AQL 6.5"
+
     # Every move an order may make; anything else is refused by production_order_transition.
     ALLOWED_TRANSITIONS = {
         Status.DRAFT: (Status.RELEASED, Status.CANCELLED),
@@ -85,13 +107,29 @@ class ProductionOrder(models.Model):
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3, default="USD")
     due_date = models.DateField(null=True, blank=True)
-    incoterm = models.CharField(max_length=3, default="FOB")
+    incoterm = models.CharField(max_length=3, choices=Incoterm.choices, default=Incoterm.FOB)
+    packaging_instructions = models.TextField(blank=True)
+    labelling_instructions = models.TextField(blank=True)
+    # QC criteria: acceptable quality limits (ISO 2859-1 / ANSI Z1.4, general inspection level II).
+    # Critical defects are never accepted.
+    aql_major = models.CharField(max_length=4, choices=Aql.choices, default=Aql.A2_5)
+    aql_minor = models.CharField(max_length=4, choices=Aql.choices, default=Aql.A4_0)
+    qty_cut = models.PositiveIntegerField(default=0)
+    qty_sewn = models.PositiveIntegerField(default=0)
+    qty_packed = models.PositiveIntegerField(default=0)
+    released_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the order was first released: from then on its factory sees it."
+    )
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The factory's polled feed: its released orders, newest first.
+            models.Index(fields=["factory", "-created_at", "-id"], name="order_factory_feed"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="order_price_not_negative")
         ]
@@ -138,3 +176,111 @@ class ProductionEvent(models.Model):
 
     def __str__(self):
         return f"{self.order}: {self.from_status or '—'} → {self.to_status}"
+
+
+class QcReport(models.Model):
+    """A factory's final inspection of an order: the sample drawn, the defects found, the verdict."""
+
+    order = models.ForeignKey(ProductionOrder, on_delete=models.CASCADE, related_name="qc_reports")
+    sample_size = models.PositiveIntegerField()
+    critical = models.PositiveIntegerField(default=0)
+    major = models.PositiveIntegerField(default=0)
+    minor = models.PositiveIntegerField(default=0)
+    aql_major = models.CharField(max_length=4)
+    aql_minor = models.CharField(max_length=4)
+    accept_major = models.PositiveIntegerField(help_text="Most major defects the sample may hold and pass.")
+    accept_minor = models.PositiveIntegerField(help_text="Most minor defects the sample may hold and pass.")
+    passed = models.BooleanField()
+    photos = models.JSONField(default=list, blank=True)
+    note = models.TextField(blank=True)
+    actor = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "created_at", "id"]
+
+
+class Shipment(models.Model):
+    order = models.ForeignKey(ProductionOrder, on_delete=models.CASCADE, related_name="shipments")
+    carrier = models.CharField(max_length=80)
+    tracking_number = models.CharField(max_length=80)
+    cartons = models.PositiveIntegerField()
+    weight_kg = models.DecimalField(max_digits=10, decimal_places=2)
+    shipped_at = models.DateTimeField()
+    received_at = models.DateTimeField(null=True, blank=True)
+    planned_landed_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    actual_landed_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-shipped_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["carrier", "tracking_number"], name="uniq_shipment_tracking"),
+            models.CheckConstraint(condition=models.Q(cartons__gt=0), name="shipment_cartons_positive"),
+            models.CheckConstraint(condition=models.Q(weight_kg__gt=0), name="shipment_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.carrier} {self.tracking_number}"
+
+    @property
+    def landed_cost_variance(self):
+        if self.planned_landed_cost is None or self.actual_landed_cost is None:
+            return None
+        return self.actual_landed_cost - self.planned_landed_cost
+
+
+class ShipmentEvent(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField()
+    location = models.CharField(max_length=120, blank=True)
+    description = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["shipment", "occurred_at", "id"]
+
+
+class FactoryPayment(models.Model):
+    """One line of the factory ledger: positive amounts are owed to the factory, payments are negative."""
+
+    class Kind(models.TextChoices):
+        DEPOSIT = "deposit", "Deposit due on acceptance"
+        BALANCE = "balance", "Balance due on QC pass"
+        ADJUSTMENT = "adjustment", "Adjustment"
+        PAYMENT = "payment", "Payment made"
+
+    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="payments")
+    order = models.ForeignKey(
+        ProductionOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    note = models.CharField(max_length=300, blank=True)
+    actor = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["factory", "created_at", "id"]
+        constraints = [
+            # The transition services write a deposit and a balance at most once per order.
+            models.UniqueConstraint(
+                fields=["order", "kind"],
+                condition=models.Q(kind__in=["deposit", "balance"]),
+                name="uniq_order_deposit_balance",
+            )
+        ]
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a factory's POST, replayed for any retry carrying the same Idempotency-Key."""
+
+    api_key = models.ForeignKey(FactoryApiKey, on_delete=models.CASCADE, related_name="idempotency_records")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField(encoder=DjangoJSONEncoder, null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["api_key", "key"], name="uniq_idempotency_key")]

@@ -183,7 +183,10 @@ def _build_chain(tag: str) -> dict:
     )
     from portraits.models import Brief, PortraitRun, Segment, SegmentMembership
     from hotspots.models import AmazonKeywordMetric, AmazonListing, KeywordColumnMapping, TrendUpload
-    from production.models import Factory, FactoryApiKey, ProductionEvent, ProductionOrder, ProductionOrderLine
+    from production.models import (
+        Factory, FactoryApiKey, FactoryPayment, IdempotencyRecord, ProductionEvent, ProductionOrder, ProductionOrderLine,
+        QcReport, Shipment, ShipmentEvent,
+    )
     from promotion.models import Campaign, Click, Post, TrackedLink
     from samples.models import Buyer, BuyerPanel, Invitation, Sample, SamplePhoto, Vote, VoteRound
 
@@ -230,11 +233,18 @@ def _build_chain(tag: str) -> dict:
     Vote.objects.create(round=vote_round, buyer=buyer, score=4, would_order_qty=200, preferred_variant=variant, market="US")
 
     factory = Factory.objects.create(name=f"{tag} mill")
-    FactoryApiKey.objects.create(factory=factory, prefix=f"{tag[:6]}k", hashed_key="0" * 64)
+    api_key = FactoryApiKey.objects.create(factory=factory, prefix=f"{tag[:6]}k", hashed_key="0" * 64)
     production_order = ProductionOrder.objects.create(cycle=cycle, factory=factory, reference=f"PO-{tag}", sample=sample,
                                                       sizing_round=vote_round, unit_price=Decimal("11.50"))
     ProductionOrderLine.objects.create(order=production_order, variant=variant, market="US", quantity=300)
     ProductionEvent.objects.create(order=production_order, from_status="", to_status="draft", actor="test")
+    QcReport.objects.create(order=production_order, sample_size=50, aql_major="2.5", aql_minor="4.0",
+                            accept_major=3, accept_minor=5, passed=True, actor="test")
+    shipment = Shipment.objects.create(order=production_order, carrier="Sea", tracking_number=f"{tag}-T1", cartons=3,
+                                       weight_kg=Decimal("30.00"), shipped_at=now)
+    ShipmentEvent.objects.create(shipment=shipment, occurred_at=now, description="handed to Sea")
+    FactoryPayment.objects.create(factory=factory, order=production_order, kind="deposit", amount=Decimal("1035.00"), actor="test")
+    IdempotencyRecord.objects.create(api_key=api_key, key=f"{tag}-k", fingerprint="0" * 64, status_code=200, body={})
 
     campaign = Campaign.objects.create(cycle=cycle, concept=concept, production_order=production_order, name=f"{tag} launch",
                                        market="US", starts_on=date(2024, 3, 1))

@@ -1,6 +1,16 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
-from production.models import ProductionEvent, ProductionOrder, ProductionOrderLine
+from production.models import (
+    ProductionEvent,
+    ProductionOrder,
+    ProductionOrderLine,
+    QcReport,
+    Shipment,
+    ShipmentEvent,
+)
+from production.services.reporting import MAX_PHOTOS
 
 MAX_REASON_LENGTH = 1000
 
@@ -38,6 +48,22 @@ class ProductSerializer(serializers.Serializer):
     spec = serializers.CharField(help_text="Specification of the approved sample.")
 
 
+class ProgressSerializer(serializers.Serializer):
+    cut = serializers.IntegerField(source="qty_cut", min_value=0, help_text="Pieces cut so far.")
+    sewn = serializers.IntegerField(source="qty_sewn", min_value=0, help_text="Pieces sewn so far.")
+    packed = serializers.IntegerField(source="qty_packed", min_value=0, help_text="Pieces packed so far.")
+
+
+class QcCriteriaSerializer(serializers.Serializer):
+    standard = serializers.CharField(
+        default="ISO 2859-1 single sampling, normal inspection, general level II",
+        help_text="The sampling standard the verdict follows.",
+    )
+    critical = serializers.IntegerField(default=0, help_text="Critical defects accepted: always 0.")
+    aql_major = serializers.CharField(help_text=f"AQL for major defects, one of {', '.join(ProductionOrder.Aql.values)}.")
+    aql_minor = serializers.CharField(help_text=f"AQL for minor defects, one of {', '.join(ProductionOrder.Aql.values)}.")
+
+
 class FactoryOrderSerializer(serializers.ModelSerializer):
     product = ProductSerializer(source="sample")
     quantity = serializers.IntegerField(help_text="Total pieces: the sum of the lines.")
@@ -46,6 +72,8 @@ class FactoryOrderSerializer(serializers.ModelSerializer):
         child=serializers.CharField(),
         help_text="The statuses (values of `status`) this order can move to from its current one.",
     )
+    qc_criteria = QcCriteriaSerializer(source="*", read_only=True, help_text="What the final inspection is judged by.")
+    progress = ProgressSerializer(source="*", read_only=True, help_text="Pieces cut, sewn and packed so far.")
 
     class Meta:
         model = ProductionOrder
@@ -61,6 +89,10 @@ class FactoryOrderSerializer(serializers.ModelSerializer):
             "currency",
             "incoterm",
             "due_date",
+            "packaging_instructions",
+            "labelling_instructions",
+            "qc_criteria",
+            "progress",
             "created_at",
             "updated_at",
         ]
@@ -74,12 +106,72 @@ class OrderEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class QcReportOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QcReport
+        fields = [
+            "sample_size", "critical", "major", "minor", "aql_major", "aql_minor",
+            "accept_major", "accept_minor", "passed", "photos", "note", "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ShipmentEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ShipmentEvent
+        fields = ["occurred_at", "location", "description"]
+        read_only_fields = fields
+
+
+class ShipmentOutSerializer(serializers.ModelSerializer):
+    events = ShipmentEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Shipment
+        fields = ["carrier", "tracking_number", "cartons", "weight_kg", "shipped_at", "received_at", "events"]
+        read_only_fields = fields
+
+
 class FactoryOrderDetailSerializer(FactoryOrderSerializer):
     events = OrderEventSerializer(many=True, help_text="The order's history, oldest first.")
+    qc_reports = QcReportOutSerializer(many=True, help_text="Final inspections filed, oldest first.")
+    shipments = ShipmentOutSerializer(many=True, help_text="Shipments of this order, newest first.")
 
     class Meta(FactoryOrderSerializer.Meta):
-        fields = [*FactoryOrderSerializer.Meta.fields, "events"]
+        fields = [*FactoryOrderSerializer.Meta.fields, "events", "qc_reports", "shipments"]
         read_only_fields = fields
+
+
+class ProgressInSerializer(serializers.Serializer):
+    cut = serializers.IntegerField(min_value=0, max_value=10_000_000, help_text="Pieces cut so far (a running total).")
+    sewn = serializers.IntegerField(min_value=0, max_value=10_000_000, help_text="Pieces sewn so far; at most `cut`.")
+    packed = serializers.IntegerField(min_value=0, max_value=10_000_000, help_text="Pieces packed so far; at most `sewn`.")
+    note = StrictCharField(required=False, allow_blank=True, max_length=MAX_REASON_LENGTH, default="")
+
+
+class QcReportInSerializer(serializers.Serializer):
+    sample_size = serializers.IntegerField(
+        min_value=1, max_value=10_000_000,
+        help_text="Pieces inspected; at least the sample size ISO 2859-1 level II asks for the order's quantity.",
+    )
+    critical = serializers.IntegerField(min_value=0, max_value=10_000_000, help_text="Critical defects found (any one fails the lot).")
+    major = serializers.IntegerField(min_value=0, max_value=10_000_000, help_text="Major defects found.")
+    minor = serializers.IntegerField(min_value=0, max_value=10_000_000, help_text="Minor defects found.")
+    photos = serializers.ListField(
+        child=serializers.URLField(max_length=500), required=False, default=list, max_length=MAX_PHOTOS,
+        help_text="Optional addresses of inspection photos on your server.",
+    )
+    note = StrictCharField(required=False, allow_blank=True, max_length=MAX_REASON_LENGTH, default="")
+
+
+class ShipInSerializer(serializers.Serializer):
+    carrier = StrictCharField(max_length=80, help_text="Carrier or forwarder name.")
+    tracking_number = StrictCharField(max_length=80, help_text="The carrier's tracking or bill of lading number.")
+    cartons = serializers.IntegerField(min_value=1, max_value=1_000_000, help_text="Number of cartons.")
+    weight_kg = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), help_text="Gross weight in kg."
+    )
+    note = StrictCharField(required=False, allow_blank=True, max_length=MAX_REASON_LENGTH, default="")
 
 
 class AcceptSerializer(serializers.Serializer):

@@ -1,18 +1,33 @@
-"""The factory API: a factory's own production orders, and its answer to each."""
+"""The factory API: a factory's own production orders, and what it reports on each."""
 
+import hashlib
+import json
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from production.filters import ProductionOrderFilter
-from production.models import ProductionOrder
-from production.selectors import production_orders_for_factory
-from production.services import TransitionNotAllowed, production_order_accept, production_order_decline
+from production.models import FactoryApiKey, IdempotencyRecord, ProductionOrder
+from production.selectors import production_orders_for_factory, production_orders_version
+from production.services import (
+    TransitionNotAllowed,
+    production_order_accept,
+    production_order_decline,
+    production_order_progress,
+    production_order_qc_report,
+    production_order_ship,
+)
 
 from .authentication import FactoryApiKeyAuthentication
 from .permissions import FactoryKeyThrottle, IsFactory
@@ -22,7 +37,16 @@ from .serializers import (
     FactoryApiErrorSerializer,
     FactoryOrderDetailSerializer,
     FactoryOrderSerializer,
+    ProgressInSerializer,
+    QcReportInSerializer,
+    ShipInSerializer,
 )
+
+# Bump when the representation changes, so cached ETags stop matching.
+REPRESENTATION_VERSION = "2"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_IDEMPOTENCY_KEY = 255
+BODY_CACHE_SECONDS = 300
 
 
 class TransitionConflict(exceptions.APIException):
@@ -31,9 +55,38 @@ class TransitionConflict(exceptions.APIException):
     default_detail = "The order cannot make this move from its current status."
 
 
+class IdempotencyKeyInvalid(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "idempotency_key_invalid"
+    default_detail = (
+        f"Send an {IDEMPOTENCY_HEADER} header of 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters "
+        "(a UUID is a good choice) with every POST."
+    )
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+    default_detail = (
+        f"This {IDEMPOTENCY_HEADER} was already used for a different request; use a new key for a new request."
+    )
+
+
+class InvalidCursor(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_cursor"
+    default_detail = "The cursor is not one this API gave out; start again from the first page."
+
+
 class OrderCursorPagination(CursorPagination):
     ordering = ("-created_at", "-id")
     page_size = 50
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as exc:  # a garbled cursor is the client's mistake, not a missing page
+            raise InvalidCursor() from exc
 
 
 def _error(description):
@@ -45,12 +98,55 @@ AUTH_ERRORS = {
     429: _error("Too many requests with this API key; retry after the `Retry-After` seconds."),
 }
 NOT_FOUND = {404: _error("No such order for this factory (other factories' orders and drafts are invisible).")}
-ANSWER_ERRORS = {
+NOT_MODIFIED = {304: OpenApiResponse(description="Nothing changed since the `ETag` you sent in `If-None-Match`; no body.")}
+POST_ERRORS = {
     **AUTH_ERRORS,
     **NOT_FOUND,
-    400: _error("The body is not valid JSON or a field is missing, of the wrong type or too long."),
-    409: _error("The order is not waiting for an answer (it was already accepted, declined or cancelled)."),
+    400: _error(
+        "The body is not valid JSON, a field is missing, of the wrong type or out of range, "
+        "or the Idempotency-Key header is missing or malformed."
+    ),
+    409: _error("The order's status does not allow this; `message` says which status it is in and what it can become."),
+    415: _error("The body is not `application/json`."),
+    422: _error("This Idempotency-Key was already used with a different body."),
 }
+IF_NONE_MATCH = OpenApiParameter(
+    name="If-None-Match",
+    location=OpenApiParameter.HEADER,
+    type=OpenApiTypes.STR,
+    required=False,
+    description="The `ETag` of your last response; unchanged data answers 304 with no body.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    name=IDEMPOTENCY_HEADER,
+    location=OpenApiParameter.HEADER,
+    type=OpenApiTypes.STR,
+    required=True,
+    description=(
+        "A key you choose per request (e.g. a UUID), 1 to 255 visible ASCII characters. Retry with the same "
+        "key and the same body after a timeout: you get the first answer again and nothing changes twice. "
+        "Keys are kept per API key."
+    ),
+)
+
+
+def _post_schema(summary: str, description: str, request):
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=request,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={200: FactoryOrderDetailSerializer, **POST_ERRORS},
+    )
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    weak = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == weak for tag in header.split(","))
 
 
 @extend_schema_view(
@@ -60,14 +156,21 @@ ANSWER_ERRORS = {
             "Orders the seller has released to your factory, newest first; drafts are never shown. "
             "Poll this endpoint, narrowing with `status=released` for orders that await your answer "
             "or `updated_since` for what changed since your last poll. Pages are linked by the "
-            "`next` and `previous` cursors."
+            "`next` and `previous` cursors. Every answer carries an `ETag`; send it back in "
+            "`If-None-Match` and an unchanged list answers 304 with no body. "
+            "The developer guide at `/api/v1/factory/guide/` shows a complete polling client."
         ),
-        responses={200: FactoryOrderSerializer(many=True), **AUTH_ERRORS},
+        parameters=[IF_NONE_MATCH],
+        responses={200: FactoryOrderSerializer(many=True), **NOT_MODIFIED, **AUTH_ERRORS, 400: _error("A filter value or the cursor is not valid.")},
     ),
     retrieve=extend_schema(
         summary="Get one production order",
-        description="One of your orders with its lines per SKU and market and its history of status changes.",
-        responses={200: FactoryOrderDetailSerializer, **AUTH_ERRORS, **NOT_FOUND},
+        description=(
+            "One of your orders with its lines per SKU and market, its QC reports, shipments and "
+            "history of status changes. Supports `If-None-Match` like the list."
+        ),
+        parameters=[IF_NONE_MATCH],
+        responses={200: FactoryOrderDetailSerializer, **NOT_MODIFIED, **AUTH_ERRORS, **NOT_FOUND},
     ),
 )
 class FactoryOrderViewSet(viewsets.ReadOnlyModelViewSet):
@@ -91,54 +194,172 @@ class FactoryOrderViewSet(viewsets.ReadOnlyModelViewSet):
         # Query filters narrow the list only; they never hide a single order from its own URL.
         return super().filter_queryset(queryset) if self.action == "list" else queryset
 
+    def _order_id(self) -> int:
+        # Any path segment reaches the view, so a malformed id is a 404 in the API's own shape.
+        raw = self.kwargs.get("pk", "")
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+            raise exceptions.NotFound("No such order for this factory.")
+        return int(raw)
+
     def get_object(self):
+        self.kwargs["pk"] = str(self._order_id())
         try:
             return super().get_object()
         except Http404 as exc:
             raise exceptions.NotFound("No such order for this factory.") from exc
 
+    # --- Reading, with ETags ----------------------------------------------
+
+    def _etag(self, queryset) -> tuple[str, int]:
+        latest, count = production_orders_version(queryset=queryset)
+        query = sorted(self.request.query_params.lists())
+        raw = json.dumps(
+            [
+                REPRESENTATION_VERSION, self.request.auth.factory_id, self.request.get_host(),
+                self.request.path, query, latest, count,
+            ],
+            cls=DjangoJSONEncoder,
+        )
+        return f'W/"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"', count
+
+    def _conditional(self, queryset, render) -> HttpResponseBase:
+        """304 when the client's ETag is current; else the body, rendered once per ETag and cached.
+
+        The ETag covers the factory, host, path, query, the latest change and the row count,
+        so a cached body is served only while none of them has moved.
+        """
+        etag, count = self._etag(queryset)
+        if self.action == "retrieve" and not count:
+            raise exceptions.NotFound("No such order for this factory.")
+        if _etag_matches(self.request.headers.get("If-None-Match", ""), etag):
+            response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        else:
+            cache_key = f"factory-api:body:{etag}"
+            body = cache.get(cache_key)
+            if body is None:
+                rendered = render()
+                body = JSONRenderer().render(rendered.data)
+                cache.set(cache_key, body, BODY_CACHE_SECONDS)
+            response = HttpResponse(body, content_type="application/json")
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        return self._conditional(queryset, lambda: super(FactoryOrderViewSet, self).list(request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        queryset = self.get_queryset().filter(pk=self._order_id())
+        return self._conditional(queryset, lambda: super(FactoryOrderViewSet, self).retrieve(request, *args, **kwargs))
+
+    # --- Writing, idempotently --------------------------------------------
+
     @property
     def actor(self) -> str:
         return f"factory:{self.request.auth.factory.name} (key {self.request.auth.prefix})"
 
-    def _answer(self, order, move, **kwargs):
-        try:
-            move(order_id=order.pk, actor=self.actor, **kwargs)
-        except TransitionNotAllowed as exc:
-            raise TransitionConflict(str(exc)) from exc
-        except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            raise exceptions.ValidationError(detail) from exc
-        return Response(self.get_serializer(self.get_object()).data)
+    def _idempotent(self, request, run) -> Response:
+        """Run ``run`` once per Idempotency-Key; a retry with the key gets the stored first answer."""
+        key = request.headers.get(IDEMPOTENCY_HEADER, "")
+        if not key or len(key) > MAX_IDEMPOTENCY_KEY or not (key.isascii() and key.isprintable()):
+            raise IdempotencyKeyInvalid()
+        body = json.dumps(request.data, sort_keys=True, cls=DjangoJSONEncoder)  # a malformed body is a 400 here
+        fingerprint = hashlib.sha256(f"{request.method}\n{request.path}\n{body}".encode()).hexdigest()
+        with transaction.atomic():
+            # One POST at a time per API key, so a retry racing its original waits and replays.
+            list(FactoryApiKey.objects.select_for_update().filter(pk=request.auth.pk).values_list("pk"))
+            record = IdempotencyRecord.objects.filter(api_key=request.auth, key=key).first()
+            if record is not None:
+                if record.fingerprint != fingerprint:
+                    raise IdempotencyKeyReused()
+                response = Response(record.body, status=record.status_code)
+                response["Idempotent-Replayed"] = "true"
+                return response
+            try:
+                with transaction.atomic():
+                    response = run()
+            except exceptions.APIException as exc:
+                if isinstance(exc, exceptions.Throttled):
+                    raise
+                response = self.handle_exception(exc)
+            IdempotencyRecord.objects.create(
+                api_key=request.auth, key=key, fingerprint=fingerprint,
+                status_code=response.status_code, body=response.data,
+            )
+        return response
 
-    @extend_schema(
-        summary="Accept a production order",
-        description=(
-            "Commit to making a `released` order at its quantities, price and due date. "
-            "The order becomes `accepted`; accepting it again answers 409."
-        ),
-        request=AcceptSerializer,
-        responses={200: FactoryOrderDetailSerializer, **ANSWER_ERRORS},
+    def _move(self, request, input_serializer, move, **fixed):
+        order = self.get_object()  # a foreign order is a 404 before its body is even read
+
+        def run():
+            answer = input_serializer(data=request.data)
+            answer.is_valid(raise_exception=True)
+            try:
+                move(order_id=order.pk, actor=self.actor, **fixed, **answer.validated_data)
+            except TransitionNotAllowed as exc:
+                raise TransitionConflict(str(exc)) from exc
+            except DjangoValidationError as exc:
+                detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+                raise exceptions.ValidationError(detail) from exc
+            return Response(self.get_serializer(self.get_object()).data)
+
+        return self._idempotent(request, run)
+
+    @_post_schema(
+        "Accept a production order",
+        "Commit to making a `released` order at its quantities, price, due date, incoterm, packaging, "
+        "labelling and QC criteria. The order becomes `accepted` and the deposit falls due to you; "
+        "accepting it again with a new Idempotency-Key answers 409.",
+        AcceptSerializer,
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        order = self.get_object()  # a foreign order is a 404 before its body is even read
-        answer = AcceptSerializer(data=request.data)
-        answer.is_valid(raise_exception=True)
-        return self._answer(order, production_order_accept, note=answer.validated_data["note"])
+        return self._move(request, AcceptSerializer, production_order_accept)
 
-    @extend_schema(
-        summary="Decline a production order",
-        description=(
-            "Turn down a `released` order, saying why in `reason` (at most 1000 characters). "
-            "The order becomes `declined` and the seller sees your reason."
-        ),
-        request=DeclineSerializer,
-        responses={200: FactoryOrderDetailSerializer, **ANSWER_ERRORS},
+    @_post_schema(
+        "Decline a production order",
+        "Turn down a `released` order, saying why in `reason` (at most 1000 characters). "
+        "The order becomes `declined` and the seller sees your reason.",
+        DeclineSerializer,
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        order = self.get_object()
-        answer = DeclineSerializer(data=request.data)
-        answer.is_valid(raise_exception=True)
-        return self._answer(order, production_order_decline, reason=answer.validated_data["reason"])
+        return self._move(request, DeclineSerializer, production_order_decline)
+
+    @_post_schema(
+        "Report production progress",
+        "Running totals of pieces cut, sewn and packed (packed ≤ sewn ≤ cut ≤ ordered; totals never go down). "
+        "The first report on an `accepted` order moves it to `in_production`; after a failed QC, a report "
+        "restarts production for rework.",
+        ProgressInSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        def move(*, order_id, actor, cut, sewn, packed, note):
+            return production_order_progress(order_id=order_id, actor=actor, cut=cut, sewn=sewn, packed=packed, note=note)
+
+        return self._move(request, ProgressInSerializer, move)
+
+    @_post_schema(
+        "File the final QC report",
+        "The final inspection of an `in_production` order: the pieces inspected and the defects found by "
+        "class. The verdict is computed from the order's `qc_criteria` (ISO 2859-1, level II): no critical "
+        "defect, and major and minor defects within the acceptance numbers for the order's quantity. "
+        "The order becomes `qc_passed` (the balance falls due to you) or `qc_failed` (rework, report "
+        "progress, inspect again). A sample smaller than the standard's is refused with 400.",
+        QcReportInSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="qc")
+    def qc(self, request, pk=None):
+        return self._move(request, QcReportInSerializer, production_order_qc_report)
+
+    @_post_schema(
+        "Ship an order",
+        "Hand a `qc_passed` order to a carrier. The order becomes `shipped` and the shipment is listed "
+        "on the order with its tracking events.",
+        ShipInSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def ship(self, request, pk=None):
+        return self._move(request, ShipInSerializer, production_order_ship)

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -22,12 +24,27 @@ def other_factory_with_key(db):
     return factory_create(name="Mill B")
 
 
+class FactoryClient(APIClient):
+    """Sends a fresh Idempotency-Key with each POST that does not bring its own, as the guide's client does."""
+
+    auto_idempotency_key = True
+
+    def post(self, path, data=None, format=None, content_type=None, follow=False, **extra):
+        if self.auto_idempotency_key and "HTTP_IDEMPOTENCY_KEY" not in extra:
+            extra["HTTP_IDEMPOTENCY_KEY"] = str(uuid.uuid4())
+        return super().post(path, data=data, format=format, content_type=content_type, follow=follow, **extra)
+
+
 @pytest.fixture
 def client_for():
-    """client_for(raw_key) → an APIClient sending ``Authorization: Api-Key <raw_key>``."""
+    """client_for(raw_key) → an APIClient sending ``Authorization: Api-Key <raw_key>``.
 
-    def make(raw_key: str | None = None) -> APIClient:
-        client = APIClient()
+    ``auto_key=False`` leaves the Idempotency-Key to the test.
+    """
+
+    def make(raw_key: str | None = None, *, auto_key: bool = True) -> APIClient:
+        client = FactoryClient()
+        client.auto_idempotency_key = auto_key
         if raw_key:
             client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw_key}")
         return client

@@ -85,6 +85,7 @@ class ProductionOrderFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"PO-T-{n:04d}")
     unit_price = Decimal("9.80")
     status = ProductionOrder.Status.DRAFT
+    released_at = factory.LazyAttribute(lambda o: None if o.status == ProductionOrder.Status.DRAFT else timezone.now())
     # Last: this field's name shadows the factory_boy module inside the class body.
     factory = factory.SubFactory(FactoryFactory)
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from core.models import Cycle
 from samples.models import Sample, VoteRound
 
-from . import api_keys
-from .models import Factory, FactoryApiKey, ProductionEvent, ProductionOrder, ProductionOrderLine
-from .planning import PlanningError, plan_batch
+from .. import api_keys
+from ..models import Factory, FactoryApiKey, FactoryPayment, ProductionEvent, ProductionOrder, ProductionOrderLine
+from ..planning import PlanningError, plan_batch, plan_newsvendor_batch
 
 KEY_TOUCH_INTERVAL = datetime.timedelta(minutes=1)
 MAX_NOTE_LENGTH = 2000
@@ -107,10 +107,23 @@ def factory_api_key_mark_used(*, api_key: FactoryApiKey, now: datetime.datetime 
 
 
 def production_order_plan(
-    *, sample: Sample, sizing_round: VoteRound | None, factory: Factory, votes: list[dict]
+    *,
+    sample: Sample,
+    sizing_round: VoteRound | None,
+    factory: Factory,
+    votes: list[dict],
+    pre_orders: list[dict] | None = None,
+    unit_margin=None,
+    unsold_cost=None,
+    invited: int | None = None,
+    conversion_rate: float = 0.3,
 ) -> dict:
-    """Size a batch from buyers' votes and split it by variant and market.
+    """Size a batch from buyers' votes (and pre-orders) and split it by variant and market.
 
+    With ``unit_margin`` and ``unsold_cost`` the batch is the newsvendor quantity of the
+    forecast demand (see ``planning.plan_newsvendor_batch``); without them it is the larger
+    of the factory minimum and the would-order total. Pre-orders ``{"variant_id", "market",
+    "quantity"}`` are handed in by the caller (production does not read shop orders).
     Returns ``{"lines": [{"variant_id", "market", "quantity"}], "sizing": {...}}``,
     ready for ``production_order_create``.
     """
@@ -119,8 +132,25 @@ def production_order_plan(
     concept = sample.concept
     variant_ids = list(concept.variants.values_list("pk", flat=True))
     fallback = [(v, m) for v in variant_ids for m in concept.target_markets or [] if isinstance(m, str) and m]
+    explanation: dict = {}
+    newsvendor = unit_margin is not None or unsold_cost is not None
+    if newsvendor:
+        errors = {}
+        margin, unsold = _money(unit_margin, "unit_margin", errors), _money(unsold_cost, "unsold_cost", errors)
+        if isinstance(conversion_rate, bool) or not isinstance(conversion_rate, int | float):
+            errors["conversion_rate"] = [f"Must be a number, got {conversion_rate!r}."]
+        if errors:
+            raise ValidationError(errors)
     try:
-        plan = plan_batch(votes, min_batch=factory.min_batch, fallback_keys=fallback)
+        if newsvendor:
+            plan, explanation = plan_newsvendor_batch(
+                votes, pre_orders=pre_orders or [], min_batch=factory.min_batch, unit_margin=margin,
+                unsold_cost=unsold, invited=invited, conversion_rate=float(conversion_rate), fallback_keys=fallback,
+            )
+        else:
+            if pre_orders:
+                raise ValidationError({"pre_orders": ["Pre-orders size a batch only with unit_margin and unsold_cost."]})
+            plan = plan_batch(votes, min_batch=factory.min_batch, fallback_keys=fallback)
     except PlanningError as exc:
         raise ValidationError({"votes": [str(exc)]}) from exc
     foreign = sorted({line["variant_id"] for line in plan.lines} - set(variant_ids))
@@ -128,12 +158,23 @@ def production_order_plan(
         raise ValidationError(
             {"votes": [f"Variants {foreign} are not variants of concept {concept.pk} ({concept})."]}
         )
-    sizing = plan.sizing() | {
+    sizing = plan.sizing() | explanation | {
         "sample_id": sample.pk,
         "sizing_round_id": sizing_round.pk if sizing_round else None,
         "factory_id": factory.pk,
     }
     return {"lines": plan.lines, "sizing": sizing}
+
+
+def _money(value, field: str, errors: dict) -> float | None:
+    try:
+        amount = Decimal(str(value))
+        if not amount.is_finite() or amount < 0:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors[field] = [f"Must be an amount of at least 0, got {value!r}."]
+        return None
+    return float(amount)
 
 
 def _clean_lines(lines, *, concept_variant_ids: set[int]) -> list[tuple[int, str, int]]:
@@ -187,6 +228,11 @@ def production_order_create(
     due_date: datetime.date | None = None,
     is_demo: bool = False,
     actor: str,
+    incoterm: str = ProductionOrder.Incoterm.FOB,
+    packaging_instructions: str = "",
+    labelling_instructions: str = "",
+    aql_major: str = ProductionOrder.Aql.A2_5,
+    aql_minor: str = ProductionOrder.Aql.A4_0,
 ) -> ProductionOrder:
     """Create a draft order (reference ``PO-<cycle>-<seq>``) and its "created" event.
 
@@ -196,7 +242,7 @@ def production_order_create(
         price = Decimal(str(unit_price))
     except (InvalidOperation, ValueError) as exc:
         raise ValidationError({"unit_price": [f"Not a number: {unit_price!r}."]}) from exc
-    if not price.is_finite() or price < 0 or price != price.quantize(Decimal("0.01")):
+    if not price.is_finite() or price < 0 or price >= Decimal("1e8") or price != price.quantize(Decimal("0.01")):
         raise ValidationError(
             {"unit_price": [f"Must be an amount of at least 0 with at most 2 decimals, got {unit_price!r}."]}
         )
@@ -207,6 +253,17 @@ def production_order_create(
     concept = sample.concept
     cleaned = _clean_lines(lines, concept_variant_ids=set(concept.variants.values_list("pk", flat=True)))
     actor = _actor(actor)
+    errors = {}
+    if incoterm not in ProductionOrder.Incoterm.values:
+        errors["incoterm"] = [f"Must be one of {', '.join(ProductionOrder.Incoterm.values)}, got {incoterm!r}."]
+    for field, value in (("aql_major", aql_major), ("aql_minor", aql_minor)):
+        if value not in ProductionOrder.Aql.values:
+            errors[field] = [f"Must be one of {', '.join(ProductionOrder.Aql.values)}, got {value!r}."]
+    for field, value in (("packaging_instructions", packaging_instructions), ("labelling_instructions", labelling_instructions)):
+        if not isinstance(value, str) or len(value) > MAX_NOTE_LENGTH:
+            errors[field] = [f"Must be text of at most {MAX_NOTE_LENGTH} characters."]
+    if errors:
+        raise ValidationError(errors)
 
     with transaction.atomic():
         # Serialises reference numbering per cycle (a no-op on SQLite, which locks the file).
@@ -222,6 +279,11 @@ def production_order_create(
             currency=concept.currency,
             due_date=due_date or (timezone.localdate() + datetime.timedelta(days=factory.lead_time_days)),
             is_demo=is_demo,
+            incoterm=incoterm,
+            packaging_instructions=packaging_instructions,
+            labelling_instructions=labelling_instructions,
+            aql_major=aql_major,
+            aql_minor=aql_minor,
         )
         ProductionOrderLine.objects.bulk_create(
             [ProductionOrderLine(order=order, variant_id=v, market=m, quantity=q) for v, m, q in cleaned]
@@ -266,7 +328,11 @@ def production_order_transition(*, order_id: int, to_status: str, actor: str, no
             )
         from_status = order.status
         order.status = to_status
-        order.save(update_fields=["status", "updated_at"])
+        fields = ["status", "updated_at"]
+        if to_status == ProductionOrder.Status.RELEASED and order.released_at is None:
+            order.released_at = timezone.now()
+            fields.append("released_at")
+        order.save(update_fields=fields)
         ProductionEvent.objects.create(
             order=order, from_status=from_status, to_status=to_status, actor=actor, note=note
         )
@@ -281,9 +347,15 @@ def production_order_release(*, order_id: int, actor: str, note: str = "") -> Pr
 
 
 def production_order_accept(*, order_id: int, actor: str, note: str = "") -> ProductionOrder:
-    return production_order_transition(
-        order_id=order_id, to_status=ProductionOrder.Status.ACCEPTED, actor=actor, note=note
-    )
+    """The factory commits to the order; the deposit becomes due to it."""
+    from .ledger import factory_payment_due_record
+
+    with transaction.atomic():
+        order = production_order_transition(
+            order_id=order_id, to_status=ProductionOrder.Status.ACCEPTED, actor=actor, note=note
+        )
+        factory_payment_due_record(order=order, kind=FactoryPayment.Kind.DEPOSIT, actor=_actor(actor))
+    return order
 
 
 def production_order_decline(*, order_id: int, actor: str, reason: str) -> ProductionOrder:
@@ -300,3 +372,11 @@ def production_order_cancel(*, order_id: int, actor: str, reason: str) -> Produc
     return production_order_transition(
         order_id=order_id, to_status=ProductionOrder.Status.CANCELLED, actor=actor, note=reason.strip()
     )
+
+
+def idempotency_records_prune(*, older_than: datetime.timedelta = datetime.timedelta(days=30)) -> int:
+    """Forget stored first answers older than ``older_than``; a retry after that runs afresh."""
+    from ..models import IdempotencyRecord
+
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted

@@ -1,0 +1,61 @@
+"""Every write of link 5, re-exported from its modules: orders, reporting, ledger."""
+
+from .ledger import (
+    factory_payment_adjust,
+    factory_payment_due_record,
+    factory_payment_record,
+    production_order_value,
+)
+from .orders import (
+    KEY_TOUCH_INTERVAL,
+    MAX_NOTE_LENGTH,
+    TransitionNotAllowed,
+    factory_api_key_create,
+    factory_api_key_mark_used,
+    factory_api_key_revoke,
+    factory_create,
+    idempotency_records_prune,
+    production_order_accept,
+    production_order_cancel,
+    production_order_create,
+    production_order_decline,
+    production_order_plan,
+    production_order_release,
+    production_order_transition,
+)
+from .reporting import (
+    production_order_progress,
+    production_order_qc_report,
+    production_order_receive,
+    production_order_ship,
+    shipment_event_add,
+    shipment_landed_cost_set,
+)
+
+__all__ = [
+    "KEY_TOUCH_INTERVAL",
+    "MAX_NOTE_LENGTH",
+    "TransitionNotAllowed",
+    "factory_api_key_create",
+    "factory_api_key_mark_used",
+    "factory_api_key_revoke",
+    "factory_create",
+    "factory_payment_adjust",
+    "factory_payment_due_record",
+    "factory_payment_record",
+    "idempotency_records_prune",
+    "production_order_accept",
+    "production_order_cancel",
+    "production_order_create",
+    "production_order_decline",
+    "production_order_plan",
+    "production_order_progress",
+    "production_order_qc_report",
+    "production_order_receive",
+    "production_order_release",
+    "production_order_ship",
+    "production_order_transition",
+    "production_order_value",
+    "shipment_event_add",
+    "shipment_landed_cost_set",
+]
