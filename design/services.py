@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from analysis.models import Attribute, Opportunity
+from core.models import Cycle
 
 from .costing import CATEGORY_SHIPPING, CATEGORY_SIZES, DEFAULT_SHIPPING, unit_cost_breakdown
 from .models import ComplianceItem, ComplianceTemplate, Concept, Variant
@@ -41,7 +42,30 @@ def concept_create_from_opportunity(
     opportunity leaves open, its price band sets the target price, its markets
     join the target markets, and its segment becomes the target segment.
     """
-    attributes = list(opportunity.attributes.all())
+    return _concept_create(
+        cycle=opportunity.cycle,
+        category=opportunity.category,
+        attributes=list(opportunity.attributes.all()),
+        markets=[opportunity.market, *(markets or [])],
+        opportunity=opportunity,
+        brief=brief,
+        is_demo=is_demo or opportunity.is_demo,
+    )
+
+
+def concept_create_from_brief(*, brief, cycle: Cycle, is_demo: bool = False) -> Concept:
+    """A concept straight from a portrait brief (handed in by the caller): its category,
+    attributes, markets and price band, aimed at the brief's segment."""
+    if not brief.category:
+        raise ValidationError({"brief": "The brief names no category to design for."})
+    attributes = list(Attribute.objects.filter(name__in=brief.attributes).order_by("kind", "name"))
+    return _concept_create(
+        cycle=cycle, category=brief.category, attributes=attributes, markets=list(brief.markets),
+        opportunity=None, brief=brief, is_demo=is_demo,
+    )
+
+
+def _concept_create(*, cycle, category, attributes, markets, opportunity, brief, is_demo) -> Concept:
     brief_attributes = list(Attribute.objects.filter(name__in=brief.attributes)) if brief else []
     materials = _attribute_names_of_kind(attributes, "material") or _attribute_names_of_kind(
         brief_attributes, "material"
@@ -51,23 +75,23 @@ def concept_create_from_opportunity(
     ]
     colours = (colours + [c for c in DEFAULT_COLOURS if c not in colours])[:3]
     material = materials[0] if materials else None
-    costs = unit_cost_breakdown(category=opportunity.category, material=material)
+    costs = unit_cost_breakdown(category=category, material=material)
     unit_cost = Decimal(str(costs["unit_cost"]))
     if brief:
         target_price = ((Decimal(brief.price_low) + Decimal(brief.price_high)) / 2).quantize(Decimal("1")) - Decimal("0.01")
     else:
         target_price = (unit_cost * DEFAULT_PRICE_MULTIPLE).quantize(Decimal("1")) - Decimal("0.01")
     target_price = max(target_price, (unit_cost * Decimal("1.5")).quantize(Decimal("0.01")))
-    target_markets = list(dict.fromkeys([opportunity.market, *(markets or []), *(brief.markets if brief else [])]))
+    target_markets = list(dict.fromkeys([m for m in [*markets, *(brief.markets if brief else [])] if m]))
 
     words = [a.name for a in attributes]
-    name = " ".join(w.capitalize() for w in [*words, opportunity.category])
-    shipping = CATEGORY_SHIPPING.get(opportunity.category, DEFAULT_SHIPPING)
+    name = " ".join(w.capitalize() for w in [*words, category])
+    shipping = CATEGORY_SHIPPING.get(category, DEFAULT_SHIPPING)
     with transaction.atomic():
         concept = Concept.objects.create(
-            cycle=opportunity.cycle,
+            cycle=cycle,
             name=name,
-            category=opportunity.category,
+            category=category,
             opportunity=opportunity,
             brief=brief,
             target_segment=getattr(brief, "segment", None),
@@ -79,10 +103,10 @@ def concept_create_from_opportunity(
             unit_weight_kg=Decimal(str(shipping["weight_kg"])),
             unit_volume_m3=Decimal(str(shipping["volume_m3"])),
             status=Concept.Status.DRAFT,
-            is_demo=is_demo or opportunity.is_demo,
+            is_demo=is_demo,
         )
         concept.attributes.set({a.pk: a for a in attributes + [a for a in brief_attributes if a.name in colours or a.name == material]}.values())
-        sizes = CATEGORY_SIZES.get(opportunity.category, ["one size"])
+        sizes = CATEGORY_SIZES.get(category, ["one size"])
         Variant.objects.bulk_create(
             Variant(
                 concept=concept,

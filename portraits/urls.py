@@ -9,4 +9,5 @@ urlpatterns = [
     path("runs/<int:pk>/", views.PortraitRunDetailView.as_view(), name="run"),
     path("segments/<int:pk>/", views.SegmentDetailView.as_view(), name="segment"),
     path("briefs/<int:pk>/", views.BriefDetailView.as_view(), name="brief"),
+    path("briefs/<int:pk>/concept/", views.BriefConceptCreateView.as_view(), name="brief_concept"),
 ]

@@ -1,9 +1,15 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
 
+from c2f.dashboard.access import MerchandiserRequiredMixin
 from c2f.dashboard.charts import bar_chart, scatter_chart
 from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 from c2f.dashboard.selectors import flatten_profile
 from design.models import Concept
+from design.services import concept_create_from_brief
 from hotspots.models import Watchlist
 
 from .filters import PortraitRunFilter
@@ -93,3 +99,22 @@ class BriefDetailView(MerchandiserDetailView):
         )
         context["concepts"] = Concept.objects.filter(brief=brief).select_related("cycle").order_by("-created_at")
         return context
+
+
+class BriefConceptCreateView(MerchandiserRequiredMixin, View):
+    """Design straight from a portrait brief: a concept in the cycle the brief seeds."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        brief = get_object_or_404(Brief.objects.select_related("segment", "for_cycle", "run"), pk=pk)
+        if brief.for_cycle is None:
+            messages.error(request, "This brief seeds no cycle yet: open the next cycle from its portrait run first.")
+            return redirect("portraits:brief", pk=brief.pk)
+        try:
+            concept = concept_create_from_brief(brief=brief, cycle=brief.for_cycle, is_demo=brief.run.is_demo)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+            return redirect("portraits:brief", pk=brief.pk)
+        messages.success(request, f"Concept “{concept}” created from the brief for {brief.for_cycle}.")
+        return redirect(concept.get_absolute_url())
