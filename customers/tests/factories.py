@@ -4,43 +4,20 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from core.models import Cycle
+from core.tests.factories import CycleFactory
 from customers.models import Customer, Order, OrderLine, Platform, Product
-from design.models import Concept, Variant
+from design.tests import factories as design_factories
 from promotion.models import Campaign, TrackedLink
 
 
-class CycleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Cycle
-        django_get_or_create = ("number",)
 
-    number = factory.Sequence(lambda n: n + 1)
-    name = factory.LazyAttribute(lambda o: f"Cycle {o.number}")
+class ConceptFactory(design_factories.ConceptFactory):
+    pass
 
 
-class ConceptFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Concept
-
-    cycle = factory.SubFactory(CycleFactory)
-    name = factory.Sequence(lambda n: f"Sherpa mermaid blanket {n}")
-    category = "blanket"
-    target_markets = ["US", "GB"]
-    target_price = Decimal("49.00")
-    unit_cost = Decimal("14.50")
-
-
-class VariantFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Variant
-
-    concept = factory.SubFactory(ConceptFactory)
+class VariantFactory(design_factories.VariantFactory):
     sku = factory.Sequence(lambda n: f"HT-BL-C{n:04d}")
     colour = "sage green"
-    size = "130x170"
-    material = "sherpa"
-
 
 class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -1,7 +1,34 @@
+from decimal import Decimal
+
 import factory
 
 from analysis.models import Attribute, Opportunity
-from samples.tests.factories import ConceptFactory, CycleFactory, VariantFactory  # noqa: F401 (re-exported)
+from core.tests.factories import CycleFactory
+from design.models import Concept, Variant
+
+
+class ConceptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Concept
+
+    cycle = factory.SubFactory(CycleFactory)
+    name = factory.Sequence(lambda n: f"Sherpa mermaid blanket {n}")
+    category = "blanket"
+    target_markets = ["US", "GB"]
+    target_price = Decimal("49.00")
+    currency = "USD"
+    unit_cost = Decimal("14.50")
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    concept = factory.SubFactory(ConceptFactory)
+    sku = factory.Sequence(lambda n: f"HT-BL-S{n:04d}")
+    colour = factory.Iterator(["sage green", "cream", "terracotta"])
+    size = "130x170"
+    material = "sherpa"
 
 
 class AttributeFactory(factory.django.DjangoModelFactory):

@@ -4,42 +4,23 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from core.models import Cycle
-from design.models import Concept, Variant
+from core.tests.factories import CycleFactory
+from design.tests import factories as design_factories
 from production.models import Factory, ProductionOrder, ProductionOrderLine
 from samples.models import Sample, VoteRound
 
 
-class CycleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Cycle
-        django_get_or_create = ("number",)
 
-    number = factory.Sequence(lambda n: n + 1)
-
-
-class ConceptFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Concept
-
-    cycle = factory.SubFactory(CycleFactory)
+class ConceptFactory(design_factories.ConceptFactory):
     name = factory.Sequence(lambda n: f"Sherpa blanket {n}")
-    category = "blanket"
     target_markets = ["US", "GB", "DE"]
     target_price = Decimal("39.00")
     unit_cost = Decimal("11.50")
 
 
-class VariantFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Variant
-
+class VariantFactory(design_factories.VariantFactory):
     concept = factory.SubFactory(ConceptFactory)
     sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
-    colour = factory.Iterator(["sage green", "cream", "terracotta"])
-    size = "130x170"
-    material = "sherpa"
-
 
 class SampleFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -4,41 +4,9 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from core.models import Cycle
-from design.models import Concept, Variant
+from core.tests.factories import CycleFactory
+from design.tests.factories import ConceptFactory, VariantFactory
 from samples.models import Buyer, Invitation, Sample, Vote, VoteRound
-
-
-class CycleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Cycle
-
-    number = factory.Sequence(lambda n: n + 1)
-    name = factory.LazyAttribute(lambda o: f"Cycle {o.number}")
-
-
-class ConceptFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Concept
-
-    cycle = factory.SubFactory(CycleFactory)
-    name = factory.Sequence(lambda n: f"Sherpa mermaid blanket {n}")
-    category = "blanket"
-    target_markets = ["US", "GB"]
-    target_price = Decimal("49.00")
-    currency = "USD"
-    unit_cost = Decimal("14.50")
-
-
-class VariantFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Variant
-
-    concept = factory.SubFactory(ConceptFactory)
-    sku = factory.Sequence(lambda n: f"HT-BL-S{n:04d}")
-    colour = factory.Iterator(["sage green", "cream", "terracotta"])
-    size = "130x170"
-    material = "sherpa"
 
 
 class SampleFactory(factory.django.DjangoModelFactory):
