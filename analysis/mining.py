@@ -47,3 +47,41 @@ class Matcher:
             else:
                 i += 1
         return found
+
+
+class TitleSupply:
+    """What one market's Amazon listings already offer: the lexicon attributes in each title.
+
+    The supply of an attribute set is the share of listings whose title carries
+    every attribute of the set (0 = nobody sells it, 1 = every listing does).
+    """
+
+    def __init__(self, titles: Iterable[str], matcher: Matcher):
+        self.titles: list[frozenset[str]] = []
+        self.kinds: dict[str, str] = {}
+        for title in titles:
+            found = matcher.find(title)
+            self.kinds.update((name, kind) for kind, name in found)
+            self.titles.append(frozenset(name for _kind, name in found))
+
+    @property
+    def listings(self) -> int:
+        return len(self.titles)
+
+    def matching(self, names: Iterable[str]) -> int:
+        wanted = frozenset(names)
+        return sum(1 for found in self.titles if wanted <= found)
+
+    def share(self, names: Iterable[str]) -> float | None:
+        """Share of titles with all ``names``; None when the market has no listings."""
+        if not self.titles:
+            return None
+        return self.matching(names) / len(self.titles)
+
+    def shares(self) -> dict[str, float]:
+        """Each attribute found in some title -> the share of titles carrying it."""
+        counts: dict[str, int] = {}
+        for found in self.titles:
+            for name in found:
+                counts[name] = counts.get(name, 0) + 1
+        return {name: n / len(self.titles) for name, n in sorted(counts.items())}

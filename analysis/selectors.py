@@ -10,7 +10,7 @@ from core.models import Cycle
 from hotspots.models import AmazonKeywordMetric, Hotspot, RelatedQuery, TrendPoint
 
 from .models import Opportunity
-from .services import attribute_matcher
+from .services import attribute_matcher, listing_supply
 
 
 def opportunities_ranked(*, cycle: Cycle):
@@ -42,6 +42,20 @@ class AttributeDemand:
     amazon_volume: dict[tuple[str, str], int] = field(default_factory=dict)
     amazon_markets: list[str] = field(default_factory=list)
     amazon_attributes: list[str] = field(default_factory=list)
+    # Amazon listing titles: (attribute, market) -> share of the market's listings whose title carries it.
+    supply: dict[tuple[str, str], float] = field(default_factory=dict)
+    supply_listings: dict[str, int] = field(default_factory=dict)
+    supply_attributes: list[str] = field(default_factory=list)
+
+    @property
+    def supply_markets(self) -> list[str]:
+        return sorted(self.supply_listings)
+
+    def supply_matrix(self) -> list[list[float | None]]:
+        """Percent of listings, attribute by attribute (rows) and market by market (columns)."""
+        return [
+            [round(100 * self.supply.get((a, m), 0.0), 1) for m in self.supply_markets] for a in self.supply_attributes
+        ]
 
     def amazon_matrix(self) -> list[list[int | None]]:
         return [[self.amazon_volume.get((a, m)) for m in self.amazon_markets] for a in self.amazon_attributes]
@@ -94,7 +108,22 @@ def attribute_demand(*, cycle: Cycle, market: str = "", category: str = "") -> A
     result.categories = sorted({c for _a, c in result.by_category})
     result.pairs = [(a, b, n) for (a, b), n in sorted(pairs.items(), key=lambda item: (-item[1], item[0]))]
     _amazon_volume(result, matcher=matcher, market=market)
+    _listing_supply(result, matcher=matcher, market=market)
     return result
+
+
+def _listing_supply(result: AttributeDemand, *, matcher, market: str) -> None:
+    """Attributes in Amazon listing titles, as the share of each market's listings carrying them (one query)."""
+    by_market = listing_supply(markets={market.upper()} if market else None, matcher=matcher)
+    totals: Counter = Counter()
+    for mkt, titles in by_market.items():
+        result.supply_listings[mkt] = titles.listings
+        for name, share in titles.shares().items():
+            result.supply[(name, mkt)] = share
+            totals[name] += share
+        for name, kind in titles.kinds.items():
+            result.kinds.setdefault(name, kind)
+    result.supply_attributes = [name for name, _t in totals.most_common(40)]
 
 
 def _amazon_volume(result: AttributeDemand, *, matcher, market: str) -> None:

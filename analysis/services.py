@@ -8,10 +8,10 @@ from itertools import combinations
 from django.db import transaction
 
 from core.models import Cycle
-from hotspots.models import Hotspot, RelatedQuery
+from hotspots.models import AmazonListing, Hotspot, RelatedQuery
 
 from .lexicon import STARTER_LEXICON
-from .mining import Matcher
+from .mining import Matcher, TitleSupply
 from .models import Attribute, Opportunity
 
 # How much a perfect fit to last cycle's portrait briefs lifts an opportunity.
@@ -22,9 +22,11 @@ MAX_OPPORTUNITIES = 30
 # Growth moves an opportunity by up to ±25 %; Amazon competition (0 crowded .. 1 open) by up to ±25 % when known.
 GROWTH_WEIGHT = 0.25
 COMPETITION_WEIGHT = 0.5
+# Supply (share of the market's Amazon listing titles that already carry the attributes) by up to ±15 %.
+SUPPLY_WEIGHT = 0.3
 FORMULA = (
     "demand × pair_discount × (1 + 0.25·tanh(growth)) × (1 + 0.5·(competition − 0.5), or 1 when unknown) "
-    "× (1 + 0.5·fit)"
+    "× (1 + 0.3·(0.5 − supply), or 1 when unknown) × (1 + 0.5·fit)"
 )
 
 
@@ -45,6 +47,26 @@ def attribute_matcher() -> Matcher:
     return Matcher(Attribute.objects.values_list("kind", "name", "synonyms"))
 
 
+def listing_supply(
+    *, markets: Iterable[str] | None = None, matcher: Matcher | None = None
+) -> dict[str, TitleSupply]:
+    """Market -> the attributes in its Amazon listing titles (each ASIN's latest snapshot); one query.
+
+    ``markets`` None reads every market. Markets without imported listings are left out: their supply is unknown."""
+    matcher = matcher or attribute_matcher()
+    latest: dict[tuple[str, str], str] = {}
+    rows = AmazonListing.objects.all()
+    if markets is not None:
+        rows = rows.filter(market__in=set(markets))
+    rows = rows.order_by("market", "asin", "-snapshot").values_list("market", "asin", "title")
+    for market, asin, title in rows:
+        latest.setdefault((market, asin), title)
+    titles: dict[str, list[str]] = defaultdict(list)
+    for (market, _asin), title in latest.items():
+        titles[market].append(title)
+    return {market: TitleSupply(found, matcher) for market, found in titles.items()}
+
+
 def _fit(names: frozenset[str], fit_attribute_sets: list[frozenset[str]]) -> float:
     """Best share of an opportunity's attributes that a portrait brief asks for (0..1)."""
     if not fit_attribute_sets or not names:
@@ -62,13 +84,17 @@ def opportunities_mine(
     in one category and market become combined opportunities. Score parts:
     demand (mean hotspot score of the evidence), growth (mean growth of the
     evidence), competition (mean Amazon competition part of the evidence
-    hotspots that have one; 1 = open, 0 = crowded with look-alikes), and fit to
+    hotspots that have one; 1 = open, 0 = crowded with look-alikes), supply
+    (when Amazon listings of the market are imported: the share of their titles
+    that carry all the opportunity's attributes, so a set every look-alike
+    already carries ranks lower and one nobody sells yet ranks higher), and fit to
     the briefs the caller passes in (the previous cycle's portrait segments).
     ``FORMULA`` says how they combine; every part is stored on the opportunity.
     """
     fit_sets = [frozenset(s) for s in fit_attribute_sets]
     matcher = attribute_matcher()
     hotspots = list(Hotspot.objects.filter(cycle=cycle).order_by("-score"))
+    supply_by_market = listing_supply(markets={h.market for h in hotspots}, matcher=matcher)
     related = defaultdict(list)
     for keyword, market, query in RelatedQuery.objects.filter(
         keyword__in={h.keyword for h in hotspots}
@@ -113,7 +139,12 @@ def opportunities_mine(
         competition = sum(known) / len(known) if known else None
         growth_factor = 1 + GROWTH_WEIGHT * math.tanh(growth)
         competition_factor = 1.0 if competition is None else 1 + COMPETITION_WEIGHT * (competition - 0.5)
-        score = round(demand * discount * growth_factor * competition_factor * (1 + FIT_WEIGHT * fit), 2)
+        titles = supply_by_market.get(market)
+        supply = titles.share(names) if titles else None
+        supply_factor = 1.0 if supply is None else 1 + SUPPLY_WEIGHT * (0.5 - supply)
+        score = round(
+            demand * discount * growth_factor * competition_factor * supply_factor * (1 + FIT_WEIGHT * fit), 2
+        )
         components = {
             "demand": round(demand, 2),
             "growth": round(growth, 3),
@@ -121,6 +152,10 @@ def opportunities_mine(
             "competition": None if competition is None else round(competition, 3),
             "competition_factor": round(competition_factor, 3),
             "competition_known_for": f"{len(known)} of {len(evidence)} hotspots",
+            "supply": None if supply is None else round(supply, 3),
+            "supply_factor": round(supply_factor, 3),
+            "supply_listings": titles.listings if titles else 0,
+            "supply_matching": titles.matching(names) if titles else 0,
             "fit": round(fit, 2),
             "pair_discount": discount,
             "formula": FORMULA,

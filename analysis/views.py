@@ -100,5 +100,12 @@ class AttributeDemandView(MerchandiserRequiredMixin, TemplateView):
                 title="Attribute × marketplace: Amazon monthly searches of the keyword phrases naming it",
                 colorbar="searches",
             )
+        if demand.supply_attributes:
+            context["supply_heatmap"] = heatmap_chart(
+                z=demand.supply_matrix(), x=[f"{m} ({demand.supply_listings[m]})" for m in demand.supply_markets],
+                y=[f"{a} ({demand.kinds.get(a, '')})" for a in demand.supply_attributes],
+                title="Attribute × marketplace: supply, % of Amazon listing titles carrying it (listings)",
+                colorbar="% of listings",
+            )
         context["pairs"] = demand.pairs[:30]
         return context

@@ -3,6 +3,7 @@ from django.db.models import Count
 
 from .models import (
     AmazonKeywordMetric,
+    AmazonListing,
     Hotspot,
     KeywordColumnMapping,
     TrendUpload,
@@ -126,6 +127,16 @@ class AmazonKeywordMetricAdmin(admin.ModelAdmin):
                     "competing_products", "title_density", "suggested_bid", "price", "is_demo")
     list_filter = ("tool", "market", "is_demo")
     search_fields = ("keyword",)
+    date_hierarchy = "snapshot"
+    raw_id_fields = ("last_import",)
+
+
+@admin.register(AmazonListing)
+class AmazonListingAdmin(admin.ModelAdmin):
+    list_display = ("asin", "title", "brand", "market", "snapshot", "tool", "price", "monthly_sales", "reviews",
+                    "rating", "is_demo")
+    list_filter = ("tool", "market", "snapshot", "is_demo")
+    search_fields = ("asin", "title", "brand")
     date_hierarchy = "snapshot"
     raw_id_fields = ("last_import",)
 

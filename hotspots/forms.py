@@ -21,8 +21,9 @@ class MultipleFileField(forms.FileField):
 
 class TrendUploadForm(forms.Form):
     files = MultipleFileField(
-        help_text="Google Trends exports (multiTimeline, geoMap, relatedQueries) and Amazon keyword-tool exports "
-                  "(Helium 10 Cerebro, Magnet, Jungle Scout); several at once."
+        help_text="Google Trends exports (multiTimeline, geoMap, relatedQueries), Amazon keyword-tool exports "
+                  "(Helium 10 Cerebro, Magnet, Jungle Scout) and product-listing exports (Helium 10 Xray, "
+                  "Jungle Scout products); several at once."
     )
     mapping = forms.ModelChoiceField(
         queryset=KeywordColumnMapping.objects.order_by("name"), required=False, empty_label="— detect the kind —",
@@ -30,11 +31,11 @@ class TrendUploadForm(forms.Form):
     )
     market = forms.CharField(
         max_length=12, required=False,
-        help_text="Marketplace of keyword exports whose file name does not say (US, DE...).",
+        help_text="Marketplace of Amazon exports whose file name does not say (US, DE...).",
     )
     snapshot = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Date of keyword exports whose file name does not say; default today.",
+        help_text="Date of Amazon exports whose file name does not say; default today.",
     )
 
 

@@ -17,6 +17,7 @@ class TrendSource(models.TextChoices):
     TRENDS_EXPORT = "trends_export", "Google Trends export (CSV)"
     PYTRENDS = "pytrends", "Google Trends live (pytrends)"
     AMAZON_EXPORT = "amazon_export", "Amazon keyword-tool export"
+    AMAZON_LISTINGS = "amazon_listings", "Amazon product-listing export"
 
 
 class Watchlist(models.Model):
@@ -165,6 +166,42 @@ class AmazonKeywordMetric(models.Model):
 
     def __str__(self):
         return f"{self.keyword} [{self.market}, {self.snapshot}]"
+
+
+class AmazonListing(models.Model):
+    """One product listing (ASIN) in one marketplace on one snapshot date, from a listing export.
+
+    Its title is where link 2 reads what the market already offers (``analysis`` supply)."""
+
+    class Tool(models.TextChoices):
+        XRAY = "xray", "Helium 10 Xray"
+        JUNGLE_SCOUT = "jungle_scout", "Jungle Scout"
+
+    tool = models.CharField(max_length=12, choices=Tool.choices)
+    market = models.CharField(max_length=12, help_text="Marketplace, e.g. US, DE.")
+    asin = models.CharField(max_length=10, verbose_name="ASIN")
+    snapshot = models.DateField()
+    title = models.CharField(max_length=500)
+    brand = models.CharField(max_length=120, blank=True)
+    price = models.FloatField(null=True, blank=True)
+    monthly_sales = models.PositiveIntegerField(null=True, blank=True, help_text="Units a month, as the tool estimates.")
+    monthly_revenue = models.FloatField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(null=True, blank=True)
+    rating = models.FloatField(null=True, blank=True, help_text="Stars, 0-5.")
+    last_import = models.ForeignKey(TrendImport, null=True, blank=True, on_delete=models.SET_NULL)
+    is_demo = models.BooleanField(default=False)
+
+    VALUE_FIELDS = ["tool", "title", "brand", "price", "monthly_sales", "monthly_revenue", "reviews", "rating"]
+
+    class Meta:
+        ordering = ["market", "-snapshot", "asin"]
+        constraints = [
+            models.UniqueConstraint(fields=["market", "asin", "snapshot"], name="uniq_amazon_listing")
+        ]
+        indexes = [models.Index(fields=["market", "-snapshot"], name="amazon_listing_latest")]
+
+    def __str__(self):
+        return f"{self.asin} [{self.market}, {self.snapshot}]"
 
 
 class TrendSeries(models.Model):

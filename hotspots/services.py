@@ -19,6 +19,7 @@ from . import importers
 from .importers import ImportProblem
 from .models import (
     AmazonKeywordMetric,
+    AmazonListing,
     Granularity,
     KeywordColumnMapping,
     TrendUpload,
@@ -64,13 +65,13 @@ def trends_import_files(
     snapshot: datetime.date | None = None,
     task_run: TaskRun | None = None,
 ) -> list[ImportReport]:
-    """Import Google Trends exports and Amazon keyword-tool exports; one transaction and one
+    """Import Google Trends exports and Amazon keyword-tool and listing exports; one transaction and one
     TrendImport row per file.
 
     A file that fails stores nothing of its own and leaves earlier files in place.
     Re-importing a file changes nothing (every row comes back "unchanged").
     ``mapping`` (field -> header, see ``KeywordColumnMapping``) reads the files as
-    generic keyword CSVs; ``market`` and ``snapshot`` name a keyword export's
+    generic keyword CSVs; ``market`` and ``snapshot`` name an Amazon export's
     marketplace and date when its file name does not (the date defaults to today).
     """
     items: list[tuple[str, bytes | OSError]] = []
@@ -107,6 +108,8 @@ def _import_one(
         report.kind = parsed.kind
         if isinstance(parsed, importers.AmazonKeywords):
             source = TrendSource.AMAZON_EXPORT
+        elif isinstance(parsed, importers.AmazonListings):
+            source = TrendSource.AMAZON_LISTINGS
         with transaction.atomic():
             record = TrendImport.objects.create(
                 filename=report.filename, kind=parsed.kind, source=source,
@@ -118,6 +121,8 @@ def _import_one(
                 _store_geo_map(parsed, report=report, is_demo=is_demo)
             elif isinstance(parsed, importers.AmazonKeywords):
                 _store_amazon(parsed, record=record, report=report, is_demo=is_demo)
+            elif isinstance(parsed, importers.AmazonListings):
+                _store_listings(parsed, record=record, report=report, is_demo=is_demo)
             else:
                 _store_related(parsed, report=report, is_demo=is_demo)
             record.new, record.updated = report.new, report.updated
@@ -129,6 +134,8 @@ def _import_one(
             report.kind = problem.kind
         if report.kind.startswith("amazon:"):
             source = TrendSource.AMAZON_EXPORT
+        elif report.kind.startswith("amazon_listings:"):
+            source = TrendSource.AMAZON_LISTINGS
         report = ImportReport(
             filename=report.filename, kind=report.kind, status=TrendImport.Status.FAILED,
             error=problem.reason, line=problem.line, field=problem.field,
@@ -319,6 +326,22 @@ def _store_amazon(parsed: importers.AmazonKeywords, *, record, report, is_demo):
         AmazonKeywordMetric,
         lookup={"tool": parsed.tool, "market": parsed.market, "snapshot": snapshot},
         key_fields=("keyword",), rows=rows, value_fields=AmazonKeywordMetric.VALUE_FIELDS, report=report,
+    )
+    report.rejected = len(parsed.rejected)
+
+
+def _store_listings(parsed: importers.AmazonListings, *, record, report, is_demo):
+    snapshot = parsed.snapshot or timezone.localdate()
+    rows = [
+        {"asin": r.asin, "market": parsed.market, "snapshot": snapshot, "tool": parsed.tool, "title": r.title,
+         "brand": r.brand, "price": r.price, "monthly_sales": r.monthly_sales, "monthly_revenue": r.monthly_revenue,
+         "reviews": r.reviews, "rating": r.rating, "last_import": record, "is_demo": is_demo}
+        for r in parsed.rows
+    ]
+    _upsert_rows(
+        AmazonListing,
+        lookup={"market": parsed.market, "snapshot": snapshot},
+        key_fields=("asin",), rows=rows, value_fields=AmazonListing.VALUE_FIELDS, report=report,
     )
     report.rejected = len(parsed.rejected)
 

@@ -1,16 +1,29 @@
-"""Tell which Google Trends export a text is, from its content rather than its file name."""
+"""Tell which export a text is (Google Trends or an Amazon listing export), from its content rather than its file name.
+
+Amazon keyword-tool exports are told apart before this, by ``amazon.tool_of``.
+"""
 
 from .common import LABELLED, Row, split_category, trimmed
 from .dates import looks_like_date
+from .listings import listing_header
 from .problems import ImportProblem
 from .related_queries import is_section_title
 
 MULTI_TIMELINE = "multiTimeline"
 GEO_MAP = "geoMap"
 RELATED_QUERIES = "relatedQueries"
+AMAZON_LISTINGS = "amazonListings"
+
+
+def listing_tool_of(rows: list[Row]) -> str | None:
+    """``xray`` or ``jungle_scout`` for an Amazon product-listing export (ASIN and title columns), else None."""
+    found = listing_header(rows)
+    return found[1] if found else None
 
 
 def detect_kind(rows: list[Row], file: str) -> str:
+    if listing_tool_of(rows):
+        return AMAZON_LISTINGS
     category, content = split_category(rows)
     if not content:
         raise ImportProblem(file, None, None, "the file is empty")

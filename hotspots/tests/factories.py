@@ -2,15 +2,8 @@ import datetime
 
 import factory
 
-from core.models import Cycle
-from hotspots.models import Granularity, TrendPoint, TrendSeries, TrendSource, Watchlist, WatchKeyword
-
-
-class CycleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Cycle
-
-    number = factory.Sequence(lambda n: n + 1)
+from core.tests.factories import CycleFactory
+from hotspots.models import AmazonListing, Granularity, TrendPoint, TrendSeries, TrendSource, Watchlist, WatchKeyword
 
 
 class WatchlistFactory(factory.django.DjangoModelFactory):
@@ -57,3 +50,15 @@ def weekly_series(*, keyword: str, market: str = "US", values: list, start=datet
         TrendPoint(series=series, date=start + datetime.timedelta(weeks=i), value=v) for i, v in enumerate(values)
     )
     return series
+
+
+class AmazonListingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AmazonListing
+
+    tool = AmazonListing.Tool.XRAY
+    market = "US"
+    asin = factory.Sequence(lambda n: f"B0{n:08d}")
+    snapshot = datetime.date(2024, 10, 4)
+    title = factory.Sequence(lambda n: f"Soft throw blanket {n}")
+    price = 24.99

@@ -205,6 +205,7 @@ def test_wrong_kind_is_refused():
 
 
 TRENDS_ALPHABET = st.sampled_from(list("0123456789-,:;\"<%*+ ()\n\r\tabcTOPRISINGWeek\u00e3\x00\ufeff"))
+LISTING_ALPHABET = st.sampled_from(["B0C1XKQ7ZT", "$", "€", "=", "@", "-"] + list("0123456789.,\" \nabcN/A\x00"))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -216,15 +217,21 @@ TRENDS_ALPHABET = st.sampled_from(list("0123456789-,:;\"<%*+ ()\n\r\tabcTOPRISIN
                   st.text(alphabet=TRENDS_ALPHABET, max_size=300)),
         st.builds(lambda body: 'Category: All categories\n"x: (United States)"\n\nTOP\n' + body,
                   st.text(alphabet=TRENDS_ALPHABET, max_size=300)),
+        st.builds(lambda header, body: header + body,
+                  st.sampled_from(["Product Details,ASIN,Brand,Price,Sales,Ratings,Review Count\n",
+                                   "#,Product Name,Brand,Price,Est. Monthly Sales,Reviews,Rating,ASIN\n"]),
+                  st.lists(LISTING_ALPHABET, max_size=120).map("".join)),
     )
 )
 def test_any_text_imports_or_raises_import_problem(text):
     try:
-        result = parse(text, "fuzz.csv")
+        # "US" in the name gives a listing export its marketplace; Google Trends files ignore it.
+        result = parse(text, "fuzz_US.csv")
     except ImportProblem as problem:
         assert problem.reason
     else:
-        assert result.kind in {"multiTimeline", "geoMap", "relatedQueries"}
+        assert result.kind in {"multiTimeline", "geoMap", "relatedQueries", "amazon_listings:xray",
+                               "amazon_listings:jungle_scout"}
 
 
 @settings(max_examples=100, deadline=None)

@@ -11,16 +11,17 @@ PROGRESS_FROM = 10
 
 class Command(BaseCommand):
     help = (
-        "Import Google Trends exports (multiTimeline.csv, geoMap.csv, relatedQueries.csv) and Amazon "
-        "keyword-tool exports (Helium 10 Cerebro and Magnet, Jungle Scout, or a CSV read with a saved mapping)."
+        "Import Google Trends exports (multiTimeline.csv, geoMap.csv, relatedQueries.csv), Amazon "
+        "keyword-tool exports (Helium 10 Cerebro and Magnet, Jungle Scout, or a CSV read with a saved mapping) "
+        "and Amazon product-listing exports (Helium 10 Xray, Jungle Scout products)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=pathlib.Path, metavar="FILE")
         parser.add_argument("--demo", action="store_true", help="Flag what is stored as demo data.")
         parser.add_argument("--mapping", help="Name of a saved keyword column mapping: read FILEs as generic keyword CSVs.")
-        parser.add_argument("--market", default="", help="Marketplace of keyword exports whose file name does not say (US, DE...).")
-        parser.add_argument("--snapshot", help="Date of keyword exports whose file name does not say (YYYY-MM-DD; default today).")
+        parser.add_argument("--market", default="", help="Marketplace of Amazon exports whose file name does not say (US, DE...).")
+        parser.add_argument("--snapshot", help="Date of Amazon exports whose file name does not say (YYYY-MM-DD; default today).")
 
     def handle(self, *args, files, demo, mapping=None, market="", snapshot=None, **options):
         total = len(files)
