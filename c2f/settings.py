@@ -279,6 +279,8 @@ C2F_VOTE_RATE = os.environ.get("C2F_VOTE_RATE", "30/min")
 C2F_CONFIRM_MIN_SCORE = float(os.environ.get("C2F_CONFIRM_MIN_SCORE", "3.5"))
 C2F_CONFIRM_MIN_RESPONSE = float(os.environ.get("C2F_CONFIRM_MIN_RESPONSE", "0.3"))
 C2F_DROP_MAX_SCORE = float(os.environ.get("C2F_DROP_MAX_SCORE", "2.5"))
+# A worker sending an invitation holds it this long; past it, the send counts as lost and is retried.
+C2F_SEND_LEASE_SECONDS = int(os.environ.get("C2F_SEND_LEASE_SECONDS", "300"))
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -348,8 +348,11 @@ def _invitation_message(invitation: Invitation, *, reminder: bool = False) -> Em
     return message
 
 
-# Longer than the send task's hard time limit: a claim this old was left by a worker that died.
-SEND_LEASE = timedelta(minutes=5)
+def send_lease() -> timedelta:
+    """Longer than the send task's hard time limit: a claim this old was left by a worker that died."""
+    return timedelta(seconds=settings.C2F_SEND_LEASE_SECONDS)
+
+
 # An invitation still neither sent nor claimed this long after its round opened lost its task.
 UNSENT_GRACE = timedelta(minutes=15)
 
@@ -360,7 +363,7 @@ def invitation_send(*, invitation_id: int) -> bool:
     A worker claims the invitation (``send_claimed_at``) with a conditional
     UPDATE, sends, and only then records ``sent_at``. A second worker or a
     redelivered task finds it sent, or freshly claimed, and does nothing; a
-    claim older than ``SEND_LEASE`` was left by a worker that died before
+    claim older than ``send_lease()`` was left by a worker that died before
     sending, and is taken over, so a killed worker neither emails a buyer twice
     nor loses the email. A failed send releases the claim, records the error and
     re-raises for the task's retry.
@@ -374,7 +377,7 @@ def invitation_send(*, invitation_id: int) -> bool:
     claimed_at = timezone.now()
     claimed = (
         Invitation.objects.filter(pk=invitation_id, sent_at__isnull=True)
-        .filter(Q(send_claimed_at__isnull=True) | Q(send_claimed_at__lt=claimed_at - SEND_LEASE))
+        .filter(Q(send_claimed_at__isnull=True) | Q(send_claimed_at__lt=claimed_at - send_lease()))
         .update(send_claimed_at=claimed_at)
     )
     if not claimed:
@@ -394,26 +397,30 @@ def invitation_send(*, invitation_id: int) -> bool:
     return True
 
 
-def invitations_resend_stale(*, now: datetime | None = None) -> int:
-    """Queue again the invitations of open rounds whose send was lost: claimed by a worker that
-    died, or never claimed long after the round opened. The claim keeps a buyer from a second email."""
-    from .tasks import send_invitation
-
+def invitations_lost_sends(*, now: datetime | None = None) -> list[int]:
+    """Invitations of open rounds whose send was lost: claimed by a worker that died, or never
+    claimed long after the round opened. Sending them again is safe: the claim keeps a buyer
+    from a second email."""
     now = now or timezone.now()
-    stale = list(
-        Invitation.objects.filter(
-            sent_at__isnull=True, round__status=VoteRound.Status.OPEN, round__closes_at__gt=now
-        )
+    return list(
+        Invitation.objects.filter(sent_at__isnull=True, round__status=VoteRound.Status.OPEN, round__closes_at__gt=now)
         .filter(
-            Q(send_claimed_at__lt=now - SEND_LEASE)
+            Q(send_claimed_at__lt=now - send_lease())
             | Q(send_claimed_at__isnull=True, round__opens_at__lt=now - UNSENT_GRACE)
         )
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for pk in stale:
+
+
+def invitations_resend_stale(*, now: datetime | None = None) -> int:
+    """Queue the lost sends again (beat runs this every few minutes)."""
+    from .tasks import send_invitation
+
+    lost = invitations_lost_sends(now=now)
+    for pk in lost:
         transaction.on_commit(lambda pk=pk: send_invitation.delay(pk), robust=True)
-    return len(stale)
+    return len(lost)
 
 
 def invitation_retry(*, invitation: Invitation) -> bool:

@@ -12,9 +12,9 @@ from samples.models import Buyer, Invitation, Sample, Vote, VoteRound
 from samples.services import (
     VoteRefused,
     buyer_upsert,
-    SEND_LEASE,
     invitation_send,
     invitations_resend_stale,
+    send_lease,
     round_close,
     round_close_due,
     round_decide,
@@ -181,7 +181,7 @@ def test_a_fresh_claim_by_another_worker_is_left_alone():
 def test_a_claim_left_by_a_dead_worker_is_taken_over_and_sent_once():
     invitation = InvitationFactory()
     Invitation.objects.filter(pk=invitation.pk).update(
-        send_claimed_at=timezone.now() - SEND_LEASE - timedelta(seconds=1)
+        send_claimed_at=timezone.now() - send_lease() - timedelta(seconds=1)
     )
     assert invitation_send(invitation_id=invitation.pk) is True
     assert invitation_send(invitation_id=invitation.pk) is False
@@ -192,7 +192,7 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over_and_sent_once():
 def test_resend_stale_requeues_only_lost_sends(django_capture_on_commit_callbacks):
     now = timezone.now()
     dead_worker = InvitationFactory()
-    Invitation.objects.filter(pk=dead_worker.pk).update(send_claimed_at=now - SEND_LEASE - timedelta(minutes=1))
+    Invitation.objects.filter(pk=dead_worker.pk).update(send_claimed_at=now - send_lease() - timedelta(minutes=1))
     never_sent = InvitationFactory(round__opens_at=now - timedelta(hours=1))
     sending_now = InvitationFactory()
     Invitation.objects.filter(pk=sending_now.pk).update(send_claimed_at=now)
