@@ -8,8 +8,7 @@ from django.views.generic import FormView
 
 from c2f.dashboard.access import MerchandiserRequiredMixin
 from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from c2f.dashboard.selectors import correlated_count, flatten_profile
-from samples.models import Sample, VoteRound
+from c2f.dashboard.selectors import correlated_count, flatten_profile, related_model, reverse_count
 
 from .filters import ConceptFilter
 from .forms import ComplianceCheckForm, ConceptCostingForm, ConceptFromOpportunityForm
@@ -149,7 +148,7 @@ class ConceptListView(MerchandiserListView):
             .select_related("cycle", "opportunity", "target_segment")
             .annotate(
                 n_variants=correlated_count(Variant, link="concept"),
-                n_samples=correlated_count(Sample, link="concept"),
+                n_samples=reverse_count(Concept, "samples"),
                 margin_value=ExpressionWrapper(
                     (F("target_price") - F("unit_cost")) / F("target_price"), output_field=DecimalField()
                 ),
@@ -174,7 +173,12 @@ class ConceptDetailView(MerchandiserDetailView):
         context["samples"] = (
             concept.samples.annotate(n_rounds=Count("rounds")).order_by("version")
         )
-        context["rounds"] = VoteRound.objects.filter(sample__concept=concept).select_related("sample").order_by("-opens_at")
+        context["rounds"] = (
+            related_model(Concept, "samples__rounds")
+            .objects.filter(sample__concept=concept)
+            .select_related("sample")
+            .order_by("-opens_at")
+        )
         context["campaigns"] = concept.campaigns.order_by("-starts_on")
         context["products"] = concept.products.order_by("sku")
         context["market_costs"] = concept_market_costs(concept=concept)

@@ -7,7 +7,7 @@ from django.views.generic import FormView, TemplateView
 
 from c2f.dashboard.access import MerchandiserRequiredMixin
 from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from customers.models import Order
+from c2f.dashboard.selectors import related_model
 
 from . import selectors, services
 from .filters import ProductionOrderDashboardFilter
@@ -56,7 +56,11 @@ class ProductionOrderDetailView(MerchandiserDetailView):
         context["units"] = sum(line.quantity for line in lines)
         context["events"] = order.events.order_by("created_at", "id")
         context["campaigns"] = order.campaigns.annotate(n_posts=Count("posts")).order_by("-starts_on")
-        context["attributed_orders"] = Order.objects.filter(tracked_link__campaign__production_order=order).count()
+        context["attributed_orders"] = (
+            related_model(ProductionOrder, "campaigns__links__orders")
+            .objects.filter(tracked_link__campaign__production_order=order)
+            .count()
+        )
         context["sizing"] = order.sizing
         context["qc_reports"] = order.qc_reports.order_by("created_at", "id")
         context["shipments"] = order.shipments.prefetch_related("events").order_by("shipped_at", "id")

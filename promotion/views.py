@@ -3,8 +3,7 @@ from django.db.models.functions import TruncDate
 
 from c2f.dashboard.charts import line_chart
 from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from c2f.dashboard.selectors import correlated_count
-from customers.models import Order
+from c2f.dashboard.selectors import correlated_count, related_model, reverse_count
 
 from .filters import CampaignFilter
 from .models import Campaign, Click, Post, TrackedLink
@@ -35,7 +34,7 @@ class CampaignListView(MerchandiserListView):
                 n_posts=correlated_count(Post, link="campaign"),
                 n_links=correlated_count(TrackedLink, link="campaign"),
                 n_clicks=correlated_count(Click, link="link__campaign"),
-                n_orders=correlated_count(Order, link="tracked_link__campaign"),
+                n_orders=reverse_count(Campaign, "links__orders"),
             )
         )
 
@@ -54,11 +53,11 @@ class CampaignDetailView(MerchandiserDetailView):
         context["posts"] = campaign.posts.order_by("scheduled_at", "id")
         context["links"] = (
             campaign.links.select_related("post")
-            .annotate(n_clicks=correlated_count(Click, link="link"), n_orders=correlated_count(Order, link="tracked_link"))
+            .annotate(n_clicks=correlated_count(Click, link="link"), n_orders=reverse_count(TrackedLink, "orders"))
             .order_by("code")
         )
         context["orders"] = (
-            Order.objects.filter(tracked_link__campaign=campaign).select_related("customer", "tracked_link").order_by("-placed_at")[:100]
+            related_model(Campaign, "links__orders").objects.filter(tracked_link__campaign=campaign).select_related("customer", "tracked_link").order_by("-placed_at")[:100]
         )
         per_day = list(
             Click.objects.filter(link__campaign=campaign)

@@ -20,6 +20,29 @@ def correlated_count(model, *, link: str, filters: Q | None = None) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def related_model(outer_model, path: str):
+    """The model at the end of a chain of reverse relations (``"samples__rounds"``).
+
+    Pages of an early link show what later links made from a record (a concept's
+    vote rounds, a campaign's orders) without importing those later apps: the
+    import graph between apps stays one-way, as DESIGN.md asks.
+    """
+    model = outer_model
+    for part in path.split("__"):
+        model = model._meta.get_field(part).related_model
+    return model
+
+
+def reverse_count(outer_model, path: str, *, filters: Q | None = None) -> Coalesce:
+    """COUNT of the rows reached from the outer row through reverse relations ``path``."""
+    model, links = outer_model, []
+    for part in path.split("__"):
+        relation = model._meta.get_field(part)
+        links.append(relation.field.name)
+        model = relation.related_model
+    return correlated_count(model, link="__".join(reversed(links)), filters=filters)
+
+
 def series_recent_values(*, series_ids: list[int], n: int = 52) -> dict[int, list[float | None]]:
     """The last ``n`` values of each series, oldest first, in one query."""
     if not series_ids:
