@@ -77,3 +77,30 @@ class ComplianceCheckForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrap_form(self)
+
+
+class ConceptMarketMixForm(forms.Form):
+    """One percent field per target market × variant: ``mix__<market>__<variant id>``."""
+
+    def __init__(self, *args, concept, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.concept = concept
+        self.variants = list(concept.variants.order_by("sku"))
+        self.markets = list(concept.target_markets)
+        for market in self.markets:
+            current = (concept.market_mix or {}).get(market, {})
+            for variant in self.variants:
+                self.fields[f"mix__{market}__{variant.pk}"] = forms.DecimalField(
+                    min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=1, max_digits=4,
+                    label=f"{market} · {variant}", initial=round(100 * current.get(variant.sku, 0), 1),
+                )
+        bootstrap_form(self)
+
+    def rows(self):
+        """(variant, [bound field per market]) for a table with markets as columns."""
+        return [(v, [self[f"mix__{m}__{v.pk}"] for m in self.markets]) for v in self.variants]
+
+    def mix(self) -> dict[str, dict[str, Decimal]]:
+        return {
+            m: {v.sku: self.cleaned_data[f"mix__{m}__{v.pk}"] for v in self.variants} for m in self.markets
+        }

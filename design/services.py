@@ -119,6 +119,35 @@ def _concept_create(*, cycle, category, attributes, markets, opportunity, brief,
             for size in sizes
         )
         concept_compliance_sync(concept=concept)
+        concept.market_mix = _even_mix(concept)
+        concept.save(update_fields=["market_mix"])
+    return concept
+
+
+def _even_mix(concept: Concept) -> dict[str, dict[str, float]]:
+    skus = list(concept.variants.order_by("sku").values_list("sku", flat=True))
+    return {m: {sku: round(1 / len(skus), 4) for sku in skus} for m in concept.target_markets} if skus else {}
+
+
+def concept_market_mix_set(*, concept: Concept, mix: dict[str, dict[str, Decimal | float | int]]) -> Concept:
+    """The expected share of each variant in each target market, given in percent; each market sums to 100."""
+    skus = set(concept.variants.values_list("sku", flat=True))
+    markets = set(concept.target_markets)
+    stored = {}
+    for market, shares in mix.items():
+        if market not in markets:
+            raise ValidationError({"market_mix": f"{market} is not a target market of {concept}."})
+        unknown = set(shares) - skus
+        if unknown:
+            raise ValidationError({"market_mix": f"{', '.join(sorted(unknown))} is not a variant of {concept}."})
+        if any(Decimal(str(v)) < 0 for v in shares.values()):
+            raise ValidationError({"market_mix": f"{market}: a share cannot be negative."})
+        total = sum(Decimal(str(v)) for v in shares.values())
+        if abs(total - 100) > Decimal("0.5"):
+            raise ValidationError({"market_mix": f"{market}: the shares add up to {total}%, not 100%."})
+        stored[market] = {sku: round(float(Decimal(str(v)) / total), 4) for sku, v in sorted(shares.items())}
+    concept.market_mix = stored
+    concept.save(update_fields=["market_mix"])
     return concept
 
 

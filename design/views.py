@@ -11,10 +11,11 @@ from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 from c2f.dashboard.selectors import correlated_count, flatten_profile, related_model, reverse_count
 
 from .filters import ConceptFilter
-from .forms import ComplianceCheckForm, ConceptCostingForm, ConceptFromOpportunityForm
+from .forms import ComplianceCheckForm, ConceptCostingForm, ConceptFromOpportunityForm, ConceptMarketMixForm
 from .models import ComplianceItem, Concept, Variant
 from .selectors import concept_compliance_items, concept_market_costs
 from .services import (
+    concept_market_mix_set,
     compliance_item_check,
     compliance_item_uncheck,
     concept_costing_update,
@@ -88,6 +89,30 @@ class ConceptCostingView(MerchandiserFormView):
             form_add_validation_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Landed cost figures updated.")
+        return redirect(self.concept.get_absolute_url())
+
+
+class ConceptMarketMixView(MerchandiserFormView):
+    form_class = ConceptMarketMixForm
+    template_name = "design/concept_mix_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.concept = get_object_or_404(Concept, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "concept": self.concept}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "concept": self.concept}
+
+    def form_valid(self, form):
+        try:
+            concept_market_mix_set(concept=self.concept, mix=form.mix())
+        except ValidationError as error:
+            form_add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Expected variant mix per market updated.")
         return redirect(self.concept.get_absolute_url())
 
 
@@ -168,7 +193,12 @@ class ConceptDetailView(MerchandiserDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         concept = self.object
-        context["variants"] = concept.variants.all()
+        context["variants"] = variants = list(concept.variants.all())
+        mix = concept.market_mix or {}
+        context["mix_markets"] = list(concept.target_markets)
+        context["mix_rows"] = [
+            (v, [round(100 * mix.get(m, {}).get(v.sku, 0), 1) for m in concept.target_markets]) for v in variants
+        ]
         context["cost_rows"] = flatten_profile(getattr(concept, "cost_breakdown", {}) or {})
         context["samples"] = (
             concept.samples.annotate(n_rounds=Count("rounds")).order_by("version")

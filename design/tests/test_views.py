@@ -120,3 +120,44 @@ def test_concept_detail_query_count(staff_client, django_assert_max_num_queries)
     concept_compliance_sync(concept=concept)
     with django_assert_max_num_queries(25):
         assert staff_client.get(concept.get_absolute_url()).status_code == 200
+
+
+def test_a_new_concept_expects_an_even_mix_that_the_merchandiser_edits(staff_client):
+    opportunity = OpportunityFactory()
+    staff_client.post(reverse("design:create"), {"opportunity": opportunity.pk, "markets": "GB"})
+    concept = Concept.objects.get(opportunity=opportunity)
+    skus = sorted(concept.variants.values_list("sku", flat=True))
+    assert set(concept.market_mix) == {"US", "GB"}
+    assert all(share == pytest.approx(1 / len(skus), abs=1e-3) for share in concept.market_mix["US"].values())
+
+    url = reverse("design:mix", args=[concept.pk])
+    form_page = staff_client.get(url).content.decode()
+    variants = list(concept.variants.order_by("sku"))
+    assert f'name="mix__US__{variants[0].pk}"' in form_page
+    data = {f"mix__{m}__{v.pk}": "0" for m in ("US", "GB") for v in variants}
+    data[f"mix__US__{variants[0].pk}"] = "70"
+    data[f"mix__US__{variants[1].pk}"] = "30"
+    data[f"mix__GB__{variants[-1].pk}"] = "100"
+    response = staff_client.post(url, data)
+    assert response.status_code == 302
+    concept.refresh_from_db()
+    assert concept.market_mix["US"][variants[0].sku] == 0.7
+    assert concept.market_mix["US"][variants[1].sku] == 0.3
+    assert concept.market_mix["GB"][variants[-1].sku] == 1.0
+    assert "70.0%" in staff_client.get(concept.get_absolute_url()).content.decode()
+
+
+def test_a_mix_that_does_not_add_up_is_refused_and_nothing_changes(staff_client):
+    opportunity = OpportunityFactory()
+    staff_client.post(reverse("design:create"), {"opportunity": opportunity.pk, "markets": ""})
+    concept = Concept.objects.get(opportunity=opportunity)
+    before = concept.market_mix
+    variants = list(concept.variants.order_by("sku"))
+    data = {f"mix__US__{v.pk}": "10" for v in variants}
+    response = staff_client.post(reverse("design:mix", args=[concept.pk]), data)
+    assert response.status_code == 200
+    assert "not 100%" in response.content.decode()
+    data = {f"mix__US__{v.pk}": "-5" for v in variants}
+    assert staff_client.post(reverse("design:mix", args=[concept.pk]), data).status_code == 200
+    concept.refresh_from_db()
+    assert concept.market_mix == before
