@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ComplianceItem, ComplianceTemplate, Concept, DutyRate, FreightRate, MarketFees, Variant
+from .models import ComplianceItem, ComplianceTemplate, Concept, DutyRate, FreightRate, FxRate, MarketFees, Variant
 
 
 class VariantInline(admin.TabularInline):
@@ -58,8 +58,14 @@ class DutyRateAdmin(admin.ModelAdmin):
 
 @admin.register(MarketFees)
 class MarketFeesAdmin(admin.ModelAdmin):
-    list_display = ("market", "platform_fee", "payment_fee", "return_allowance")
-    list_editable = ("platform_fee", "payment_fee", "return_allowance")
+    list_display = ("market", "currency", "platform_fee", "payment_fee", "return_allowance")
+    list_editable = ("currency", "platform_fee", "payment_fee", "return_allowance")
+
+
+@admin.register(FxRate)
+class FxRateAdmin(admin.ModelAdmin):
+    list_display = ("currency", "per_usd", "updated_at")
+    list_editable = ("per_usd",)
 
 
 @admin.register(ComplianceTemplate)

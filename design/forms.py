@@ -42,7 +42,8 @@ class ConceptCostingForm(forms.Form):
     unit_volume_m3 = forms.DecimalField(min_value=Decimal("0"), max_value=Decimal("10"), decimal_places=5, label="Carton volume (m³)")
     fixed_costs = forms.DecimalField(min_value=Decimal("0"), max_digits=10, decimal_places=2, label="Fixed costs to recover")
     market_prices = forms.CharField(
-        required=False, label="Retail price per market", help_text="MARKET=price, comma-separated, e.g. DE=54.99, GB=44.99"
+        required=False, label="Retail price per market",
+        help_text="MARKET=price in that market's currency, comma-separated, e.g. DE=54.99, GB=44.99"
     )
 
     def __init__(self, *args, markets: list[str] | None = None, **kwargs):

@@ -34,7 +34,7 @@ class Concept(models.Model):
     unit_cost = models.DecimalField(max_digits=10, decimal_places=2)
     cost_breakdown = models.JSONField(default=dict, blank=True, help_text="Bill of materials behind unit_cost.")
     market_prices = models.JSONField(
-        default=dict, blank=True, help_text="Target retail price per market ({\"DE\": 54.99}); others use target_price."
+        default=dict, blank=True, help_text="Target retail price per market in that market's currency ({\"DE\": 54.99}); others use target_price."
     )
     market_mix = models.JSONField(
         default=dict, blank=True, help_text="Expected share of each variant per market ({\"US\": {\"SKU\": 0.4}})."
@@ -132,6 +132,7 @@ class MarketFees(models.Model):
     """Selling costs in one market, as shares of the retail price."""
 
     market = models.CharField(max_length=12, unique=True)
+    currency = models.CharField(max_length=3, default="USD", help_text="The currency shoppers pay in there.")
     platform_fee = models.DecimalField(max_digits=5, decimal_places=4, default=0)
     payment_fee = models.DecimalField(max_digits=5, decimal_places=4, default=0)
     return_allowance = models.DecimalField(max_digits=5, decimal_places=4, default=0)
@@ -142,6 +143,22 @@ class MarketFees(models.Model):
 
     def __str__(self):
         return f"{self.market} fees"
+
+
+class FxRate(models.Model):
+    """A planning exchange rate: units of a currency for one US dollar, set by the merchandiser."""
+
+    currency = models.CharField(max_length=3, unique=True)
+    per_usd = models.DecimalField(max_digits=12, decimal_places=6, help_text="Units of this currency for 1 USD.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["currency"]
+        verbose_name = "planning exchange rate"
+        constraints = [models.CheckConstraint(condition=models.Q(per_usd__gt=0), name="fx_rate_positive")]
+
+    def __str__(self):
+        return f"1 USD = {self.per_usd} {self.currency}"
 
 
 class ComplianceTemplate(models.Model):

@@ -1,9 +1,11 @@
 """Reads of link 3: concepts, their landed cost per market and their compliance checklist."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from core.models import Cycle
 
 from .costing import freight_per_unit, landed_cost
-from .models import ComplianceItem, Concept, DutyRate, FreightRate, MarketFees
+from .models import ComplianceItem, Concept, DutyRate, FreightRate, FxRate, MarketFees
 
 EU_MARKETS = {
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
@@ -22,9 +24,30 @@ def market_aliases(market: str) -> list[str]:
     return [market, "EU", "*"] if market in EU_MARKETS else [market, "*"]
 
 
-def concept_price_for(*, concept: Concept, market: str):
-    price = (concept.market_prices or {}).get(market)
-    return price if price not in (None, "") else concept.target_price
+def money_convert(amount, *, from_currency: str, to_currency: str, per_usd: dict[str, Decimal]) -> Decimal | None:
+    """``amount`` at the planning rates (units per USD); None when a rate is missing."""
+    if from_currency == to_currency:
+        return Decimal(str(amount))
+    if from_currency not in per_usd or to_currency not in per_usd:
+        return None
+    value = Decimal(str(amount)) / per_usd[from_currency] * per_usd[to_currency]
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def concept_price_for(*, concept: Concept, market: str, local_currency: str | None = None, per_usd=None):
+    """The retail price in ``market`` as (price in the concept's currency, local price, local currency).
+
+    A price set for the market is in the market's currency and is converted at the
+    planning rate; otherwise the concept's target price applies, shown converted.
+    """
+    local_currency = local_currency or concept.currency
+    per_usd = per_usd if per_usd is not None else dict(FxRate.objects.values_list("currency", "per_usd"))
+    local = (concept.market_prices or {}).get(market)
+    if local not in (None, ""):
+        price = money_convert(local, from_currency=local_currency, to_currency=concept.currency, per_usd=per_usd)
+        return price, Decimal(str(local)), local_currency
+    local = money_convert(concept.target_price, from_currency=concept.currency, to_currency=local_currency, per_usd=per_usd)
+    return concept.target_price, local, local_currency
 
 
 def _duty_for(duties: list[DutyRate], *, hs_code: str, market: str) -> DutyRate | None:
@@ -41,7 +64,10 @@ def _duty_for(duties: list[DutyRate], *, hs_code: str, market: str) -> DutyRate 
 
 
 def concept_market_costs(*, concept: Concept) -> list[dict]:
-    """Per target market: landed cost, margin and break-even by sea, air and express; three queries.
+    """Per target market: landed cost, margin and break-even by sea, air and express; four queries.
+
+    Figures are in the concept's currency; a market's own price is converted at the
+    planning exchange rate, and the local price is shown beside it.
 
     ``surprise`` marks a market where sea freight leaves a healthy margin and air
     or express freight does not — the cost to see before a rush shipment is paid.
@@ -51,6 +77,7 @@ def concept_market_costs(*, concept: Concept) -> list[dict]:
     rates = {(r.market, r.mode): r for r in FreightRate.objects.filter(market__in=markets)}
     duties = list(DutyRate.objects.filter(market__in=aliases))
     fees = {f.market: f for f in MarketFees.objects.filter(market__in=aliases)}
+    per_usd = dict(FxRate.objects.values_list("currency", "per_usd"))
     rows = []
     for market in markets:
         fee = next((fees[a] for a in market_aliases(market) if a in fees), None)
@@ -60,7 +87,13 @@ def concept_market_costs(*, concept: Concept) -> list[dict]:
             missing.append("market fees")
         if duty is None:
             missing.append(f"duty rate for HS {concept.hs_code or '(none)'}")
-        price = concept_price_for(concept=concept, market=market)
+        local_currency = fee.currency if fee else concept.currency
+        price, local_price, local_currency = concept_price_for(
+            concept=concept, market=market, local_currency=local_currency, per_usd=per_usd
+        )
+        if price is None or local_price is None:
+            missing.append(f"planning exchange rate for {local_currency}")
+            price = price if price is not None else concept.target_price
         modes = {}
         for mode in MODES:
             rate = rates.get((market, mode))
@@ -91,6 +124,8 @@ def concept_market_costs(*, concept: Concept) -> list[dict]:
         rows.append({
             "market": market,
             "price": price,
+            "local_price": local_price,
+            "local_currency": local_currency,
             "duty_rate": duty.rate if duty else None,
             "modes": modes,
             "surprise": surprise,

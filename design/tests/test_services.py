@@ -146,12 +146,31 @@ def test_market_costs_side_by_side_with_air_surprise(rates):
     us, de = rows["US"], rows["DE"]
     assert us["duty_rate"] == Decimal("0.0900")  # the longer HS prefix wins
     assert de["duty_rate"] == Decimal("0.1200")  # DE falls back to the EU rate
-    assert de["price"] == "54.99" and us["price"] == Decimal("49.00")
+    assert de["price"] == Decimal("54.99") and us["price"] == Decimal("49.00")
     assert not us["modes"]["sea"]["thin"]
     assert us["modes"]["sea"]["break_even_qty"] > 0
     assert us["modes"]["express"]["margin"] < us["modes"]["sea"]["margin"]
     assert "express" in us["surprise"]
     assert us["missing"] == []
+
+
+def test_a_market_price_in_its_own_currency_is_converted_at_the_planning_rate(rates):
+    from design.models import FxRate, MarketFees
+
+    MarketFees.objects.update_or_create(market="DE", defaults={"currency": "EUR", "platform_fee": Decimal("0.15")})
+    FxRate.objects.update_or_create(currency="EUR", defaults={"per_usd": Decimal("0.92")})
+    concept = ConceptFactory(target_markets=["US", "DE"], target_price=Decimal("49.00"), hs_code="6301.40",
+                             market_prices={"DE": "54.99"})
+    rows = {r["market"]: r for r in concept_market_costs(concept=concept)}
+    de, us = rows["DE"], rows["US"]
+    assert (de["local_currency"], de["local_price"]) == ("EUR", Decimal("54.99"))
+    assert de["price"] == Decimal("59.77")  # 54.99 EUR / 0.92 EUR per USD
+    assert de["modes"]["sea"]["price"] == Decimal("59.77")
+    assert us["local_currency"] == "USD" and us["price"] == us["local_price"] == Decimal("49.00")
+
+    FxRate.objects.filter(currency="EUR").delete()
+    de = {r["market"]: r for r in concept_market_costs(concept=concept)}["DE"]
+    assert "planning exchange rate for EUR" in de["missing"]
 
 
 def test_market_costs_names_what_is_missing(rates):
