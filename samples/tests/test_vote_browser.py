@@ -117,3 +117,17 @@ def test_buyer_votes_from_the_emailed_link(live_server, settings, smtp_inbox, br
     page.get_by_role("button", name="Update my vote").click()
     page.wait_for_selector("[data-vote-saved]")
     assert Vote.objects.count() == 1 and Vote.objects.get().score == 5
+
+    # The merchandiser logs in to the dashboard and sees the buyer's vote in the round's results.
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("merch", password="merch-pass-123", is_staff=True)
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/?next=/samples/rounds/{vote_round.pk}/")
+    page.get_by_label("Username").fill("merch")
+    page.get_by_label("Password").fill("merch-pass-123")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"**/samples/rounds/{vote_round.pk}/")
+    body = page.inner_text("body")
+    assert "Tail pocket is a hit with our customers" in body
+    assert buyer.name in body
