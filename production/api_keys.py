@@ -41,5 +41,13 @@ def key_prefix(raw_key: str) -> str | None:
     return prefix
 
 
+CACHE_SECONDS = 60
+
+
+def cache_key(prefix: str) -> str:
+    """Where the key row of ``prefix`` is cached for authentication (dropped on revoke)."""
+    return f"factory-api:key:{prefix}"
+
+
 def key_matches(raw_key: str, hashed_key: str) -> bool:
     return hmac.compare_digest(hash_key(raw_key), hashed_key)

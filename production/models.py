@@ -129,6 +129,12 @@ class ProductionOrder(models.Model):
         indexes = [
             # The factory's polled feed: its released orders, newest first.
             models.Index(fields=["factory", "-created_at", "-id"], name="order_factory_feed"),
+            # The feed's version for ETags (latest change, count): an index-only scan.
+            models.Index(
+                fields=["factory", "updated_at"],
+                condition=models.Q(released_at__isnull=False),
+                name="order_factory_version",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="order_price_not_negative")
@@ -210,6 +216,10 @@ class Shipment(models.Model):
     received_at = models.DateTimeField(null=True, blank=True)
     planned_landed_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     actual_landed_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    landed_cost_plan = models.JSONField(
+        default=dict, blank=True,
+        help_text="How the planned landed cost was reached per market, from the concept's costing.",
+    )
 
     class Meta:
         ordering = ["-shipped_at", "-id"]

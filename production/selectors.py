@@ -1,7 +1,9 @@
 """Every non-trivial read of link 5. What a factory may see is decided here, once."""
 
 import datetime
+from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -14,7 +16,11 @@ from .models import (
     ProductionOrder,
     ProductionOrderLine,
     QcReport,
+    Shipment,
 )
+from design.costing import landed_cost
+from design.selectors import concept_market_costs, money_convert
+
 from .planning import PlanningError, suggest_reorders
 from .planning import _whole_number as whole_number
 
@@ -38,10 +44,66 @@ def production_orders_for_factory(*, factory: Factory, with_events: bool = False
 
     An order cancelled while still a draft was never released, so it stays hidden too.
     """
-    queryset = ProductionOrder.objects.filter(factory=factory, released_at__isnull=False)
+    queryset = (
+        ProductionOrder.objects.filter(factory=factory, released_at__isnull=False)
+        .select_related("sample__concept")
+        .defer("sizing")  # the sizing evidence is the seller's, never shown to the factory
+        .prefetch_related(Prefetch("lines", queryset=ProductionOrderLine.objects.select_related("variant")))
+    )
     if with_events:
         queryset = queryset.prefetch_related("events", "qc_reports", "shipments__events")
-    return _with_lines(queryset).order_by("-created_at", "-id")
+    return queryset.order_by("-created_at", "-id")
+
+
+def production_order_shipment_find(*, order: ProductionOrder, shipment_id: int) -> Shipment | None:
+    """One shipment of ``order``, or None (a shipment of another order is not this order's)."""
+    return Shipment.objects.filter(order=order, pk=shipment_id).first()
+
+
+def production_order_landed_cost_plan(*, order: ProductionOrder, mode: str = "sea") -> dict:
+    """The planned landed cost of ``order``'s pieces per market, from the design app's costing.
+
+    Per market: the factory's unit price (in the concept's currency) plus the concept's freight
+    by ``mode`` and the market's duty on both, times the pieces for that market. ``total`` is
+    None while a market lacks a freight rate, a duty rate or an exchange rate; ``missing`` says which.
+    """
+    concept = order.sample.concept
+    costs = {row["market"]: row for row in concept_market_costs(concept=concept)}
+    units: dict[str, int] = {}
+    for line in order.lines.all():
+        units[line.market.upper()] = units.get(line.market.upper(), 0) + line.quantity
+    unit_cost = order.unit_price
+    missing: list[str] = []
+    if order.currency != concept.currency:
+        from design.models import FxRate
+
+        per_usd = dict(FxRate.objects.values_list("currency", "per_usd"))
+        unit_cost = money_convert(order.unit_price, from_currency=order.currency, to_currency=concept.currency, per_usd=per_usd)
+        if unit_cost is None:
+            missing.append(f"planning exchange rate from {order.currency} to {concept.currency}")
+    markets: dict[str, dict] = {}
+    for market, quantity in sorted(units.items()):
+        row = costs.get(market)
+        if row is None:
+            missing.append(f"{market}: not a target market of the concept")
+            continue
+        figures = row["modes"].get(mode)
+        if figures is None:
+            missing.append(f"{market}: {mode} freight rate")
+        if row["duty_rate"] is None:
+            missing.append(f"{market}: duty rate for HS {concept.hs_code or '(none)'}")
+        if figures is None or row["duty_rate"] is None or unit_cost is None:
+            continue
+        unit = landed_cost(
+            unit_cost=unit_cost, price=row["price"], freight=figures["freight"], duty_rate=row["duty_rate"],
+            platform_fee=0, payment_fee=0, return_allowance=0,
+        )
+        markets[market] = {
+            "units": quantity, "freight": str(unit["freight"]), "duty": str(unit["duty"]),
+            "unit_landed": str(unit["landed"]), "total": str(unit["landed"] * quantity),
+        }
+    total = None if missing or not markets else sum(Decimal(m["total"]) for m in markets.values())
+    return {"mode": mode, "currency": concept.currency, "markets": markets, "total": total, "missing": missing}
 
 
 def factory_api_key_find(*, raw_key: str) -> FactoryApiKey | None:
@@ -55,9 +117,29 @@ def factory_api_key_find(*, raw_key: str) -> FactoryApiKey | None:
     return api_key
 
 
+def factory_api_key_authenticate(*, raw_key: str) -> FactoryApiKey | None:
+    """``factory_api_key_find`` for every API request: the key row is cached by prefix for
+    ``api_keys.CACHE_SECONDS`` (revoking drops it), the raw key is still checked against its hash."""
+    prefix = api_keys.key_prefix(raw_key)
+    if prefix is None:
+        return None
+    api_key = cache.get(api_keys.cache_key(prefix))
+    if api_key is None:
+        api_key = FactoryApiKey.objects.select_related("factory").filter(prefix=prefix).first()
+        if api_key is None:
+            return None
+        cache.set(api_keys.cache_key(prefix), api_key, api_keys.CACHE_SECONDS)
+    if not api_keys.key_matches(raw_key, api_key.hashed_key):
+        return None
+    return api_key
+
+
 def production_orders_version(*, queryset: QuerySet[ProductionOrder]) -> tuple[datetime.datetime | None, int]:
-    """The latest change and the number of orders in ``queryset``, in one query (for ETags)."""
-    row = queryset.order_by().aggregate(latest=Max("updated_at"), count=Count("id"))
+    """The latest change and the number of orders in ``queryset``, in one query (for ETags).
+
+    On a factory's feed this is an index-only scan of ``order_factory_version``.
+    """
+    row = queryset.order_by().aggregate(latest=Max("updated_at"), count=Count("*"))
     return row["latest"], row["count"]
 
 
@@ -163,14 +245,42 @@ def production_pipeline_units(*, factory: Factory | None = None) -> dict[tuple[i
     }
 
 
+def production_received_units() -> dict[tuple[int, str], int]:
+    """Units of received orders per (variant id, market): what has reached the seller's stock."""
+    return {
+        (variant_id, market.upper()): units
+        for variant_id, market, units in ProductionOrderLine.objects.filter(order__status=ProductionOrder.Status.RECEIVED)
+        .values_list("variant_id", "market")
+        .annotate(units=Sum("quantity"))
+        .values_list("variant_id", "market", "units")
+        .order_by()
+    }
+
+
+def production_variant_factories() -> dict[int, Factory]:
+    """The factory that each variant was last released to: the one a reorder goes to; two queries."""
+    latest: dict[int, int] = {}
+    rows = (
+        ProductionOrderLine.objects.filter(order__released_at__isnull=False)
+        .values_list("variant_id", "order__factory_id")
+        .order_by("variant_id", "-order__released_at", "-order_id")
+    )
+    for variant_id, factory_id in rows:
+        latest.setdefault(variant_id, factory_id)
+    factories = Factory.objects.in_bulk(set(latest.values()))
+    return {variant_id: factories[factory_id] for variant_id, factory_id in latest.items()}
+
+
 def production_reorder_suggestions(
-    *, factory: Factory, sales: list[dict], on_hand: list[dict], today: datetime.date | None = None, **options
+    *, factory: Factory, sales: list[dict], on_hand: list[dict], today: datetime.date | None = None,
+    in_transit: dict[tuple[int, str], int] | None = None, **options
 ) -> list[dict]:
     """Reorders for ``factory`` from the caller's sales rows and stock counts.
 
     ``sales``: ``{"variant_id", "market", "date", "quantity"}``; ``on_hand``:
     ``{"variant_id", "market", "quantity"}``. Production cannot read the shop's orders, so the
-    caller (which may) hands them in. Units in production orders not yet received count as in transit.
+    caller (which may) hands them in. Units in this factory's production orders not yet received
+    count as in transit, unless the caller hands in ``in_transit`` itself (per variant id, market).
     """
     stock: dict[tuple[int, str], int] = {}
     for index, row in enumerate(on_hand):
@@ -181,7 +291,7 @@ def production_reorder_suggestions(
     return suggest_reorders(
         sales,
         on_hand=stock,
-        in_transit=production_pipeline_units(factory=factory),
+        in_transit=production_pipeline_units(factory=factory) if in_transit is None else in_transit,
         lead_time_days=factory.lead_time_days,
         today=today or timezone.localdate(),
         **options,

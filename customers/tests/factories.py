@@ -44,6 +44,7 @@ class TrackedLinkFactory(factory.django.DjangoModelFactory):
 class ProductFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Product
+        skip_postgeneration_save = True  # the attribute hook only adds M2M rows
 
     sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
     title = factory.Sequence(lambda n: f"Product {n}")

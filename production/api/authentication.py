@@ -3,7 +3,7 @@
 from rest_framework import authentication, exceptions
 
 from production.models import Factory, FactoryApiKey
-from production.selectors import factory_api_key_find
+from production.selectors import factory_api_key_authenticate
 from production.services import factory_api_key_mark_used
 
 KEYWORD = "Api-Key"
@@ -42,7 +42,7 @@ class FactoryApiKeyAuthentication(authentication.BaseAuthentication):
             raw_key = parts[1].decode("ascii")
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed("Malformed API key.") from exc
-        api_key = factory_api_key_find(raw_key=raw_key)
+        api_key = factory_api_key_authenticate(raw_key=raw_key)
         if api_key is None:
             raise exceptions.AuthenticationFailed("Unknown or malformed API key.")
         if api_key.revoked_at is not None:

@@ -1,4 +1,7 @@
+import datetime
 from decimal import Decimal
+
+from django.utils import timezone
 
 from rest_framework import serializers
 
@@ -128,7 +131,8 @@ class ShipmentOutSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Shipment
-        fields = ["carrier", "tracking_number", "cartons", "weight_kg", "shipped_at", "received_at", "events"]
+        fields = ["id", "carrier", "tracking_number", "cartons", "weight_kg", "shipped_at", "received_at", "events"]
+        extra_kwargs = {"id": {"help_text": "Post tracking events to `orders/{id}/shipments/{this id}/events`."}}
         read_only_fields = fields
 
 
@@ -172,6 +176,21 @@ class ShipInSerializer(serializers.Serializer):
         max_digits=10, decimal_places=2, min_value=Decimal("0.01"), help_text="Gross weight in kg."
     )
     note = StrictCharField(required=False, allow_blank=True, max_length=MAX_REASON_LENGTH, default="")
+
+
+class ShipmentEventInSerializer(serializers.Serializer):
+    occurred_at = serializers.DateTimeField(help_text="When it happened, ISO 8601 with a UTC offset.")
+    description = StrictCharField(max_length=300, help_text="What happened, e.g. `departed Ningbo`.")
+    location = StrictCharField(
+        required=False, allow_blank=True, max_length=120, default="", help_text="Where, e.g. a port or a city."
+    )
+
+    def validate_occurred_at(self, value):
+        if value > timezone.now() + datetime.timedelta(days=1):
+            raise serializers.ValidationError("Must not be in the future.")
+        if value.year < 2000:
+            raise serializers.ValidationError("Must be a date after 2000.")
+        return value
 
 
 class AcceptSerializer(serializers.Serializer):

@@ -13,5 +13,10 @@ urlpatterns = [
     path("orders/<str:pk>/progress", FactoryOrderViewSet.as_view({"post": "progress"}), name="order-progress"),
     path("orders/<str:pk>/qc", FactoryOrderViewSet.as_view({"post": "qc"}), name="order-qc"),
     path("orders/<str:pk>/ship", FactoryOrderViewSet.as_view({"post": "ship"}), name="order-ship"),
+    path(
+        "orders/<str:pk>/shipments/<str:shipment_id>/events",
+        FactoryOrderViewSet.as_view({"post": "shipment_events"}),
+        name="order-shipment-events",
+    ),
     path("guide/", FactoryApiGuideView.as_view(), name="guide"),
 ]

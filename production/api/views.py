@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from production.filters import ProductionOrderFilter
 from production.models import FactoryApiKey, IdempotencyRecord, ProductionOrder
-from production.selectors import production_orders_for_factory, production_orders_version
+from production.selectors import production_order_shipment_find, production_orders_for_factory, production_orders_version
 from production.services import (
     TransitionNotAllowed,
     production_order_accept,
@@ -27,6 +27,7 @@ from production.services import (
     production_order_progress,
     production_order_qc_report,
     production_order_ship,
+    shipment_event_add,
 )
 
 from .authentication import FactoryApiKeyAuthentication
@@ -40,10 +41,11 @@ from .serializers import (
     ProgressInSerializer,
     QcReportInSerializer,
     ShipInSerializer,
+    ShipmentEventInSerializer,
 )
 
 # Bump when the representation changes, so cached ETags stop matching.
-REPRESENTATION_VERSION = "2"
+REPRESENTATION_VERSION = "3"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_IDEMPOTENCY_KEY = 255
 BODY_CACHE_SECONDS = 300
@@ -363,3 +365,39 @@ class FactoryOrderViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def ship(self, request, pk=None):
         return self._move(request, ShipInSerializer, production_order_ship)
+
+    @extend_schema(
+        summary="Report a tracking event of a shipment",
+        description=(
+            "What happened to one of your order's shipments on its way (departed, arrived at port, cleared "
+            "customs...), from you or your forwarder. `shipments[].id` of the order names the shipment. "
+            "The same event (time, place and description) sent twice is recorded once; the answer is the "
+            "order with its shipments and their events."
+        ),
+        request=ShipmentEventInSerializer,
+        parameters=[
+            IDEMPOTENCY_KEY,
+            OpenApiParameter("shipment_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The shipment's `id`."),
+        ],
+        responses={
+            200: FactoryOrderDetailSerializer,
+            **POST_ERRORS,
+            404: _error("No such order for this factory, or no such shipment on the order."),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path=r"shipments/(?P<shipment_id>[^/]+)/events")
+    def shipment_events(self, request, pk=None, shipment_id=None):
+        order = self.get_object()
+        raw = str(shipment_id or "")
+        shipment = None
+        if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+            shipment = production_order_shipment_find(order=order, shipment_id=int(raw))
+        if shipment is None:
+            raise exceptions.NotFound("No such shipment on this order.")
+
+        def move(*, order_id, actor, occurred_at, description, location):
+            return shipment_event_add(
+                shipment_id=shipment.pk, occurred_at=occurred_at, description=description, location=location
+            )
+
+        return self._move(request, ShipmentEventInSerializer, move)

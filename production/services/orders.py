@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -91,16 +92,25 @@ def factory_api_key_revoke(*, key_id: int) -> FactoryApiKey:
         if api_key.revoked_at is None:
             api_key.revoked_at = timezone.now()
             api_key.save(update_fields=["revoked_at"])
+        prefix = api_key.prefix
+        transaction.on_commit(lambda: cache.delete(api_keys.cache_key(prefix)))
+    cache.delete(api_keys.cache_key(prefix))  # and now, in case a request re-cached it before the commit
     return api_key
 
 
-def factory_api_key_mark_used(*, api_key: FactoryApiKey, now: datetime.datetime | None = None) -> None:
-    """Record use, at most once per KEY_TOUCH_INTERVAL so polling does not write on every request."""
+def factory_api_key_mark_used(*, api_key: FactoryApiKey, now: datetime.datetime | None = None) -> bool:
+    """Record use, at most once per KEY_TOUCH_INTERVAL so polling does not write on every request.
+
+    True when it wrote; the authentication cache then holds the key with its new ``last_used_at``.
+    """
     now = now or timezone.now()
     if api_key.last_used_at and now - api_key.last_used_at < KEY_TOUCH_INTERVAL:
-        return
+        return False
     FactoryApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
     api_key.last_used_at = now
+    if api_key.revoked_at is None:
+        cache.set(api_keys.cache_key(api_key.prefix), api_key, api_keys.CACHE_SECONDS)
+    return True
 
 
 # --- Planning and creating orders -----------------------------------------

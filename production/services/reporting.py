@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import quality
-from ..models import FactoryPayment, ProductionEvent, ProductionOrder, QcReport, Shipment, ShipmentEvent
+from ..models import FactoryPayment, ProductionOrder, QcReport, Shipment, ShipmentEvent
+from ..selectors import production_order_landed_cost_plan
 from .ledger import factory_payment_due_record
 from .orders import TransitionNotAllowed, _actor, production_order_transition
 
@@ -163,9 +164,13 @@ def production_order_ship(
         if Shipment.objects.filter(carrier__iexact=carrier, tracking_number=tracking_number).exists():
             raise ValidationError({"tracking_number": [f"{carrier} {tracking_number} is already a shipment."]})
         now = timezone.now()
+        plan = production_order_landed_cost_plan(order=order)
+        plan_record = {**plan, "total": None if plan["total"] is None else str(plan["total"])}
+        if planned_landed_cost is None:
+            planned_landed_cost = plan["total"]
         shipment = Shipment.objects.create(
             order=order, carrier=carrier, tracking_number=tracking_number, cartons=cartons, weight_kg=weight,
-            shipped_at=now, planned_landed_cost=planned_landed_cost,
+            shipped_at=now, planned_landed_cost=planned_landed_cost, landed_cost_plan=plan_record,
         )
         ShipmentEvent.objects.create(shipment=shipment, occurred_at=now, description=f"handed to {carrier}")
         production_order_transition(
@@ -188,6 +193,12 @@ def shipment_event_add(
         raise ValidationError(errors)
     with transaction.atomic():
         shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
+        # Carriers' feeds repeat themselves: the same event sent again is recorded once.
+        same = ShipmentEvent.objects.filter(
+            shipment=shipment, occurred_at=occurred_at, location=location.strip(), description=description
+        ).first()
+        if same is not None:
+            return same
         event = ShipmentEvent.objects.create(
             shipment=shipment, occurred_at=occurred_at, location=location.strip(), description=description
         )

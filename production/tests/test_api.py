@@ -4,8 +4,10 @@ import json
 import pytest
 import yaml
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import timezone
 
+from production import api_keys
 from production.api.permissions import FactoryKeyThrottle
 from production.models import FactoryApiKey, ProductionEvent, ProductionOrder
 from production.services import factory_api_key_revoke, production_order_cancel
@@ -88,9 +90,39 @@ def test_use_is_recorded_at_most_once_a_minute(client_for, factory_with_key):
     first = FactoryApiKey.objects.get(pk=key.pk).last_used_at
     client_for(raw_key).get(LIST)
     assert first is not None and FactoryApiKey.objects.get(pk=key.pk).last_used_at == first
+    # A minute later: the key row as stored and as cached for authentication both show the old use.
     FactoryApiKey.objects.filter(pk=key.pk).update(last_used_at=first - datetime.timedelta(minutes=2))
+    cache.delete(api_keys.cache_key(key.prefix))
     client_for(raw_key).get(LIST)
     assert FactoryApiKey.objects.get(pk=key.pk).last_used_at > first
+
+
+def test_an_idle_poll_is_one_query_once_the_key_is_cached(client_for, factory_with_key, django_assert_num_queries):
+    factory, raw_key = factory_with_key
+    order_with_lines(factory=factory, released=True)
+    client = client_for(raw_key)
+    etag = client.get(LIST)["ETag"]
+    with django_assert_num_queries(1):  # the feed's version; no key lookup, no last-use write
+        response = client.get(LIST, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+
+
+def test_a_cached_key_still_needs_its_secret(client_for, factory_with_key):
+    factory, raw_key = factory_with_key
+    assert client_for(raw_key).get(LIST).status_code == 200  # now cached by its prefix
+    forged = raw_key[: raw_key.rindex("_") + 1] + "x" * 43
+    assert_error(client_for(forged).get(LIST), 401)
+    assert FactoryApiKey.objects.get(factory=factory).revoked_at is None
+
+
+def test_revoking_a_cached_key_takes_effect_at_once(client_for, factory_with_key):
+    factory, raw_key = factory_with_key
+    key = FactoryApiKey.objects.get(factory=factory)
+    assert client_for(raw_key).get(LIST).status_code == 200
+    assert cache.get(api_keys.cache_key(key.prefix)) is not None
+    factory_api_key_revoke(key_id=key.pk)
+    assert cache.get(api_keys.cache_key(key.prefix)) is None
+    assert_error(client_for(raw_key).get(LIST), 401)
 
 
 def test_posts_need_no_csrf_token(factory_with_key):

@@ -436,3 +436,103 @@ def test_old_idempotency_records_are_pruned_and_a_late_retry_runs_afresh(client_
     IdempotencyRecord.objects.update(created_at=timezone.now() - datetime.timedelta(days=31))
     assert idempotency_records_prune() == 1
     assert_error(post(client, order, "accept", {}, key="old"), 409, "transition_not_allowed")
+
+
+# --- Tracking events of a shipment ---------------------------------------
+
+
+def shipped_order(factory, tracking="OL-0100"):
+    order = ProductionOrderFactory(factory=factory, status=Status.QC_PASSED)
+    ProductionOrderLineFactory(order=order)
+    from production.services import production_order_ship
+
+    shipment = production_order_ship(
+        order_id=order.pk, carrier="Ocean Line", tracking_number=tracking, cartons=3, weight_kg="40.00", actor="test"
+    )
+    return order, shipment
+
+
+def events_url(order, shipment_id):
+    return f"/api/v1/factory/orders/{order.pk}/shipments/{shipment_id}/events"
+
+
+EVENT = {"occurred_at": "2026-03-02T08:30:00+08:00", "location": "Ningbo", "description": "departed port"}
+
+
+def test_a_tracking_event_is_recorded_once_per_idempotency_key(client_for, factory_with_key):
+    factory, key = factory_with_key
+    order, shipment = shipped_order(factory)
+    client = client_for(key)
+    first = client.post(events_url(order, shipment.pk), EVENT, format="json", HTTP_IDEMPOTENCY_KEY="evt-1")
+    assert first.status_code == 200
+    listed = first.json()["shipments"][0]
+    assert listed["id"] == shipment.pk
+    assert {e["description"] for e in listed["events"]} == {"handed to Ocean Line", "departed port"}  # by time
+    replay = client.post(events_url(order, shipment.pk), EVENT, format="json", HTTP_IDEMPOTENCY_KEY="evt-1")
+    assert replay.status_code == 200 and replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == first.json()
+    assert shipment.events.filter(description="departed port", location="Ningbo").count() == 1
+
+
+def test_the_same_event_resent_with_a_new_key_is_recorded_once(client_for, factory_with_key):
+    factory, key = factory_with_key
+    order, shipment = shipped_order(factory)
+    client = client_for(key)
+    for _ in range(2):
+        assert client.post(events_url(order, shipment.pk), EVENT, format="json").status_code == 200
+    assert shipment.events.count() == 2  # "handed to" and "departed port"
+
+
+def test_another_factorys_shipment_is_404_and_unchanged(client_for, factory_with_key, other_factory_with_key):
+    factory, key = factory_with_key
+    other, _ = other_factory_with_key
+    foreign_order, foreign_shipment = shipped_order(other, tracking="OL-0200")
+    own_order, _ = shipped_order(factory, tracking="OL-0201")
+    client = client_for(key)
+    assert_error(client.post(events_url(foreign_order, foreign_shipment.pk), EVENT, format="json"), 404, "not_found")
+    # Nor through one's own order: the shipment is not on it.
+    error = assert_error(client.post(events_url(own_order, foreign_shipment.pk), EVENT, format="json"), 404, "not_found")
+    assert "shipment" in error["message"]
+    assert foreign_shipment.events.count() == 1
+    assert not IdempotencyRecord.objects.exists()
+
+
+@pytest.mark.parametrize("shipment_id", ["abc", "-1", "99999999", "1e3", "%2e%2e", "9" * 40])
+def test_a_malformed_or_unknown_shipment_id_is_404(client_for, factory_with_key, shipment_id):
+    factory, key = factory_with_key
+    order, shipment = shipped_order(factory)
+    response = client_for(key).post(events_url(order, shipment_id), EVENT, format="json")
+    assert_error(response, 404, "not_found")
+    assert shipment.events.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"location": "Ningbo", "description": "departed"}, "occurred_at"),
+        ({**EVENT, "occurred_at": "yesterday"}, "occurred_at"),
+        ({**EVENT, "occurred_at": "2999-01-01T00:00:00Z"}, "occurred_at"),
+        ({**EVENT, "occurred_at": "1900-01-01T00:00:00Z"}, "occurred_at"),
+        ({**EVENT, "description": ""}, "description"),
+        ({**EVENT, "description": "x" * 301}, "description"),
+        ({**EVENT, "description": 42}, "description"),
+        ({**EVENT, "location": ["Ningbo"]}, "location"),
+        ({**EVENT, "location": "x" * 121}, "location"),
+    ],
+)
+def test_a_bad_tracking_event_is_400_and_writes_nothing(client_for, factory_with_key, body, field):
+    factory, key = factory_with_key
+    order, shipment = shipped_order(factory)
+    error = assert_error(client_for(key).post(events_url(order, shipment.pk), body, format="json"), 400)
+    assert field in error["detail"]
+    assert shipment.events.count() == 1
+
+
+def test_a_tracking_event_needs_a_key_and_an_idempotency_key(client_for, factory_with_key):
+    factory, key = factory_with_key
+    order, shipment = shipped_order(factory)
+    assert_error(client_for().post(events_url(order, shipment.pk), EVENT, format="json"), 401)
+    client = client_for(key)
+    client.auto_idempotency_key = False
+    assert_error(client.post(events_url(order, shipment.pk), EVENT, format="json"), 400, "idempotency_key_invalid")
+    assert shipment.events.count() == 1
