@@ -17,7 +17,7 @@ import random
 import statistics
 import time
 
-from trends_ingest import bench_database
+from benchdb import bench_database
 
 POINTS_PER_SERIES = 260
 urlpatterns = []

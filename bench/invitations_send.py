@@ -20,7 +20,6 @@ smtplib, one connection per message, as Django's backend does.
 """
 
 import argparse
-import contextlib
 import os
 import signal
 import socket
@@ -28,48 +27,13 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 import uuid
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchdb import ROOT, bench_database
 
 TIME_LIMIT = 600
-
-
-@contextlib.contextmanager
-def bench_database(name: str):
-    """Point Django at a fresh database ``<db>_<name>_<pid>`` next to DATABASE_URL's, migrated; drop it on exit."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (postgres://user:pass@host:port/db).")
-    import psycopg2
-
-    parts = urllib.parse.urlsplit(url)
-    bench_db = f"{parts.path.lstrip('/')}_{name}_{os.getpid()}"
-    admin = psycopg2.connect(url)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{bench_db}"')
-    os.environ["DATABASE_URL"] = urllib.parse.urlunsplit(parts._replace(path=f"/{bench_db}"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "c2f.settings")
-    sys.path.insert(0, str(ROOT))
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        yield bench_db
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
-        admin.close()
 
 
 class Inbox:
