@@ -10,7 +10,9 @@ participants in ``c2f.demo`` and ``customers`` — always flagged as demo data.
 
 import logging
 from datetime import timedelta
+from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from analysis.selectors import opportunity_top
@@ -19,6 +21,7 @@ from core.demo_catalog import DEMO_MARKETS, DEMO_SEED_WATCHLIST
 from core.models import Cycle
 from customers.services import demo_catalogue_ensure, demo_orders_generate, products_for_concept
 from design.models import Concept
+from design.selectors import concept_market_costs
 from design.services import compliance_demo_complete, concept_create_from_opportunity, concept_ready_for_production
 from hotspots.demo import demo_trend_files
 from hotspots.models import Hotspot, WatchKeyword
@@ -172,6 +175,8 @@ def step_production(cycle: Cycle) -> str:
             sizing_round=vote_round,
             factory=factory,
             votes=round_votes_for_sizing(round=vote_round),
+            invited=vote_round.invitations.count(),
+            **_newsvendor_money(concept),
         )
         order = production_order_create(
             cycle=cycle,
@@ -190,6 +195,24 @@ def step_production(cycle: Cycle) -> str:
     if cycle.is_demo and order.status == ProductionOrder.Status.RELEASED:
         order = production_order_accept(order_id=order.pk, actor=f"{order.factory.name} (demo)")
     return f"order {order.reference} {order.status}"
+
+
+def _newsvendor_money(concept) -> dict:
+    """Unit margin and cost of an unsold unit by sea, averaged over the concept's markets.
+
+    An unsold unit costs its landed cost less what clearance brings back
+    (``C2F_SALVAGE_SHARE`` of it). Without sea figures for any market the batch is
+    sized from the votes alone.
+    """
+    sea = [row["modes"]["sea"] for row in concept_market_costs(concept=concept) if "sea" in row["modes"]]
+    if not sea:
+        return {}
+    margin = sum(Decimal(str(f["margin"])) for f in sea) / len(sea)
+    landed = sum(Decimal(str(f["landed"])) for f in sea) / len(sea)
+    unsold = landed * (1 - Decimal(str(settings.C2F_SALVAGE_SHARE)))
+    if margin <= 0 or unsold <= 0:
+        return {}
+    return {"unit_margin": margin.quantize(Decimal("0.01")), "unsold_cost": unsold.quantize(Decimal("0.01"))}
 
 
 def step_promotion(cycle: Cycle) -> str:

@@ -288,6 +288,8 @@ C2F_CONFIRM_MIN_RESPONSE = float(os.environ.get("C2F_CONFIRM_MIN_RESPONSE", "0.3
 C2F_DROP_MAX_SCORE = float(os.environ.get("C2F_DROP_MAX_SCORE", "2.5"))
 # A worker sending an invitation holds it this long; past it, the send counts as lost and is retried.
 C2F_SEND_LEASE_SECONDS = int(os.environ.get("C2F_SEND_LEASE_SECONDS", "300"))
+# Share of an unsold unit's landed cost that clearance brings back; sizes first batches (newsvendor).
+C2F_SALVAGE_SHARE = float(os.environ.get("C2F_SALVAGE_SHARE", "0.3"))
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -47,6 +47,11 @@ def test_each_cycle_goes_through_all_eight_links(two_cycles):
         assert order.sample == vote_round.sample and order.sizing_round == vote_round
         assert order.status == ProductionOrder.Status.ACCEPTED
         assert order.quantity >= order.factory.min_batch
+        # Sized by the newsvendor rule from the votes and the concept's sea-freight margin.
+        assert "newsvendor" in order.sizing["rule"] and order.sizing["unit_margin"] > 0
+        low, high = order.sizing["forecast_interval_80"]
+        assert low <= order.sizing["forecast_mean"] <= high
+        assert order.quantity == order.sizing["total"] < order.sizing["total_would_order"]
         assert list(order.events.values_list("to_status", flat=True))[-2:] == ["released", "accepted"]
         campaigns = Campaign.objects.filter(cycle=cycle)
         assert {c.market for c in campaigns} == set(concept.target_markets)
