@@ -1,42 +1,35 @@
-"""Link 1 writes: trend imports, watchlists and hotspot scores."""
+"""Trend imports: export files, uploads from the dashboard and live pulls, all stored through one idempotent upsert."""
 
 import datetime
 import io
 import pathlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from core.models import Cycle, TaskRun
 from core.services import task_run_finish, task_run_progress
 
-from . import importers
-from .importers import ImportProblem
-from .models import (
+from .. import importers
+from ..importers import ImportProblem
+from ..models import (
     AmazonKeywordMetric,
     AmazonListing,
-    Granularity,
     KeywordColumnMapping,
-    TrendUpload,
-    Hotspot,
     RegionInterest,
     RelatedQuery,
     TrendImport,
     TrendPoint,
     TrendSeries,
     TrendSource,
+    TrendUpload,
     Watchlist,
-    WatchKeyword,
 )
-from .scoring import PERIODS_PER_YEAR, Breakout, Competition, score_series
 
 BATCH = 500
-GRANULARITY_PREFERENCE = [Granularity.WEEK, Granularity.DAY, Granularity.MONTH, Granularity.HOUR]
 
 
 @dataclass
@@ -367,8 +360,8 @@ def trends_pull(*, watchlist: Watchlist, source=None) -> list[ImportReport]:
     ``RateLimited`` propagates (the task retries it with backoff); markets pulled
     before it stay stored, the refused market stores nothing.
     """
-    from .sources.base import RateLimited, SourceError
-    from .sources.pytrends_source import PytrendsSource
+    from ..sources.base import RateLimited, SourceError
+    from ..sources.pytrends_source import PytrendsSource
 
     source = source or PytrendsSource()
     keywords = list(watchlist.keywords.order_by("id").values_list("keyword", flat=True))
@@ -406,123 +399,6 @@ def trends_pull(*, watchlist: Watchlist, source=None) -> list[ImportReport]:
     return reports
 
 
-TIMEFRAME = re.compile(r"^(today \d{1,2}-[ymd]|now \d{1,2}-[Hd]|all|\d{4}-\d{2}-\d{2} \d{4}-\d{2}-\d{2})$")
-
-
-def _clean_markets(markets: list[str]) -> list[str]:
-    clean = []
-    for market in markets:
-        code = market.strip().upper()
-        if len(code) > 12 or (code and not code.replace("-", "").isalnum()):
-            raise ValidationError({"markets": f"{market!r} is not a geo code such as US, GB or DE."})
-        if code not in clean:
-            clean.append(code)
-    return clean
-
-
-def _clean_keywords(keywords: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    """casefolded keyword -> (keyword, category); the first spelling wins."""
-    wanted: dict[str, tuple[str, str]] = {}
-    for position, pair in enumerate(keywords, start=1):
-        keyword, category = (" ".join(str(part).split()) for part in pair)
-        if not keyword:
-            raise ValidationError({"keywords": f"Keyword {position} is empty."})
-        if len(keyword) > 200 or len(category) > 80:
-            raise ValidationError({"keywords": f"Keyword {position} ({keyword[:40]!r}) or its category is too long."})
-        wanted.setdefault(keyword.casefold(), (keyword, category))
-    return wanted
-
-
-def _add_keywords(watchlist: Watchlist, wanted: dict[str, tuple[str, str]], origin: str) -> int:
-    have = {k.casefold() for k in watchlist.keywords.values_list("keyword", flat=True)}
-    created = WatchKeyword.objects.bulk_create(
-        [
-            WatchKeyword(watchlist=watchlist, keyword=keyword, category=category, origin=origin)
-            for folded, (keyword, category) in wanted.items()
-            if folded not in have
-        ]
-    )
-    return len(created)
-
-
-def watchlist_create(
-    *,
-    cycle: Cycle,
-    name: str,
-    keywords: list[tuple[str, str]],
-    markets: list[str],
-    origin: str = WatchKeyword.Origin.SEED,
-    seeded_by_brief=None,
-    is_demo: bool = False,
-    timeframe: str = "today 5-y",
-) -> Watchlist:
-    """Create the cycle's watchlist ``name`` or add to it; keywords are (keyword, category), deduplicated
-    case-insensitively (the first spelling wins), markets are geo codes (blank = worldwide)."""
-    if not name.strip():
-        raise ValidationError({"name": "A watchlist needs a name."})
-    if origin not in WatchKeyword.Origin.values:
-        raise ValidationError({"origin": f"{origin!r} is not one of {', '.join(WatchKeyword.Origin.values)}."})
-    clean_markets = _clean_markets(markets)
-    wanted = _clean_keywords(keywords)
-    timeframe = _clean_timeframe(timeframe)
-    with transaction.atomic():
-        watchlist, created = Watchlist.objects.select_for_update().get_or_create(
-            cycle=cycle, name=name.strip()[:120],
-            defaults={"markets": clean_markets, "timeframe": timeframe, "seeded_by_brief": seeded_by_brief,
-                      "is_demo": is_demo},
-        )
-        if not created:
-            merged = watchlist.markets + [m for m in clean_markets if m not in watchlist.markets]
-            if merged != watchlist.markets:
-                watchlist.markets = merged
-                watchlist.save(update_fields=["markets"])
-        _add_keywords(watchlist, wanted, origin)
-    return watchlist
-
-
-def _clean_timeframe(timeframe: str) -> str:
-    if not TIMEFRAME.match(timeframe.strip()):
-        raise ValidationError(
-            {"timeframe": f"{timeframe[:40]!r} is not a Google Trends timeframe such as 'today 5-y', "
-                          "'today 12-m', 'now 7-d' or '2023-01-01 2024-12-31'."}
-        )
-    return timeframe.strip()
-
-
-def watchlist_update(
-    *,
-    watchlist: Watchlist,
-    name: str | None = None,
-    markets: list[str] | None = None,
-    timeframe: str | None = None,
-    add_keywords: list[tuple[str, str]] = (),
-    remove_keyword_ids: list[int] = (),
-) -> Watchlist:
-    """Rename a watchlist, replace its markets and timeframe, add and remove keywords; all or nothing."""
-    fields = []
-    if name is not None:
-        if not name.strip():
-            raise ValidationError({"name": "A watchlist needs a name."})
-        clash = Watchlist.objects.filter(cycle_id=watchlist.cycle_id, name=name.strip()[:120]).exclude(pk=watchlist.pk)
-        if clash.exists():
-            raise ValidationError({"name": f"Cycle {watchlist.cycle.number} already has a watchlist {name.strip()!r}."})
-        watchlist.name = name.strip()[:120]
-        fields.append("name")
-    if markets is not None:
-        watchlist.markets = _clean_markets(markets)
-        fields.append("markets")
-    if timeframe is not None:
-        watchlist.timeframe = _clean_timeframe(timeframe)
-        fields.append("timeframe")
-    wanted = _clean_keywords(list(add_keywords))
-    with transaction.atomic():
-        locked = Watchlist.objects.select_for_update().get(pk=watchlist.pk)
-        if fields:
-            watchlist.save(update_fields=fields)
-        if remove_keyword_ids:
-            WatchKeyword.objects.filter(watchlist=locked, pk__in=list(remove_keyword_ids)).delete()
-        _add_keywords(locked, wanted, WatchKeyword.Origin.MANUAL)
-    return watchlist
 
 
 MAX_UPLOAD_FILES = 50
@@ -594,108 +470,3 @@ def trend_upload_import(*, task_run_id: int) -> list[ImportReport]:
     )
     task_run_finish(run_id=run.pk, error=f"{failed} of {len(reports)} files failed" if failed else "")
     return reports
-
-
-def amazon_competition(*, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Competition]:
-    """(casefolded keyword, market) -> the latest Amazon keyword-tool figures, any tool; one query."""
-    if not keys:
-        return {}
-    found: dict[tuple[str, str], Competition] = {}
-    for keyword, market, volume, competing, density in (
-        AmazonKeywordMetric.objects.filter(keyword__in={k for k, _m in keys}, market__in={m for _k, m in keys})
-        .order_by("keyword", "market", "-snapshot", "tool")
-        .values_list("keyword", "market", "search_volume", "competing_products", "title_density")
-    ):
-        key = (keyword, market)
-        if key in keys and key not in found:
-            found[key] = Competition(search_volume=volume, competing_products=competing, title_density=density)
-    return found
-
-
-def related_breakouts(*, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Breakout]:
-    """(casefolded keyword, market) -> counts of its rising related queries; one query."""
-    if not keys:
-        return {}
-    counts: dict[tuple[str, str], list[int]] = {}
-    for keyword, market, value, is_breakout in (
-        RelatedQuery.objects.annotate(folded=Lower("keyword"))
-        .filter(kind=RelatedQuery.Kind.RISING, folded__in={k for k, _m in keys}, market__in={m for _k, m in keys})
-        .values_list("folded", "market", "value", "is_breakout")
-    ):
-        key = (keyword, market)
-        if key not in keys:
-            continue
-        row = counts.setdefault(key, [0, 0, 0])
-        row[0] += bool(is_breakout)
-        row[1] += bool(not is_breakout and value is not None and value >= 500)
-        row[2] += 1
-    return {key: Breakout(breakouts=b, rising_fast=f, rising_known=n) for key, (b, f, n) in counts.items()}
-
-
-def hotspots_score(*, cycle: Cycle) -> list[Hotspot]:
-    """Score every watchlist keyword x market of the cycle that has a stored series; updates in place."""
-    targets: dict[tuple[str, str], tuple[str, str]] = {}
-    for keyword, category, markets in WatchKeyword.objects.filter(watchlist__cycle=cycle).values_list(
-        "keyword", "category", "watchlist__markets"
-    ):
-        for market in markets or [""]:
-            targets.setdefault((keyword.casefold(), market), (keyword, category))
-    if not targets:
-        return []
-    candidates = (
-        TrendSeries.objects.annotate(folded=Lower("keyword"))
-        .filter(folded__in={k for k, _m in targets}, market__in={m for _k, m in targets})
-        .order_by("id")
-    )
-    rank = {g: i for i, g in enumerate(GRANULARITY_PREFERENCE)}
-    chosen: dict[tuple[str, str], TrendSeries] = {}
-    for series in candidates:
-        key = (series.keyword.casefold(), series.market)
-        if key not in targets:
-            continue
-        best = chosen.get(key)
-        if best is None or (rank[series.granularity], -series.updated_at.timestamp()) < (
-            rank[best.granularity], -best.updated_at.timestamp()
-        ):
-            chosen[key] = series
-    values: dict[int, list] = {s.pk: [] for s in chosen.values()}
-    dates: dict[int, list] = {s.pk: [] for s in chosen.values()}
-    for series_id, day, value, is_partial in (
-        TrendPoint.objects.filter(series_id__in=values).order_by("series_id", "date")
-        .values_list("series_id", "date", "value", "is_partial")
-    ):
-        if not is_partial:
-            values[series_id].append(value)
-            dates[series_id].append(day)
-    competition = amazon_competition(keys=set(chosen))
-    breakouts = related_breakouts(keys=set(chosen))
-
-    with transaction.atomic():
-        stored = {(h.keyword, h.market): h for h in Hotspot.objects.select_for_update().filter(cycle=cycle)}
-        created, changed = [], []
-        for key, series in sorted(chosen.items()):
-            result = score_series(
-                values[series.pk], periods_per_year=PERIODS_PER_YEAR.get(series.granularity),
-                dates=dates[series.pk], competition=competition.get(key), breakout=breakouts.get(key),
-            )
-            if result is None:
-                continue
-            keyword, category = targets[key]
-            hotspot = stored.get((keyword, series.market))
-            if hotspot is None:
-                hotspot = Hotspot(cycle=cycle, keyword=keyword, market=series.market)
-                created.append(hotspot)
-            else:
-                changed.append(hotspot)
-            hotspot.series = series
-            hotspot.category = category
-            hotspot.score, hotspot.level = result.score, result.level
-            hotspot.growth, hotspot.slope = result.growth, result.slope
-            hotspot.components = {**result.components(), "granularity": series.granularity}
-            hotspot.is_demo = series.is_demo
-        Hotspot.objects.bulk_create(created, batch_size=BATCH)
-        Hotspot.objects.bulk_update(
-            changed, ["series", "category", "score", "level", "growth", "slope", "components", "is_demo"],
-            batch_size=BATCH,
-        )
-    return sorted(created + changed, key=lambda h: (-h.score, h.keyword, h.market))

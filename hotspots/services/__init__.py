@@ -1,0 +1,34 @@
+"""Writes of link 1, by kind: imports (files, uploads, live pulls), watchlists, hotspot scores."""
+
+from .hotspot_scores import GRANULARITY_PREFERENCE, amazon_competition, hotspots_score, related_breakouts
+from .imports import (
+    BATCH,
+    MAX_UPLOAD_FILES,
+    ImportReport,
+    trend_points_upsert_copy,
+    trend_series_upsert,
+    trend_upload_import,
+    trend_upload_stage,
+    trends_import_files,
+    trends_pull,
+)
+from .watchlists import TIMEFRAME, watchlist_create, watchlist_update
+
+__all__ = [
+    "BATCH",
+    "GRANULARITY_PREFERENCE",
+    "MAX_UPLOAD_FILES",
+    "TIMEFRAME",
+    "ImportReport",
+    "amazon_competition",
+    "hotspots_score",
+    "related_breakouts",
+    "trend_points_upsert_copy",
+    "trend_series_upsert",
+    "trend_upload_import",
+    "trend_upload_stage",
+    "trends_import_files",
+    "trends_pull",
+    "watchlist_create",
+    "watchlist_update",
+]
