@@ -1,0 +1,69 @@
+"""Writes of link 4, by kind: samples and buyers, rounds, invitations, votes."""
+
+from .samples_and_buyers import (
+    buyer_upsert,
+    sample_create,
+    sample_photo_add,
+    sample_revise,
+)
+from .rounds import (
+    QUESTIONS_MAX,
+    panel_create,
+    panel_import_csv,
+    questions_clean,
+    reminder_hours_clean,
+    round_close,
+    round_close_due,
+    round_decide,
+    round_open,
+    round_suggest_decision,
+)
+from .invitations import (
+    UNSENT_GRACE,
+    _invitation_message,
+    invitation_retry,
+    invitation_send,
+    invitations_lost_sends,
+    invitations_resend_stale,
+    reminder_send,
+    reminders_due,
+    send_lease,
+    vote_link_for,
+)
+from .votes import (
+    COMMENT_MAX,
+    QTY_MAX,
+    vote_record,
+    VoteRefused,
+)
+
+__all__ = [
+    "_invitation_message",
+    "COMMENT_MAX",
+    "QTY_MAX",
+    "QUESTIONS_MAX",
+    "UNSENT_GRACE",
+    "VoteRefused",
+    "buyer_upsert",
+    "invitation_retry",
+    "invitation_send",
+    "invitations_lost_sends",
+    "invitations_resend_stale",
+    "panel_create",
+    "panel_import_csv",
+    "questions_clean",
+    "reminder_hours_clean",
+    "reminder_send",
+    "reminders_due",
+    "round_close",
+    "round_close_due",
+    "round_decide",
+    "round_open",
+    "round_suggest_decision",
+    "sample_create",
+    "sample_photo_add",
+    "sample_revise",
+    "send_lease",
+    "vote_link_for",
+    "vote_record",
+]

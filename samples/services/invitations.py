@@ -1,0 +1,186 @@
+"""Invitations and reminders: each buyer emailed once, none lost when a worker dies."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from ..models import Invitation, Vote, VoteRound
+from ..tokens import vote_token_for
+
+logger = logging.getLogger(__name__)
+
+
+def vote_link_for(invitation: Invitation) -> str:
+    path = reverse("samples_vote:vote", args=[vote_token_for(invitation)])
+    return f"{settings.C2F_PUBLIC_URL.rstrip('/')}{path}"
+
+
+def _invitation_message(invitation: Invitation, *, reminder: bool = False) -> EmailMultiAlternatives:
+    vote_round = invitation.round
+    context = {
+        "reminder": reminder,
+        "buyer": invitation.buyer,
+        "round": vote_round,
+        "sample": vote_round.sample,
+        "concept": vote_round.sample.concept,
+        "closes_at": timezone.localtime(vote_round.closes_at),
+        "link": vote_link_for(invitation),
+    }
+    subject = " ".join(render_to_string("samples/email/invitation_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("samples/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[invitation.buyer.email],
+    )
+    message.attach_alternative(render_to_string("samples/email/invitation.html", context), "text/html")
+    return message
+
+
+def send_lease() -> timedelta:
+    """Longer than the send task's hard time limit: a claim this old was left by a worker that died."""
+    return timedelta(seconds=settings.C2F_SEND_LEASE_SECONDS)
+
+
+# An invitation still neither sent nor claimed this long after its round opened lost its task.
+UNSENT_GRACE = timedelta(minutes=15)
+
+
+def invitation_send(*, invitation_id: int) -> bool:
+    """Email one invitation once; True when this call sent it.
+
+    A worker claims the invitation (``send_claimed_at``) with a conditional
+    UPDATE, sends, and only then records ``sent_at``. A second worker or a
+    redelivered task finds it sent, or freshly claimed, and does nothing; a
+    claim older than ``send_lease()`` was left by a worker that died before
+    sending, and is taken over, so a killed worker neither emails a buyer twice
+    nor loses the email. A failed send releases the claim, records the error and
+    re-raises for the task's retry.
+    """
+    invitation = Invitation.objects.select_related("round__sample__concept", "buyer").get(pk=invitation_id)
+    vote_round = invitation.round
+    if vote_round.status != VoteRound.Status.OPEN or vote_round.closes_at <= timezone.now():
+        logger.info("invitation %s not sent: round %s is closed", invitation_id, vote_round.pk)
+        return False
+
+    claimed_at = timezone.now()
+    claimed = (
+        Invitation.objects.filter(pk=invitation_id, sent_at__isnull=True)
+        .filter(Q(send_claimed_at__isnull=True) | Q(send_claimed_at__lt=claimed_at - send_lease()))
+        .update(send_claimed_at=claimed_at)
+    )
+    if not claimed:
+        return False
+    try:
+        _invitation_message(invitation).send(fail_silently=False)
+    except Exception as exc:
+        Invitation.objects.filter(pk=invitation_id, send_claimed_at=claimed_at).update(
+            send_claimed_at=None,
+            send_attempts=F("send_attempts") + 1,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        raise
+    Invitation.objects.filter(pk=invitation_id).update(
+        sent_at=timezone.now(), send_attempts=F("send_attempts") + 1, last_error=""
+    )
+    return True
+
+
+def invitations_lost_sends(*, now: datetime | None = None) -> list[int]:
+    """Invitations of open rounds whose send was lost: claimed by a worker that died, or never
+    claimed long after the round opened. Sending them again is safe: the claim keeps a buyer
+    from a second email."""
+    now = now or timezone.now()
+    return list(
+        Invitation.objects.filter(sent_at__isnull=True, round__status=VoteRound.Status.OPEN, round__closes_at__gt=now)
+        .filter(
+            Q(send_claimed_at__lt=now - send_lease())
+            | Q(send_claimed_at__isnull=True, round__opens_at__lt=now - UNSENT_GRACE)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def invitations_resend_stale(*, now: datetime | None = None) -> int:
+    """Queue the lost sends again (beat runs this every few minutes)."""
+    from ..tasks import send_invitation
+
+    lost = invitations_lost_sends(now=now)
+    for pk in lost:
+        transaction.on_commit(lambda pk=pk: send_invitation.delay(pk), robust=True)
+    return len(lost)
+
+
+def invitation_retry(*, invitation: Invitation) -> bool:
+    """Queue another send of an invitation that has not gone out; False if it was sent or the round is closed."""
+    from ..tasks import send_invitation
+
+    invitation = Invitation.objects.select_related("round").get(pk=invitation.pk)
+    if invitation.sent_at is not None:
+        return False
+    if invitation.round.status != VoteRound.Status.OPEN or invitation.round.closes_at <= timezone.now():
+        raise ValidationError({"invitation": f"Round {invitation.round_id} is closed; nothing to send."})
+    transaction.on_commit(lambda pk=invitation.pk: send_invitation.delay(pk), robust=True)
+    return True
+
+
+def reminders_due(*, now: datetime | None = None) -> list[tuple[int, int]]:
+    """(invitation id, reminder number) for every sent invitation of an open round whose buyer has not
+    voted and whose next reminder time (``closes_at`` minus ``reminder_hours``) has passed."""
+    now = now or timezone.now()
+    due = []
+    rounds = VoteRound.objects.filter(status=VoteRound.Status.OPEN, opens_at__lte=now, closes_at__gt=now).exclude(
+        reminder_hours=[]
+    )
+    for vote_round in rounds.only("pk", "closes_at", "reminder_hours"):
+        passed = sum(1 for h in vote_round.reminder_hours if now >= vote_round.closes_at - timedelta(hours=int(h)))
+        if not passed:
+            continue
+        voted = Vote.objects.filter(round_id=vote_round.pk).values("buyer_id")
+        pending = (
+            Invitation.objects.filter(round_id=vote_round.pk, sent_at__isnull=False, reminders_sent__lt=passed)
+            .exclude(buyer_id__in=voted)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        due.extend((pk, passed) for pk in pending)
+    return due
+
+
+def reminder_send(*, invitation_id: int, number: int) -> bool:
+    """Send reminder ``number`` once: claimed by a conditional update before the email goes out.
+
+    Reminders that fell due together are sent as one: the claim moves
+    ``reminders_sent`` straight to ``number``.
+    """
+    invitation = Invitation.objects.select_related("round__sample__concept", "buyer").get(pk=invitation_id)
+    vote_round = invitation.round
+    if vote_round.status != VoteRound.Status.OPEN or vote_round.closes_at <= timezone.now():
+        return False
+    if Vote.objects.filter(round_id=vote_round.pk, buyer_id=invitation.buyer_id).exists():
+        return False
+    previous = invitation.reminders_sent
+    if previous >= number:
+        return False
+    claimed = Invitation.objects.filter(pk=invitation_id, reminders_sent=previous).update(
+        reminders_sent=number, last_reminded_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    try:
+        _invitation_message(invitation, reminder=True).send(fail_silently=False)
+    except Exception as exc:
+        Invitation.objects.filter(pk=invitation_id, reminders_sent=number).update(
+            reminders_sent=previous, last_error=f"reminder {number}: {type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    return True
