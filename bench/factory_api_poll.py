@@ -268,11 +268,13 @@ def main():
                 os.killpg(server.pid, signal.SIGKILL)
         page_file.close()
         os.unlink(page_file.name)
+        from django.core.exceptions import ImproperlyConfigured
+
         try:
             from django.db import connections
 
             connections.close_all()
-        except Exception:  # noqa: BLE001 - Django may not have started
+        except ImproperlyConfigured:  # the run stopped before Django was set up
             pass
         if not args.keep:
             admin_sql(base_url, f'DROP DATABASE IF EXISTS "{db_name}"')
