@@ -1,14 +1,14 @@
 from django.urls import path
 
-from . import views
+from .views import factories, orders
 
 app_name = "production"
 
 urlpatterns = [
-    path("", views.ProductionOrderListView.as_view(), name="list"),
-    path("board/", views.ProductionBoardView.as_view(), name="board"),
-    path("payments/", views.PaymentsDueView.as_view(), name="payments"),
-    path("<int:pk>/", views.ProductionOrderDetailView.as_view(), name="detail"),
-    path("<int:pk>/receive/", views.ProductionOrderReceiveView.as_view(), name="receive"),
-    path("factories/<int:pk>/", views.FactoryDetailView.as_view(), name="factory"),
+    path("", orders.ProductionOrderListView.as_view(), name="list"),
+    path("board/", orders.ProductionBoardView.as_view(), name="board"),
+    path("payments/", orders.PaymentsDueView.as_view(), name="payments"),
+    path("<int:pk>/", orders.ProductionOrderDetailView.as_view(), name="detail"),
+    path("<int:pk>/receive/", orders.ProductionOrderReceiveView.as_view(), name="receive"),
+    path("factories/<int:pk>/", factories.FactoryDetailView.as_view(), name="factory"),
 ]

@@ -9,10 +9,10 @@ from c2f.dashboard.access import MerchandiserRequiredMixin
 from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 from c2f.dashboard.selectors import related_model
 
-from . import selectors, services
-from .filters import ProductionOrderDashboardFilter
-from .forms import ReceiveForm
-from .models import Factory, ProductionOrder
+from .. import selectors, services
+from ..filters import ProductionOrderDashboardFilter
+from ..forms import ReceiveForm
+from ..models import Factory, ProductionOrder
 
 
 class ProductionOrderListView(MerchandiserListView):
@@ -71,25 +71,6 @@ class ProductionOrderDetailView(MerchandiserDetailView):
         ]
         if order.status == ProductionOrder.Status.SHIPPED:
             context["receive_form"] = ReceiveForm()
-        return context
-
-
-class FactoryDetailView(MerchandiserDetailView):
-    model = Factory
-    template_name = "production/factory_detail.html"
-    context_object_name = "factory"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        factory = self.object
-        context["orders"] = (
-            factory.orders.select_related("cycle", "sample__concept").annotate(units=Sum("lines__quantity")).order_by("-created_at")[:100]
-        )
-        context["api_keys"] = factory.api_keys.order_by("-created_at")
-        context["scorecard"] = selectors.factory_scorecard(factory=factory)
-        context["ledger"] = list(selectors.factory_ledger(factory=factory))
-        context["balance_due"] = sum(entry.amount for entry in context["ledger"])
-        context["groups"] = selectors.production_component_groups(factory=factory)
         return context
 
 
