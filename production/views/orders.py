@@ -12,7 +12,7 @@ from c2f.dashboard.selectors import related_model
 from .. import selectors, services
 from ..filters import ProductionOrderDashboardFilter
 from ..forms import ReceiveForm
-from ..models import Factory, ProductionOrder
+from ..models import ProductionOrder
 
 
 class ProductionOrderListView(MerchandiserListView):
