@@ -1,17 +1,26 @@
 """Factory API polling under load: the order list and an idle 304 poll, against a bare Django view.
 
-    .venv/bin/python bench/factory_api_poll.py [--size 100000] [--factories 200] [--pollers 16] [--seconds 10]
+    .venv/bin/python bench/factory_api_poll.py [--size 100000] [--factories 200] [--pollers 16]
+                                               [--seconds 10] [--rate 400]
 
 Needs PostgreSQL: DATABASE_URL (default postgres://c2f:c2f@127.0.0.1:5432/c2f) names the server;
 the benchmark creates its own database beside it (``<name>_bench_factory_api``), fills it with
 ``--size`` released-or-later orders spread over ``--factories`` factories, serves the project with
-gunicorn on 127.0.0.1, runs ``--pollers`` threads per scenario for ``--seconds``, then stops
-gunicorn and drops the database. Scenarios, each on a random factory per request:
+gunicorn (sync workers, as deployed) on 127.0.0.1, loads it with ``--pollers`` pollers per
+scenario for ``--seconds`` (see bench/http_load.py), then stops gunicorn and drops the database.
+With REDIS_URL set the project caches API keys, feed versions and pages in Redis, as deployed.
 
-  api page   GET /api/v1/factory/orders/ (first page of 50, key auth, throttle, ETag)
-  api 304    the same with If-None-Match set to the factory's current ETag
-  bare page  a Django view returning the same JSON bytes from memory
-  bare 304   the same view answering 304 to its ETag
+Scenarios, each request for a random factory:
+
+  api page        GET /api/v1/factory/orders/ (first page of 50, key auth, throttle, ETag)
+  api page, new   the same with an ``updated_since`` no one asked for before: filtered and rendered
+  api 304         the first page with If-None-Match set to the factory's current ETag
+  bare page       a Django view returning the same JSON bytes from memory
+  bare 304        the same view answering 304 to its ETag
+
+each run closed loop (every poller asks again as soon as it is answered: the most the
+server serves) and paced (the pollers together ask ``--rate`` times a second; latency
+counted from the scheduled time).
 """
 
 import argparse
@@ -23,7 +32,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -38,8 +46,10 @@ def parse_args():
     parser.add_argument("--factories", type=int, default=200)
     parser.add_argument("--pollers", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10.0, help="per scenario (default 10)")
+    parser.add_argument("--rate", type=float, default=400.0, help="paced requests per second, all pollers (default 400)")
     parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 2) * 2), help="gunicorn workers")
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="serve a database kept by --keep (new keys are issued)")
     return parser.parse_args()
 
 
@@ -128,49 +138,11 @@ def fill(size: int, n_factories: int) -> list[tuple[int, str]]:
     return [(factory.pk, raw_key) for factory, raw_key in keys]
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+def reissue_keys() -> list[tuple[int, str]]:
+    from production.models import Factory
+    from production.services import factory_api_key_create
 
-
-def run_scenario(base: str, pollers: int, seconds: float, make_request) -> dict:
-    import requests
-
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def poll(seed: int):
-        session = requests.Session()
-        rng = random.Random(seed)
-        mine = []
-        while time.perf_counter() < stop_at:
-            path, headers, expected = make_request(rng)
-            began = time.perf_counter()
-            response = session.get(base + path, headers=headers, timeout=10)
-            elapsed = time.perf_counter() - began
-            if response.status_code != expected:
-                with lock:
-                    errors[0] += 1
-            mine.append(elapsed)
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=poll, args=(i,)) for i in range(pollers)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - began
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / wall,
-        "p50_ms": percentile(latencies, 0.50) * 1000,
-        "p99_ms": percentile(latencies, 0.99) * 1000,
-        "errors": errors[0],
-    }
+    return [(f.pk, factory_api_key_create(factory=f, name="bench")) for f in Factory.objects.order_by("pk")]
 
 
 def main():
@@ -179,8 +151,9 @@ def main():
     os.environ["DATABASE_URL"] = db_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "factory_api_settings"
     os.environ["C2F_FACTORY_RATE"] = "100000000/min"  # measure serving, not throttling
-    admin_sql(base_url, f'DROP DATABASE IF EXISTS "{db_name}"')
-    admin_sql(base_url, f'CREATE DATABASE "{db_name}"')
+    if not args.reuse:
+        admin_sql(base_url, f'DROP DATABASE IF EXISTS "{db_name}"')
+        admin_sql(base_url, f'CREATE DATABASE "{db_name}"')
     server = None
     page_file = tempfile.NamedTemporaryFile(prefix="bench_factory_api_", suffix=".json", delete=False)
     try:
@@ -192,10 +165,14 @@ def main():
 
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
-        keys = fill(args.size, args.factories)
+        if args.reuse:
+            keys = reissue_keys()
+            print(f"data: {len(keys)} factories of the kept database, a new key each")
+        else:
+            keys = fill(args.size, args.factories)
+            print(f"data: {args.size:,} orders (2 lines each) for {args.factories} factories "
+                  f"in {time.perf_counter() - started:.0f} s")
         connections.close_all()
-        print(f"data: {args.size:,} orders (2 lines each) for {args.factories} factories "
-              f"in {time.perf_counter() - started:.0f} s")
 
         port = free_port()
         env = dict(os.environ, PYTHONPATH=f"{ROOT / 'bench'}{os.pathsep}{ROOT}", BENCH_FACTORY_API_PAGE=page_file.name)
@@ -206,6 +183,8 @@ def main():
         )
         base = f"http://127.0.0.1:{port}"
         import requests
+
+        from http_load import build_request, load
 
         for _ in range(60):
             try:
@@ -230,35 +209,52 @@ def main():
               f"{args.pollers} pollers × {args.seconds:.0f} s per scenario; {os.cpu_count()} CPUs shared by client and server")
 
         raw_keys = [k for _, k in keys]
-
-        def api_page(rng):
-            key = rng.choice(raw_keys)
-            return "/api/v1/factory/orders/", {"Authorization": f"Api-Key {key}"}, 200
-
-        def api_idle(rng):
-            key = rng.choice(raw_keys)
-            return "/api/v1/factory/orders/", {"Authorization": f"Api-Key {key}", "If-None-Match": etags[key]}, 304
-
-        def bare_page(rng):
-            return "/bench/bare/orders/", {}, 200
-
-        def bare_idle(rng):
-            return "/bench/bare/orders/", {"If-None-Match": 'W/"bench-bare"'}, 304
-
+        rng = random.Random(1)
+        year_ago = time.time() - 365 * 86400
+        scenarios = {
+            "api page": [
+                (build_request(port, "/api/v1/factory/orders/", {"Authorization": f"Api-Key {k}"}), 200) for k in raw_keys
+            ],
+            "api page, new": [
+                (build_request(
+                    port, "/api/v1/factory/orders/?updated_since="
+                    + time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(year_ago + rng.random() * 300 * 86400)),
+                    {"Authorization": f"Api-Key {rng.choice(raw_keys)}"},
+                ), 200)
+                for _ in range(20_000)
+            ],
+            "api 304": [
+                (build_request(port, "/api/v1/factory/orders/", {"Authorization": f"Api-Key {k}", "If-None-Match": etags[k]}), 304)
+                for k in raw_keys
+            ],
+            "bare page": [(build_request(port, "/bench/bare/orders/", {}), 200)],
+            "bare 304": [(build_request(port, "/bench/bare/orders/", {"If-None-Match": 'W/"bench-bare"'}), 304)],
+        }
         results = {}
-        for name, make in (("api page", api_page), ("bare page", bare_page), ("api 304", api_idle), ("bare 304", bare_idle)):
-            run_scenario(base, args.pollers, min(2.0, args.seconds), make)  # warm up
-            results[name] = run_scenario(base, args.pollers, args.seconds, make)
+        for seed, (name, requests_) in enumerate(scenarios.items()):
+            load(port, requests_[:200], pollers=args.pollers, seconds=min(2.0, args.seconds), seed=seed)  # warm up
+            closed = load(port, requests_, pollers=args.pollers, seconds=args.seconds, seed=seed)
+            paced = load(port, requests_, pollers=args.pollers, seconds=args.seconds, rate=args.rate, seed=seed)
+            results[name] = {"closed": closed, "paced": paced}
 
-        print(f"{'scenario':<10} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        print(f"{'':<14} {'closed loop':^37} {f'paced, {args.rate:.0f} req/s':^28}")
+        print(f"{'scenario':<14} {'requests':>9} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8}   "
+              f"{'requests':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for name, r in results.items():
-            print(f"{name:<10} {r['requests']:>9} {r['rps']:>8.0f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['errors']:>7}")
+            c, p = r["closed"], r["paced"]
+            print(f"{name:<14} {c['requests']:>9} {c['rps']:>7.0f} {c['p50_ms']:>8.1f} {c['p99_ms']:>8.1f}   "
+                  f"{p['requests']:>9} {p['p50_ms']:>8.1f} {p['p99_ms']:>8.1f} {c['errors'] + p['errors']:>7}")
         for kind, target in (("page", 50), ("304", 10)):
             api, bare = results[f"api {kind}"], results[f"bare {kind}"]
-            verdict = "meets" if api["p99_ms"] < target else "misses"
-            print(f"{kind}: api/bare req/s {api['rps'] / bare['rps']:.2f}, p99 {api['p99_ms'] / bare['p99_ms']:.2f}× "
-                  f"the bare view; api p99 {api['p99_ms']:.1f} ms {verdict} the {target} ms target")
-        print(json.dumps({k: {m: round(v, 2) for m, v in r.items()} for k, r in results.items()}))
+            print(
+                f"{kind}: api/bare req/s {api['closed']['rps'] / bare['closed']['rps']:.2f}; "
+                f"p99 closed {api['closed']['p99_ms']:.1f} ms ({api['closed']['p99_ms'] / bare['closed']['p99_ms']:.2f}× bare), "
+                f"paced {api['paced']['p99_ms']:.1f} ms ({api['paced']['p99_ms'] / bare['paced']['p99_ms']:.2f}× bare); "
+                f"target p99 < {target} ms: closed {'met' if api['closed']['p99_ms'] < target else 'missed'}, "
+                f"paced {'met' if api['paced']['p99_ms'] < target else 'missed'}"
+            )
+        print(json.dumps({k: {mode: {m: round(v, 2) for m, v in r.items()} for mode, r in modes.items()}
+                          for k, modes in results.items()}))
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)

@@ -1,4 +1,4 @@
-"""DEMO participants for the loop: a buyer panel, a partner factory, and the panel's votes.
+"""DEMO participants for the loop: a buyer panel, a partner factory, the panel's votes, pre-orders.
 
 Everything here is generated deterministically and flagged ``is_demo``; the
 dashboard shows a banner wherever demo records appear. Emails go to the
@@ -6,11 +6,15 @@ reserved ``.example`` domain, which never delivers.
 """
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from core.demo_catalog import DEMO_MARKETS
-from production.models import Factory
-from production.services import factory_create
+from design.models import Concept
+from production.models import Factory, PreOrder
+from production.services import factory_create, pre_order_create
 from samples.models import Buyer, VoteRound
 from samples.services import buyer_upsert, vote_record
 
@@ -104,3 +108,50 @@ def demo_votes_record(*, vote_round: VoteRound, appeal: float, seed: int) -> int
         )
         recorded += 1
     return recorded
+
+
+def demo_pre_orders_create(*, concept: Concept, seed: int) -> int:
+    """A few DEMO pre-orders for ``concept``'s variants in its target markets; returns how many were created.
+
+    Each market leans to one colour (its buyers' favourite among the concept's colours, or one
+    drawn from ``seed``), so the split over variants is visibly uneven. References are
+    ``DEMO-PRE-<concept id>-<n>`` on the ``demo`` channel: running it again with the same seed
+    creates nothing new.
+    """
+    rng = random.Random(seed * 7919 + concept.pk)
+    variants = list(concept.variants.order_by("sku"))
+    markets = [m.strip().upper() for m in concept.target_markets or [] if isinstance(m, str) and m.strip()]
+    if not variants or not markets:
+        return 0
+    colours = sorted({v.colour for v in variants})
+    prefix = f"DEMO-PRE-{concept.pk}-"
+    existing = set(
+        PreOrder.objects.filter(channel=PreOrder.Channel.DEMO, reference__startswith=prefix).values_list(
+            "reference", "variant_id", "market"
+        )
+    )
+    now = timezone.now()
+    created = number = 0
+    for market in markets:
+        taste = _MARKET_COLOUR_TASTE.get(market, {})
+        liked = [c for c in colours if taste.get(c)]
+        favourite = max(liked, key=lambda c: (taste[c], c)) if liked else rng.choice(colours)
+        for index in range(rng.randint(5, 8)):
+            colour = favourite if index == 0 or rng.random() < 0.75 else rng.choice(colours)
+            variant = rng.choice([v for v in variants if v.colour == colour])
+            # The first line of a market is a shop's wholesale PO; the rest are shoppers' pre-orders.
+            quantity = 12 if index == 0 else rng.choice([1, 1, 1, 2, 2, 3, 4])
+            days_ago, hours_ago = rng.randint(1, 20), rng.randint(0, 23)
+            first, last = rng.choice(_FIRST), rng.choice(_LAST)
+            number += 1
+            reference = f"{prefix}{number:03d}"
+            if (reference, variant.pk, market) in existing:
+                continue
+            pre_order_create(
+                variant=variant, market=market, quantity=quantity, reference=reference,
+                channel=PreOrder.Channel.DEMO, is_demo=True,
+                customer=f"{first.lower()}.{last.lower()}@shoppers.example",
+                ordered_at=now - timedelta(days=days_ago, hours=hours_ago),
+            )
+            created += 1
+    return created

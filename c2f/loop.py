@@ -10,9 +10,8 @@ participants in ``c2f.demo`` and ``customers`` — always flagged as demo data.
 
 import logging
 from datetime import timedelta
-from decimal import Decimal
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from analysis.selectors import opportunity_top
@@ -21,7 +20,6 @@ from core.demo_catalog import DEMO_MARKETS, DEMO_SEED_WATCHLIST
 from core.models import Cycle
 from customers.services import demo_catalogue_ensure, demo_orders_generate, products_for_concept
 from design.models import Concept
-from design.selectors import concept_market_costs
 from design.services import compliance_demo_complete, concept_create_from_opportunity, concept_ready_for_production
 from hotspots.demo import demo_trend_files
 from hotspots.models import Hotspot, WatchKeyword
@@ -29,11 +27,13 @@ from hotspots.services import hotspots_score, trends_import_files, watchlist_cre
 from portraits.models import Brief, PortraitRun
 from portraits.services import briefs_write, next_cycle_open, portrait_run_build
 from production.models import ProductionOrder
+from production.selectors import pre_orders_for_sizing
 from production.services import (
     production_order_accept,
     production_order_create,
     production_order_plan,
     production_order_release,
+    sizing_money_for_concept,
 )
 from promotion.models import Campaign, TrackedLink
 from promotion.services import campaign_create, demo_clicks_generate
@@ -168,15 +168,27 @@ def step_production(cycle: Cycle) -> str:
             raise LoopWaiting(f"{concept} is not ready for production: " + "; ".join(missing))
         if cycle.is_demo:
             factory = demo.demo_factory_ensure()
+            demo.demo_pre_orders_create(concept=concept, seed=cycle.number)
         else:
-            raise LoopWaiting("Choose the factory for the confirmed sample and create the production order.")
+            raise LoopWaiting(
+                "Choose the factory for the confirmed sample and create the production order: "
+                f"Plan batch on the production orders page ({reverse('production:plan', args=[vote_round.sample_id])})."
+            )
+        money = sizing_money_for_concept(concept=concept)
+        pre_orders = pre_orders_for_sizing(concept=concept)
+        if pre_orders and not money:
+            raise LoopWaiting(
+                f"{concept} has pre-orders but no sea-freight costing to size a batch with: "
+                "fill in its landed cost figures, or plan the batch from the production page."
+            )
         plan = production_order_plan(
             sample=vote_round.sample,
             sizing_round=vote_round,
             factory=factory,
             votes=round_votes_for_sizing(round=vote_round),
+            pre_orders=pre_orders,
             invited=vote_round.invitations.count(),
-            **_newsvendor_money(concept),
+            **money,
         )
         order = production_order_create(
             cycle=cycle,
@@ -195,24 +207,6 @@ def step_production(cycle: Cycle) -> str:
     if cycle.is_demo and order.status == ProductionOrder.Status.RELEASED:
         order = production_order_accept(order_id=order.pk, actor=f"{order.factory.name} (demo)")
     return f"order {order.reference} {order.status}"
-
-
-def _newsvendor_money(concept) -> dict:
-    """Unit margin and cost of an unsold unit by sea, averaged over the concept's markets.
-
-    An unsold unit costs its landed cost less what clearance brings back
-    (``C2F_SALVAGE_SHARE`` of it). Without sea figures for any market the batch is
-    sized from the votes alone.
-    """
-    sea = [row["modes"]["sea"] for row in concept_market_costs(concept=concept) if "sea" in row["modes"]]
-    if not sea:
-        return {}
-    margin = sum(Decimal(str(f["margin"])) for f in sea) / len(sea)
-    landed = sum(Decimal(str(f["landed"])) for f in sea) / len(sea)
-    unsold = landed * (1 - Decimal(str(settings.C2F_SALVAGE_SHARE)))
-    if margin <= 0 or unsold <= 0:
-        return {}
-    return {"unit_margin": margin.quantize(Decimal("0.01")), "unsold_cost": unsold.quantize(Decimal("0.01"))}
 
 
 def step_promotion(cycle: Cycle) -> str:

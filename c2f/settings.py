@@ -131,6 +131,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10000},
         }
     }
+# Whether every process sees the same cache. Only then may the factory API keep
+# what must be current everywhere there: API-key rows (revoking one drops it) and
+# the feed versions its ETags are made of. Otherwise both are read from the database.
+C2F_CACHE_SHARED = bool(REDIS_URL)
 
 # --- Auth -----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

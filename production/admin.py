@@ -7,6 +7,7 @@ from .models import (
     FactoryApiKey,
     FactoryPayment,
     IdempotencyRecord,
+    PreOrder,
     ProductionEvent,
     ProductionOrder,
     ProductionOrderLine,
@@ -18,6 +19,7 @@ from .services import (
     factory_api_key_revoke,
     factory_payment_adjust,
     factory_payment_record,
+    pre_order_cancel,
     shipment_landed_cost_set,
 )
 
@@ -255,3 +257,30 @@ class IdempotencyRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PreOrder)
+class PreOrderAdmin(admin.ModelAdmin):
+    """Pre-orders are entered and imported on the dashboard (Production → Pre-orders); here they are read and cancelled."""
+
+    list_display = ("reference", "variant", "market", "quantity", "channel", "status", "ordered_at", "customer", "is_demo")
+    list_filter = ("status", "channel", "is_demo")
+    search_fields = ("reference", "customer", "variant__sku", "variant__concept__name")
+    list_select_related = ("variant",)
+    date_hierarchy = "ordered_at"
+    readonly_fields = (
+        "variant", "market", "quantity", "channel", "reference", "customer", "ordered_at", "status", "is_demo", "created_at",
+    )
+    fields = readonly_fields + ("note",)
+    actions = ["cancel"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Cancel the selected open pre-orders")
+    def cancel(self, request, queryset):
+        cancelled = 0
+        for pre_order_id in queryset.filter(status=PreOrder.Status.OPEN).values_list("pk", flat=True):
+            pre_order_cancel(pre_order_id=pre_order_id, actor=request.user.get_username(), reason="cancelled in the admin")
+            cancelled += 1
+        self.message_user(request, f"{cancelled} pre-order(s) cancelled.", messages.SUCCESS)

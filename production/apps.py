@@ -5,4 +5,7 @@ class ProductionConfig(AppConfig):
     name = "production"
 
     def ready(self):
+        from . import signals
         from .api import schema  # noqa: F401  registers the Api-Key scheme with drf-spectacular
+
+        signals.connect()

@@ -294,3 +294,55 @@ class IdempotencyRecord(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["api_key", "key"], name="uniq_idempotency_key")]
+
+
+class PreOrder(models.Model):
+    """An order taken before production (a shop's pre-order, a buyer's PO): a floor under a batch's demand.
+
+    Lineage runs through the variant to its concept; the same shop order line imported twice is
+    one row (unique on channel, reference, variant and market).
+    """
+
+    class Channel(models.TextChoices):
+        SHOPIFY = "shopify", "Shopify"
+        AMAZON = "amazon", "Amazon"
+        WOOCOMMERCE = "woocommerce", "WooCommerce"
+        WHOLESALE = "wholesale", "Wholesale"
+        MANUAL = "manual", "Manual entry"
+        OTHER = "other", "Other"
+        DEMO = "demo", "Demo"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CANCELLED = "cancelled", "Cancelled"
+        FULFILLED = "fulfilled", "Fulfilled"
+
+    ALLOWED_TRANSITIONS = {
+        Status.OPEN: (Status.CANCELLED, Status.FULFILLED),
+        Status.CANCELLED: (),
+        Status.FULFILLED: (),
+    }
+
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="pre_orders")
+    market = models.CharField(max_length=12)
+    quantity = models.PositiveIntegerField()
+    channel = models.CharField(max_length=40, choices=Channel.choices, default=Channel.MANUAL)
+    reference = models.CharField(max_length=80, help_text="The shop's order number or the buyer's PO number.")
+    customer = models.CharField(max_length=200, blank=True, help_text="Name or email of whoever ordered.")
+    ordered_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(blank=True)
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-ordered_at", "-id"]
+        indexes = [models.Index(fields=["variant", "status"], name="pre_order_variant_status")]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "reference", "variant", "market"], name="uniq_pre_order_line"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="pre_order_quantity_positive"),
+            models.CheckConstraint(condition=~models.Q(reference=""), name="pre_order_reference_required"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} · {self.variant.sku} × {self.quantity} ({self.market})"

@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -12,6 +13,7 @@ from .models import (
     Factory,
     FactoryApiKey,
     FactoryPayment,
+    PreOrder,
     ProductionEvent,
     ProductionOrder,
     ProductionOrderLine,
@@ -118,8 +120,13 @@ def factory_api_key_find(*, raw_key: str) -> FactoryApiKey | None:
 
 
 def factory_api_key_authenticate(*, raw_key: str) -> FactoryApiKey | None:
-    """``factory_api_key_find`` for every API request: the key row is cached by prefix for
-    ``api_keys.CACHE_SECONDS`` (revoking drops it), the raw key is still checked against its hash."""
+    """``factory_api_key_find`` for every API request. Where the cache is shared by every
+    process, the key row is kept there by prefix for ``api_keys.CACHE_SECONDS`` (revoking
+    drops it); the raw key is still checked against its hash. A per-process cache could
+    go on accepting a key another process revoked, so without a shared one every request
+    reads the row."""
+    if not settings.C2F_CACHE_SHARED:
+        return factory_api_key_find(raw_key=raw_key)
     prefix = api_keys.key_prefix(raw_key)
     if prefix is None:
         return None
@@ -231,6 +238,36 @@ def production_component_groups(*, factory: Factory | None = None) -> list[dict]
     return sorted(groups.values(), key=lambda g: (-len(g["orders"]), -g["units"], g["factory"]))
 
 
+ORDER_GONE_STATUSES = (ProductionOrder.Status.CANCELLED, ProductionOrder.Status.DECLINED)
+
+
+def production_samples_waiting(*, cycle_number: int | None = None, limit: int = 50) -> list:
+    """Confirmed rounds whose sample has no production order yet, newest first; one query.
+
+    A sample whose only orders were cancelled or declined waits again. One round per sample
+    (its latest confirmed one), with ``sample.concept`` and ``cycle`` loaded.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from samples.models import VoteRound
+
+    live_orders = ProductionOrder.objects.filter(sample=OuterRef("sample")).exclude(status__in=ORDER_GONE_STATUSES)
+    rounds = (
+        VoteRound.objects.filter(decision=VoteRound.Decision.CONFIRM)
+        .filter(~Exists(live_orders))
+        .select_related("sample__concept", "cycle")
+        .order_by("-closes_at", "-id")
+    )
+    if cycle_number is not None:
+        rounds = rounds.filter(cycle__number=cycle_number)
+    waiting, seen = [], set()
+    for vote_round in rounds[: limit * 2]:
+        if vote_round.sample_id not in seen:
+            seen.add(vote_round.sample_id)
+            waiting.append(vote_round)
+    return waiting[:limit]
+
+
 def production_pipeline_units(*, factory: Factory | None = None) -> dict[tuple[int, str], int]:
     """Units ordered and not yet received, per (variant id, market)."""
     lines = ProductionOrderLine.objects.filter(order__status__in=PIPELINE_STATUSES)
@@ -296,3 +333,57 @@ def production_reorder_suggestions(
         today=today or timezone.localdate(),
         **options,
     )
+
+
+# --- Pre-orders -----------------------------------------------------------------
+
+def pre_orders_for_sizing(*, concept) -> list[dict]:
+    """Open pre-orders of ``concept``'s variants summed per (variant id, market), in one query.
+
+    ``[{"variant_id", "market", "quantity"}]``, ordered by variant id and market: the shape
+    ``services.production_order_plan(pre_orders=...)`` takes. Cancelled and fulfilled ones do not count.
+    """
+    rows = (
+        PreOrder.objects.filter(variant__concept=concept, status=PreOrder.Status.OPEN)
+        .values("variant_id", "market")
+        .annotate(total=Sum("quantity"))
+        .order_by("variant_id", "market")
+    )
+    return [{"variant_id": row["variant_id"], "market": row["market"], "quantity": row["total"]} for row in rows]
+
+
+def pre_order_list(
+    *, concept=None, channel: str | None = None, status: str | None = None, is_demo: bool | None = None
+) -> QuerySet[PreOrder]:
+    """Pre-orders with their variant and concept, newest order first; each filter is optional."""
+    queryset = PreOrder.objects.select_related("variant__concept")
+    if concept is not None:
+        queryset = queryset.filter(variant__concept=concept)
+    if channel:
+        queryset = queryset.filter(channel=channel)
+    if status:
+        queryset = queryset.filter(status=status)
+    if is_demo is not None:
+        queryset = queryset.filter(is_demo=is_demo)
+    return queryset.order_by("-ordered_at", "-id")
+
+
+def pre_order_totals(*, queryset: QuerySet[PreOrder]) -> list[dict]:
+    """Units and lines of ``queryset`` per concept × variant × market, in one query.
+
+    ``[{"concept_id", "concept", "variant_id", "sku", "colour", "market", "units", "lines"}]``.
+    """
+    rows = (
+        queryset.order_by()
+        .values("variant__concept_id", "variant__concept__name", "variant_id", "variant__sku", "variant__colour", "market")
+        .annotate(units=Sum("quantity"), lines=Count("id"))
+        .order_by("variant__concept__name", "variant__concept_id", "variant__sku", "market")
+    )
+    return [
+        {
+            "concept_id": row["variant__concept_id"], "concept": row["variant__concept__name"],
+            "variant_id": row["variant_id"], "sku": row["variant__sku"], "colour": row["variant__colour"],
+            "market": row["market"], "units": row["units"], "lines": row["lines"],
+        }
+        for row in rows
+    ]

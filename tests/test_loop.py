@@ -9,7 +9,7 @@ from customers.models import Customer, Order
 from design.models import Concept
 from hotspots.models import Hotspot, TrendPoint, WatchKeyword
 from portraits.models import Brief, PortraitRun
-from production.models import ProductionOrder
+from production.models import PreOrder, ProductionOrder
 from promotion.models import Campaign, Click, TrackedLink
 from samples.models import Vote, VoteRound
 
@@ -26,7 +26,7 @@ def two_cycles(settings, tmp_path):
 def _counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Hotspot, TrendPoint, Opportunity, Concept, VoteRound, Vote, ProductionOrder, Campaign,
+        for model in (Hotspot, TrendPoint, Opportunity, Concept, VoteRound, Vote, PreOrder, ProductionOrder, Campaign,
                       TrackedLink, Click, Customer, Order, PortraitRun, Brief, Cycle)
     }
 
@@ -51,6 +51,10 @@ def test_each_cycle_goes_through_all_eight_links(two_cycles):
         assert "newsvendor" in order.sizing["rule"] and order.sizing["unit_margin"] > 0
         low, high = order.sizing["forecast_interval_80"]
         assert low <= order.sizing["forecast_mean"] <= high
+        # The demo pre-orders taken before production are counted, as a floor under the forecast.
+        pre_ordered = PreOrder.objects.filter(variant__concept=concept, status=PreOrder.Status.OPEN, is_demo=True)
+        assert pre_ordered.exists()
+        assert order.sizing["pre_orders"] == sum(p.quantity for p in pre_ordered) <= low
         assert order.quantity == order.sizing["total"] < order.sizing["total_would_order"]
         assert list(order.events.values_list("to_status", flat=True))[-2:] == ["released", "accepted"]
         campaigns = Campaign.objects.filter(cycle=cycle)
@@ -98,7 +102,7 @@ def test_second_cycle_is_seeded_by_first_cycles_portraits(two_cycles):
 
 
 def test_every_demo_record_is_flagged(two_cycles):
-    for model in (Hotspot, Opportunity, Concept, VoteRound, Vote, ProductionOrder, Campaign, Order, PortraitRun):
+    for model in (Hotspot, Opportunity, Concept, VoteRound, Vote, PreOrder, ProductionOrder, Campaign, Order, PortraitRun):
         assert not model.objects.filter(is_demo=False).exists(), model.__name__
     assert not Customer.objects.filter(is_demo=False).exists()
 

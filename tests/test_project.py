@@ -184,8 +184,8 @@ def _build_chain(tag: str) -> dict:
     from portraits.models import Brief, PortraitRun, Segment, SegmentMembership
     from hotspots.models import AmazonKeywordMetric, AmazonListing, KeywordColumnMapping, TrendUpload
     from production.models import (
-        Factory, FactoryApiKey, FactoryPayment, IdempotencyRecord, ProductionEvent, ProductionOrder, ProductionOrderLine,
-        QcReport, Shipment, ShipmentEvent,
+        Factory, FactoryApiKey, FactoryPayment, IdempotencyRecord, PreOrder, ProductionEvent, ProductionOrder,
+        ProductionOrderLine, QcReport, Shipment, ShipmentEvent,
     )
     from promotion.models import Campaign, Click, Post, TrackedLink
     from samples.models import Buyer, BuyerPanel, Invitation, Sample, SamplePhoto, Vote, VoteRound
@@ -245,6 +245,7 @@ def _build_chain(tag: str) -> dict:
     ShipmentEvent.objects.create(shipment=shipment, occurred_at=now, description="handed to Sea")
     FactoryPayment.objects.create(factory=factory, order=production_order, kind="deposit", amount=Decimal("1035.00"), actor="test")
     IdempotencyRecord.objects.create(api_key=api_key, key=f"{tag}-k", fingerprint="0" * 64, status_code=200, body={})
+    PreOrder.objects.create(variant=variant, market="US", quantity=12, channel="wholesale", reference=f"PO-{tag}-B1", ordered_at=now)
 
     campaign = Campaign.objects.create(cycle=cycle, concept=concept, production_order=production_order, name=f"{tag} launch",
                                        market="US", starts_on=date(2024, 3, 1))

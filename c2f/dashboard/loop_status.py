@@ -204,7 +204,7 @@ def cycle_loop_status(*, cycle: Cycle) -> list[LinkStatus]:
     finished = orders_by_status.get("received", 0) + orders_by_status.get("shipped", 0)
     if not c.n_production_orders:
         state = NOT_STARTED
-        action, target = ("Place a batch order for the confirmed sample", listed("samples")) if c.n_rounds_confirmed else ("Waits for a confirmed sample", listed("samples"))
+        action, target = ("Plan a batch for the confirmed sample", listed("production")) if c.n_rounds_confirmed else ("Waits for a confirmed sample", listed("samples"))
     elif orders_by_status.get("draft"):
         state, action, target = IN_PROGRESS, f"Release {orders_by_status['draft']} draft orders", f"{listed('production')}&status=draft"
     elif finished == c.n_production_orders - orders_by_status.get("cancelled", 0) - orders_by_status.get("declined", 0) and finished:

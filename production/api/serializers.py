@@ -16,6 +16,7 @@ from production.models import (
 from production.services.reporting import MAX_PHOTOS
 
 MAX_REASON_LENGTH = 1000
+QC_STANDARD = "ISO 2859-1 single sampling, normal inspection, general level II"
 
 
 class StrictCharField(serializers.CharField):
@@ -59,7 +60,7 @@ class ProgressSerializer(serializers.Serializer):
 
 class QcCriteriaSerializer(serializers.Serializer):
     standard = serializers.CharField(
-        default="ISO 2859-1 single sampling, normal inspection, general level II",
+        default=QC_STANDARD,
         help_text="The sampling standard the verdict follows.",
     )
     critical = serializers.IntegerField(default=0, help_text="Critical defects accepted: always 0.")

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
@@ -17,6 +17,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from production import feed
 from production.filters import ProductionOrderFilter
 from production.models import FactoryApiKey, IdempotencyRecord, ProductionOrder
 from production.selectors import production_order_shipment_find, production_orders_for_factory, production_orders_version
@@ -31,6 +32,7 @@ from production.services import (
 )
 
 from .authentication import FactoryApiKeyAuthentication
+from .order_rows import order_rows, represent_orders
 from .permissions import FactoryKeyThrottle, IsFactory
 from .serializers import (
     AcceptSerializer,
@@ -142,11 +144,12 @@ def _post_schema(summary: str, description: str, request):
     )
 
 
-def _etag_matches(header: str, etag: str) -> bool:
+def _etag_matches(header: str, etag: str, *, exists: bool) -> bool:
+    """Whether ``If-None-Match`` names ``etag``; ``*`` matches only a resource known to exist."""
     if not header:
         return False
     if header.strip() == "*":
-        return True
+        return exists
     weak = etag.removeprefix("W/")
     return any(tag.strip().removeprefix("W/") == weak for tag in header.split(","))
 
@@ -212,29 +215,36 @@ class FactoryOrderViewSet(viewsets.ReadOnlyModelViewSet):
 
     # --- Reading, with ETags ----------------------------------------------
 
-    def _etag(self, queryset) -> tuple[str, int]:
-        latest, count = production_orders_version(queryset=queryset)
+    def _etag(self, version) -> str:
         query = sorted(self.request.query_params.lists())
         raw = json.dumps(
             [
                 REPRESENTATION_VERSION, self.request.auth.factory_id, self.request.get_host(),
-                self.request.path, query, latest, count,
+                self.request.path, query, version,
             ],
             cls=DjangoJSONEncoder,
         )
-        return f'W/"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"', count
+        return f'W/"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"'
 
     def _conditional(self, queryset, render) -> HttpResponseBase:
         """304 when the client's ETag is current; else the body, rendered once per ETag and cached.
 
-        The ETag covers the factory, host, path, query, the latest change and the row count,
-        so a cached body is served only while none of them has moved.
+        The ETag covers the factory, host, path, query and the version of the factory's feed
+        (see ``production.feed``): its change counter where the cache is shared, else the
+        latest change and row count of ``queryset()``. A cached body is served only while
+        none of them has moved. With the counter, an idle poll and a cached page touch no
+        database; only a response that validated and rendered is ever cached or tagged.
         """
-        etag, count = self._etag(queryset)
-        if self.action == "retrieve" and not count:
-            raise exceptions.NotFound("No such order for this factory.")
-        if _etag_matches(self.request.headers.get("If-None-Match", ""), etag):
-            response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        if feed.feed_version_in_cache():
+            etag = self._etag(["feed", feed.feed_counter(self.request.auth.factory_id)])
+            exists = self.action == "list"  # an order is not looked up before its body is needed
+        else:
+            latest, count = production_orders_version(queryset=queryset())
+            if self.action == "retrieve" and not count:
+                raise exceptions.NotFound("No such order for this factory.")
+            etag, exists = self._etag([latest, count]), True
+        if _etag_matches(self.request.headers.get("If-None-Match", ""), etag, exists=exists):
+            response = HttpResponseNotModified()
         else:
             cache_key = f"factory-api:body:{etag}"
             body = cache.get(cache_key)
@@ -248,12 +258,17 @@ class FactoryOrderViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        return self._conditional(queryset, lambda: super(FactoryOrderViewSet, self).list(request, *args, **kwargs))
+        return self._conditional(lambda: self.filter_queryset(self.get_queryset()), self._render_list)
+
+    def _render_list(self) -> Response:
+        rows = self.paginate_queryset(order_rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(represent_orders(rows))
 
     def retrieve(self, request, *args, **kwargs):
-        queryset = self.get_queryset().filter(pk=self._order_id())
-        return self._conditional(queryset, lambda: super(FactoryOrderViewSet, self).retrieve(request, *args, **kwargs))
+        return self._conditional(
+            lambda: self.get_queryset().filter(pk=self._order_id()),
+            lambda: super(FactoryOrderViewSet, self).retrieve(request, *args, **kwargs),
+        )
 
     # --- Writing, idempotently --------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Every write of link 5, re-exported from its modules: orders, reporting, ledger."""
+"""Every write of link 5, re-exported from its modules: orders, reporting, ledger, pre-orders."""
 
 from .ledger import (
     factory_payment_adjust,
@@ -14,6 +14,7 @@ from .orders import (
     factory_api_key_mark_used,
     factory_api_key_revoke,
     factory_create,
+    factory_update,
     idempotency_records_prune,
     production_order_accept,
     production_order_cancel,
@@ -23,6 +24,12 @@ from .orders import (
     production_order_release,
     production_order_transition,
 )
+from .pre_orders import (
+    PreOrderImportReport,
+    pre_order_cancel,
+    pre_order_create,
+    pre_orders_import,
+)
 from .reporting import (
     production_order_progress,
     production_order_qc_report,
@@ -31,10 +38,12 @@ from .reporting import (
     shipment_event_add,
     shipment_landed_cost_set,
 )
+from .sizing import sizing_money_for_concept
 
 __all__ = [
     "KEY_TOUCH_INTERVAL",
     "MAX_NOTE_LENGTH",
+    "PreOrderImportReport",
     "TransitionNotAllowed",
     "factory_api_key_create",
     "factory_api_key_mark_used",
@@ -43,7 +52,11 @@ __all__ = [
     "factory_payment_adjust",
     "factory_payment_due_record",
     "factory_payment_record",
+    "factory_update",
     "idempotency_records_prune",
+    "pre_order_cancel",
+    "pre_order_create",
+    "pre_orders_import",
     "production_order_accept",
     "production_order_cancel",
     "production_order_create",
@@ -58,4 +71,5 @@ __all__ = [
     "production_order_value",
     "shipment_event_add",
     "shipment_landed_cost_set",
+    "sizing_money_for_concept",
 ]

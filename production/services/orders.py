@@ -1,8 +1,10 @@
 """Every write of link 5: factories and their keys, batch planning, orders and their moves."""
 
 import datetime
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -30,6 +32,129 @@ class TransitionNotAllowed(Exception):
 
 # --- Factories and API keys -----------------------------------------------
 
+_NAME_MAX = Factory._meta.get_field("name").max_length
+_KEY_NAME_MAX = FactoryApiKey._meta.get_field("name").max_length
+CATEGORY_MAX_LENGTH = 80
+MAX_CATEGORIES = 100
+MAX_COUNT = 2_147_483_647  # the largest value a PositiveIntegerField holds on every database
+MAX_UNIT_PRICE = Decimal("99999999.99")
+_CENT = Decimal("0.01")
+# Characters that reorder the text around them: a name holding one can read as another name.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _factory_name_clean(name, errors: dict) -> str:
+    name = name.strip() if isinstance(name, str) else ""
+    if not name:
+        errors["name"] = ["A factory needs a name."]
+    elif len(name) > _NAME_MAX:
+        errors["name"] = [f"At most {_NAME_MAX} characters, got {len(name)}."]
+    elif any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in name):
+        errors["name"] = ["A name cannot hold line breaks, tabs or other control characters."]
+    return name
+
+
+def _category_clean(value) -> str | None:
+    """A category name stripped, or None when it is empty, too long or not text."""
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > CATEGORY_MAX_LENGTH:
+        return None
+    return value.strip()
+
+
+def _factory_categories_clean(categories, errors: dict) -> list[str]:
+    if categories is None:
+        return []
+    if not isinstance(categories, list | tuple):
+        errors["categories"] = [f"Must be a list of category names, got {type(categories).__name__}."]
+        return []
+    cleaned: dict[str, str] = {}
+    for index, category in enumerate(categories, start=1):
+        name = _category_clean(category)
+        if name is None:
+            errors["categories"] = [
+                f"Category {index} ({category!r}): each category must be a non-empty name of at most "
+                f"{CATEGORY_MAX_LENGTH} characters."
+            ]
+            return []
+        cleaned.setdefault(name.casefold(), name)  # the same category twice is kept once
+    if len(cleaned) > MAX_CATEGORIES:
+        errors["categories"] = [f"At most {MAX_CATEGORIES} categories, got {len(cleaned)}."]
+        return []
+    return list(cleaned.values())
+
+
+def _factory_price_list_clean(price_list, errors: dict) -> dict[str, str]:
+    """``{category: unit price}`` with each price a positive amount of at most two decimals, kept as text."""
+    if price_list is None:
+        return {}
+    if not isinstance(price_list, dict):
+        errors["price_list"] = [f"Must map categories to unit prices, got {type(price_list).__name__}."]
+        return {}
+    cleaned, seen, problems = {}, set(), []
+    for category, value in price_list.items():
+        name = _category_clean(category)
+        if name is None:
+            problems.append(
+                f"{category!r}: a price needs a category name of at most {CATEGORY_MAX_LENGTH} characters."
+            )
+            continue
+        if name.casefold() in seen:
+            problems.append(f"{name}: listed twice.")
+            continue
+        seen.add(name.casefold())
+        try:
+            if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+                raise InvalidOperation
+            amount = Decimal(str(value).strip())
+            if not amount.is_finite():
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            problems.append(f"{name}: {value!r} is not an amount.")
+            continue
+        if amount <= 0:
+            problems.append(f"{name}: the unit price must be more than 0, got {value!r}.")
+        elif amount > MAX_UNIT_PRICE:
+            problems.append(f"{name}: the unit price must be at most {MAX_UNIT_PRICE}, got {value!r}.")
+        elif amount != amount.quantize(_CENT):
+            problems.append(f"{name}: at most two decimal places, got {value!r}.")
+        else:
+            cleaned[name] = str(amount.quantize(_CENT))
+    if len(cleaned) > MAX_CATEGORIES:
+        problems.append(f"At most {MAX_CATEGORIES} prices, got {len(cleaned)}.")
+    if problems:
+        errors["price_list"] = problems
+    return cleaned
+
+
+def _factory_profile_clean(
+    *, name, categories, min_batch, lead_time_days, weekly_capacity, deposit_percent, price_list
+) -> dict:
+    """Every field of a factory's profile checked at once: one ValidationError names each bad field."""
+    errors: dict[str, list[str]] = {}
+    cleaned = {"name": _factory_name_clean(name, errors)}
+    counts = {"min_batch": min_batch, "lead_time_days": lead_time_days, "weekly_capacity": weekly_capacity}
+    for field, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+            errors[field] = [f"Must be a whole number from 0 to {MAX_COUNT}, got {value!r}."]
+        cleaned[field] = value
+    if isinstance(deposit_percent, bool) or not isinstance(deposit_percent, int) or not 0 <= deposit_percent <= 100:
+        errors["deposit_percent"] = [f"Must be a whole percent from 0 to 100, got {deposit_percent!r}."]
+    cleaned["deposit_percent"] = deposit_percent
+    cleaned["categories"] = _factory_categories_clean(categories, errors)
+    cleaned["price_list"] = _factory_price_list_clean(price_list, errors)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _factory_name_taken(name: str, *, exclude_pk: int | None = None) -> ValidationError | None:
+    others = Factory.objects.filter(name__iexact=name)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        return ValidationError({"name": [f"A factory named {name!r} already exists."]})
+    return None
+
 
 def factory_create(
     *,
@@ -38,47 +163,83 @@ def factory_create(
     min_batch: int = 100,
     lead_time_days: int = 21,
     weekly_capacity: int = 1000,
+    deposit_percent: int = 30,
+    price_list: dict | None = None,
     is_demo: bool = False,
 ) -> tuple[Factory, str]:
-    """Create a factory with its first API key; the raw key is returned once and never stored."""
-    name = (name or "").strip()
-    errors = {}
-    if not name:
-        errors["name"] = ["A factory needs a name."]
-    elif len(name) > Factory._meta.get_field("name").max_length:
-        errors["name"] = [f"At most {Factory._meta.get_field('name').max_length} characters."]
-    counts = {"min_batch": min_batch, "lead_time_days": lead_time_days, "weekly_capacity": weekly_capacity}
-    for field, value in counts.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            errors[field] = [f"Must be a whole number of at least 0, got {value!r}."]
-    if categories is not None and not all(isinstance(c, str) and c.strip() for c in categories):
-        errors["categories"] = ["Each category must be a non-empty string."]
-    if errors:
-        raise ValidationError(errors)
+    """Create a factory with its first API key; the raw key is returned once and never stored.
+
+    ``price_list`` maps a category to the unit price the factory quotes for it (positive, at most
+    two decimals); it is stored as ``{category: "11.50"}``.
+    """
+    cleaned = _factory_profile_clean(
+        name=name, categories=categories, min_batch=min_batch, lead_time_days=lead_time_days,
+        weekly_capacity=weekly_capacity, deposit_percent=deposit_percent, price_list=price_list,
+    )
     with transaction.atomic():
-        if Factory.objects.filter(name__iexact=name).exists():
-            raise ValidationError({"name": [f"A factory named {name!r} already exists."]})
-        factory = Factory.objects.create(
-            name=name,
-            categories=[c.strip() for c in categories or []],
-            min_batch=min_batch,
-            lead_time_days=lead_time_days,
-            weekly_capacity=weekly_capacity,
-            is_demo=is_demo,
-        )
+        if taken := _factory_name_taken(cleaned["name"]):
+            raise taken
+        try:
+            with transaction.atomic():
+                factory = Factory.objects.create(**cleaned, is_demo=is_demo)
+        except IntegrityError as exc:  # created by a concurrent request since the check
+            raise ValidationError({"name": [f"A factory named {cleaned['name']!r} already exists."]}) from exc
         raw_key = factory_api_key_create(factory=factory, name="first key")
     return factory, raw_key
 
 
+def factory_update(
+    *,
+    factory: Factory,
+    name: str | None = None,
+    categories: list[str] | None = None,
+    min_batch: int | None = None,
+    lead_time_days: int | None = None,
+    weekly_capacity: int | None = None,
+    deposit_percent: int | None = None,
+    price_list: dict | None = None,
+) -> Factory:
+    """Change a factory's profile; an argument left at None keeps its value (``[]`` / ``{}`` clear a list).
+
+    The name must stay unique among the other factories, ignoring case. Nothing is written unless
+    every field is valid.
+    """
+    given = {
+        "name": name, "categories": categories, "min_batch": min_batch, "lead_time_days": lead_time_days,
+        "weekly_capacity": weekly_capacity, "deposit_percent": deposit_percent, "price_list": price_list,
+    }
+    with transaction.atomic():
+        locked = Factory.objects.select_for_update().get(pk=factory.pk)
+        merged = {field: getattr(locked, field) if value is None else value for field, value in given.items()}
+        cleaned = _factory_profile_clean(**merged)
+        if taken := _factory_name_taken(cleaned["name"], exclude_pk=locked.pk):
+            raise taken
+        changed = [field for field, value in cleaned.items() if getattr(locked, field) != value]
+        for field in changed:
+            setattr(locked, field, cleaned[field])
+        if changed:
+            try:
+                with transaction.atomic():
+                    locked.save(update_fields=changed)
+            except IntegrityError as exc:
+                raise ValidationError({"name": [f"A factory named {cleaned['name']!r} already exists."]}) from exc
+    for field, value in cleaned.items():
+        setattr(factory, field, value)
+    return factory
+
+
 def factory_api_key_create(*, factory: Factory, name: str = "") -> str:
     """Issue a new key for ``factory``; the returned raw key cannot be recovered later."""
+    name = name.strip() if isinstance(name, str) else ""
+    if len(name) > _KEY_NAME_MAX:
+        raise ValidationError({"name": [f"A key name has at most {_KEY_NAME_MAX} characters, got {len(name)}."]})
     for _ in range(5):
         prefix = api_keys.new_prefix()
         raw_key = api_keys.build_key(prefix)
         try:
             with transaction.atomic():
                 FactoryApiKey.objects.create(
-                    factory=factory, name=name[:80], prefix=prefix, hashed_key=api_keys.hash_key(raw_key)
+                    factory=factory, name=name, prefix=prefix, hashed_key=api_keys.hash_key(raw_key)
                 )
         except IntegrityError:  # prefix collision: draw again
             continue
@@ -86,9 +247,16 @@ def factory_api_key_create(*, factory: Factory, name: str = "") -> str:
     raise RuntimeError("Could not draw an unused API key prefix.")
 
 
-def factory_api_key_revoke(*, key_id: int) -> FactoryApiKey:
+def factory_api_key_revoke(*, key_id: int, factory: Factory | None = None) -> FactoryApiKey:
+    """Revoke a key at once (the authentication cache drops it too); revoking twice keeps the first time.
+
+    With ``factory``, a key of another factory is not found (``FactoryApiKey.DoesNotExist``).
+    """
+    keys = FactoryApiKey.objects.select_for_update()
+    if factory is not None:
+        keys = keys.filter(factory=factory)
     with transaction.atomic():
-        api_key = FactoryApiKey.objects.select_for_update().get(pk=key_id)
+        api_key = keys.get(pk=key_id)
         if api_key.revoked_at is None:
             api_key.revoked_at = timezone.now()
             api_key.save(update_fields=["revoked_at"])
@@ -108,7 +276,7 @@ def factory_api_key_mark_used(*, api_key: FactoryApiKey, now: datetime.datetime 
         return False
     FactoryApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
     api_key.last_used_at = now
-    if api_key.revoked_at is None:
+    if api_key.revoked_at is None and settings.C2F_CACHE_SHARED:
         cache.set(api_keys.cache_key(api_key.prefix), api_key, api_keys.CACHE_SECONDS)
     return True
 

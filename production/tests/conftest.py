@@ -50,3 +50,21 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture(params=["database", "shared cache"])
+def feed_mode(request, settings):
+    """Run a test with the feed version read from the database (a per-process cache) and
+    kept in a shared cache (Redis in production; this process's cache stands in for it)."""
+    settings.C2F_CACHE_SHARED = request.param == "shared cache"
+    return request.param
+
+
+@pytest.fixture
+def shared_cache(settings):
+    settings.C2F_CACHE_SHARED = True
+
+
+@pytest.fixture
+def per_process_cache(settings):
+    settings.C2F_CACHE_SHARED = False

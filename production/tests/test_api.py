@@ -82,7 +82,7 @@ def test_a_staff_session_is_not_accepted(client_for, factory_with_key):
     assert_error(client.get(LIST), 401)
 
 
-def test_use_is_recorded_at_most_once_a_minute(client_for, factory_with_key):
+def test_use_is_recorded_at_most_once_a_minute(client_for, factory_with_key, feed_mode):
     factory, raw_key = factory_with_key
     key = FactoryApiKey.objects.get(factory=factory)
     assert key.last_used_at is None
@@ -97,17 +97,40 @@ def test_use_is_recorded_at_most_once_a_minute(client_for, factory_with_key):
     assert FactoryApiKey.objects.get(pk=key.pk).last_used_at > first
 
 
-def test_an_idle_poll_is_one_query_once_the_key_is_cached(client_for, factory_with_key, django_assert_num_queries):
+def test_an_idle_poll_touches_no_database_once_the_key_is_cached(
+    client_for, factory_with_key, django_assert_num_queries, shared_cache
+):
     factory, raw_key = factory_with_key
     order_with_lines(factory=factory, released=True)
     client = client_for(raw_key)
     etag = client.get(LIST)["ETag"]
-    with django_assert_num_queries(1):  # the feed's version; no key lookup, no last-use write
+    with django_assert_num_queries(0):  # key row and feed version from the shared cache; no last-use write
         response = client.get(LIST, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304
 
 
-def test_a_cached_key_still_needs_its_secret(client_for, factory_with_key):
+def test_without_a_shared_cache_an_idle_poll_reads_key_and_version(
+    client_for, factory_with_key, django_assert_num_queries, per_process_cache
+):
+    factory, raw_key = factory_with_key
+    order_with_lines(factory=factory, released=True)
+    client = client_for(raw_key)
+    etag = client.get(LIST)["ETag"]
+    with django_assert_num_queries(2):
+        response = client.get(LIST, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert cache.get(api_keys.cache_key(FactoryApiKey.objects.get(factory=factory).prefix)) is None
+
+
+def test_without_a_shared_cache_a_key_revoked_elsewhere_is_refused_at_once(client_for, factory_with_key, per_process_cache):
+    factory, raw_key = factory_with_key
+    assert client_for(raw_key).get(LIST).status_code == 200
+    # Another process revokes it: this process's cache is not told.
+    FactoryApiKey.objects.filter(factory=factory).update(revoked_at=timezone.now())
+    assert_error(client_for(raw_key).get(LIST), 401)
+
+
+def test_a_cached_key_still_needs_its_secret(client_for, factory_with_key, shared_cache):
     factory, raw_key = factory_with_key
     assert client_for(raw_key).get(LIST).status_code == 200  # now cached by its prefix
     forged = raw_key[: raw_key.rindex("_") + 1] + "x" * 43
@@ -115,7 +138,7 @@ def test_a_cached_key_still_needs_its_secret(client_for, factory_with_key):
     assert FactoryApiKey.objects.get(factory=factory).revoked_at is None
 
 
-def test_revoking_a_cached_key_takes_effect_at_once(client_for, factory_with_key):
+def test_revoking_a_cached_key_takes_effect_at_once(client_for, factory_with_key, shared_cache):
     factory, raw_key = factory_with_key
     key = FactoryApiKey.objects.get(factory=factory)
     assert client_for(raw_key).get(LIST).status_code == 200

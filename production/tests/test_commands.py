@@ -33,3 +33,38 @@ def test_duplicate_name_is_a_clear_error_with_exit_status_1():
         call_command("create_factory", "Ningbo Weave", stdout=StringIO())
     assert raised.value.returncode == 1
     assert Factory.objects.count() == 1 and FactoryApiKey.objects.count() == 1
+
+
+def test_create_factory_stores_deposit_and_price_list():
+    call_command(
+        "create_factory", "Keqiao Knit", "--category", "blanket", "--deposit", "25",
+        "--price", "blanket=11.5", "--price", " cushion cover = 3 ", stdout=StringIO(),
+    )
+    factory = Factory.objects.get(name="Keqiao Knit")
+    assert factory.deposit_percent == 25
+    assert factory.price_list == {"blanket": "11.50", "cushion cover": "3.00"}
+
+
+def test_create_factory_defaults_to_a_thirty_percent_deposit_and_no_prices():
+    call_command("create_factory", "Plain Mill", stdout=StringIO())
+    factory = Factory.objects.get(name="Plain Mill")
+    assert (factory.deposit_percent, factory.price_list) == (30, {})
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--price", "blanket"], "write CATEGORY=AMOUNT"),
+        (["--price", "=11.50"], "write CATEGORY=AMOUNT"),
+        (["--price", "blanket="], "write CATEGORY=AMOUNT"),
+        (["--price", "blanket=abc"], "blanket: 'abc' is not an amount"),
+        (["--price", "blanket=-2"], "must be more than 0"),
+        (["--price", "blanket=1", "--price", "Blanket=2"], "has a price already"),
+        (["--deposit", "120"], "deposit_percent: Must be a whole percent from 0 to 100"),
+        (["--deposit", "-5"], "deposit_percent"),
+    ],
+)
+def test_create_factory_refuses_bad_prices_and_deposits_and_stores_nothing(args, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("create_factory", "Bad Mill", *args, stdout=StringIO())
+    assert not Factory.objects.exists() and not FactoryApiKey.objects.exists()

@@ -11,7 +11,7 @@ from c2f.dashboard.selectors import related_model
 
 from .. import selectors, services
 from ..filters import ProductionOrderDashboardFilter
-from ..forms import ReceiveForm
+from ..forms import OrderCancelForm, OrderReleaseForm, ReceiveForm
 from ..models import ProductionOrder
 
 
@@ -39,6 +39,12 @@ class ProductionOrderListView(MerchandiserListView):
             .annotate(units=Sum("lines__quantity"))
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cycle = context.get("cycle")
+        context["samples_waiting"] = selectors.production_samples_waiting(cycle_number=cycle.number if cycle else None)
+        return context
+
 
 class ProductionOrderDetailView(MerchandiserDetailView):
     model = ProductionOrder
@@ -61,7 +67,14 @@ class ProductionOrderDetailView(MerchandiserDetailView):
             .objects.filter(tracked_link__campaign__production_order=order)
             .count()
         )
-        context["sizing"] = order.sizing
+        sizing = order.sizing if isinstance(order.sizing, dict) else {}
+        context["sizing"] = {key: value for key, value in sizing.items() if key != "recommended_lines"}
+        recommended = sizing.get("recommended_lines")
+        if sizing.get("edited_by_merchandiser") and isinstance(recommended, list):
+            context["recommended_units"] = sum(
+                line["quantity"] for line in recommended
+                if isinstance(line, dict) and isinstance(line.get("quantity"), int)
+            )
         context["qc_reports"] = order.qc_reports.order_by("created_at", "id")
         context["shipments"] = order.shipments.prefetch_related("events").order_by("shipped_at", "id")
         context["payments"] = order.payments.order_by("created_at", "id")
@@ -71,6 +84,10 @@ class ProductionOrderDetailView(MerchandiserDetailView):
         ]
         if order.status == ProductionOrder.Status.SHIPPED:
             context["receive_form"] = ReceiveForm()
+        if ProductionOrder.Status.RELEASED in order.next_statuses:
+            context["release_form"] = OrderReleaseForm()
+        if ProductionOrder.Status.CANCELLED in order.next_statuses:
+            context["cancel_form"] = OrderCancelForm()
         return context
 
 
@@ -139,3 +156,57 @@ class ProductionOrderReceiveView(MerchandiserRequiredMixin, FormView):
             for error in errors:
                 messages.error(self.request, f"{field}: {error}")
         return redirect(reverse("production:detail", args=[self.kwargs["pk"]]))
+
+
+class _OrderTransitionView(MerchandiserRequiredMixin, FormView):
+    """POST only: one move of an order by the merchandiser; a refused move is shown as a message."""
+
+    http_method_names = ["post"]
+    success_message = ""
+
+    def move(self, order: ProductionOrder, form) -> ProductionOrder:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        order = get_object_or_404(ProductionOrder, pk=self.kwargs["pk"])
+        try:
+            order = self.move(order, form)
+        except services.TransitionNotAllowed as exc:
+            messages.error(self.request, str(exc))
+        except ValidationError as exc:
+            for field_errors in exc.message_dict.values():
+                for error in field_errors:
+                    messages.error(self.request, error)
+        else:
+            messages.success(self.request, self.success_message.format(reference=order.reference, factory=order.factory.name))
+        return redirect(order.get_absolute_url())
+
+    def form_invalid(self, form):
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(self.request, f"{form.fields[field].label if field in form.fields else field}: {error}")
+        return redirect(reverse("production:detail", args=[self.kwargs["pk"]]))
+
+
+class ProductionOrderReleaseView(_OrderTransitionView):
+    """Release a draft to its factory, which from then on sees it over the API."""
+
+    form_class = OrderReleaseForm
+    success_message = "{reference} released to {factory}."
+
+    def move(self, order, form):
+        return services.production_order_release(
+            order_id=order.pk, actor=self.request.user.get_username(), note=form.cleaned_data["note"]
+        )
+
+
+class ProductionOrderCancelView(_OrderTransitionView):
+    """Cancel an order before production starts; the reason is kept on its timeline."""
+
+    form_class = OrderCancelForm
+    success_message = "{reference} cancelled."
+
+    def move(self, order, form):
+        return services.production_order_cancel(
+            order_id=order.pk, actor=self.request.user.get_username(), reason=form.cleaned_data["reason"]
+        )

@@ -15,8 +15,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--category", action="append", dest="categories", default=None, help="A category it makes; repeatable."
         )
+        parser.add_argument(
+            "--deposit", type=int, default=30, help="Deposit owed when it accepts an order, in percent (default 30)."
+        )
+        parser.add_argument(
+            "--price", action="append", dest="prices", default=None, metavar="CATEGORY=AMOUNT",
+            help="A unit price it quotes, e.g. --price blanket=11.50; repeatable.",
+        )
 
-    def handle(self, *args, name, min_batch, lead_time, capacity, categories, **options):
+    def handle(self, *args, name, min_batch, lead_time, capacity, categories, deposit, prices, **options):
+        price_list = self.parse_prices(prices or [])
         try:
             factory, raw_key = factory_create(
                 name=name,
@@ -24,6 +32,8 @@ class Command(BaseCommand):
                 min_batch=min_batch,
                 lead_time_days=lead_time,
                 weekly_capacity=capacity,
+                deposit_percent=deposit,
+                price_list=price_list,
             )
         except ValidationError as exc:
             problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
@@ -36,3 +46,16 @@ class Command(BaseCommand):
                 "The factory sends it as 'Authorization: Api-Key <key>'."
             )
         )
+
+    @staticmethod
+    def parse_prices(prices: list[str]) -> dict[str, str]:
+        price_list: dict[str, str] = {}
+        for text in prices:
+            category, sep, amount = text.partition("=")
+            category = category.strip()
+            if not sep or not category or not amount.strip():
+                raise CommandError(f"Factory not created. --price {text!r}: write CATEGORY=AMOUNT, e.g. blanket=11.50.")
+            if category.casefold() in {c.casefold() for c in price_list}:
+                raise CommandError(f"Factory not created. --price {text!r}: {category} has a price already.")
+            price_list[category] = amount.strip()
+        return price_list
