@@ -230,20 +230,24 @@ def main():
             "bare page": [(build_request(port, "/bench/bare/orders/", {}), 200)],
             "bare 304": [(build_request(port, "/bench/bare/orders/", {"If-None-Match": 'W/"bench-bare"'}), 304)],
         }
+        # Pages no one asked for before are rendered on every request: paced at a quarter of
+        # the rate, which this machine can serve, rather than at one it cannot.
+        paced_rates = {name: args.rate / 4 if name == "api page, new" else args.rate for name in scenarios}
         results = {}
         for seed, (name, requests_) in enumerate(scenarios.items()):
             load(port, requests_[:200], pollers=args.pollers, seconds=min(2.0, args.seconds), seed=seed)  # warm up
             closed = load(port, requests_, pollers=args.pollers, seconds=args.seconds, seed=seed)
-            paced = load(port, requests_, pollers=args.pollers, seconds=args.seconds, rate=args.rate, seed=seed)
+            paced = load(port, requests_, pollers=args.pollers, seconds=args.seconds, rate=paced_rates[name], seed=seed)
             results[name] = {"closed": closed, "paced": paced}
 
-        print(f"{'':<14} {'closed loop':^37} {f'paced, {args.rate:.0f} req/s':^28}")
+        print(f"{'':<14} {'closed loop':^37}   {'paced':^36}")
         print(f"{'scenario':<14} {'requests':>9} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8}   "
-              f"{'requests':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+              f"{'req/s':>7} {'requests':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for name, r in results.items():
             c, p = r["closed"], r["paced"]
             print(f"{name:<14} {c['requests']:>9} {c['rps']:>7.0f} {c['p50_ms']:>8.1f} {c['p99_ms']:>8.1f}   "
-                  f"{p['requests']:>9} {p['p50_ms']:>8.1f} {p['p99_ms']:>8.1f} {c['errors'] + p['errors']:>7}")
+                  f"{paced_rates[name]:>7.0f} {p['requests']:>9} {p['p50_ms']:>8.1f} {p['p99_ms']:>8.1f} "
+                  f"{c['errors'] + p['errors']:>7}")
         for kind, target in (("page", 50), ("304", 10)):
             api, bare = results[f"api {kind}"], results[f"bare {kind}"]
             print(

@@ -174,21 +174,14 @@ def step_production(cycle: Cycle) -> str:
                 "Choose the factory for the confirmed sample and create the production order: "
                 f"Plan batch on the production orders page ({reverse('production:plan', args=[vote_round.sample_id])})."
             )
-        money = sizing_money_for_concept(concept=concept)
-        pre_orders = pre_orders_for_sizing(concept=concept)
-        if pre_orders and not money:
-            raise LoopWaiting(
-                f"{concept} has pre-orders but no sea-freight costing to size a batch with: "
-                "fill in its landed cost figures, or plan the batch from the production page."
-            )
         plan = production_order_plan(
             sample=vote_round.sample,
             sizing_round=vote_round,
             factory=factory,
             votes=round_votes_for_sizing(round=vote_round),
-            pre_orders=pre_orders,
+            pre_orders=pre_orders_for_sizing(concept=concept),
             invited=vote_round.invitations.count(),
-            **money,
+            **sizing_money_for_concept(concept=concept),
         )
         order = production_order_create(
             cycle=cycle,

@@ -1,9 +1,11 @@
 """Batch sizing from buyers' evidence: plain arithmetic, no database.
 
-The batch is the larger of the factory's minimum batch and the buyers' total
-would-order quantity. It is split across (variant, market) in proportion to the
-would-order quantities with largest-remainder rounding, so the lines add up to
-the batch exactly.
+Without money figures the batch is the larger of the factory's minimum batch and
+the pre-orders plus the buyers' total would-order quantity; with them it is the
+newsvendor quantity of the forecast demand (``plan_newsvendor_batch``). Pre-orders
+are made first on their own lines; the rest is split across (variant, market) in
+proportion to the would-order quantities with largest-remainder rounding, so the
+lines add up to the batch exactly.
 """
 
 import datetime
@@ -13,8 +15,9 @@ from math import ceil, sqrt
 from statistics import NormalDist
 
 RULE = (
-    "batch = max(factory minimum batch, total would-order quantity); split across "
-    "(variant, market) in proportion to would-order quantities, largest-remainder rounding"
+    "batch = max(factory minimum batch, pre-orders + total would-order quantity); pre-orders on their "
+    "own lines, the rest split across (variant, market) in proportion to would-order quantities, "
+    "largest-remainder rounding"
 )
 EVEN_RULE = (
     "batch = factory minimum batch; no buyer named a variant and market with a quantity, "
@@ -74,17 +77,42 @@ def _whole_number(value, where: str) -> int:
 
 
 def plan_batch(
-    votes: Iterable[dict], *, min_batch: int, fallback_keys: Sequence[tuple[int, str]] = ()
+    votes: Iterable[dict],
+    *,
+    min_batch: int,
+    fallback_keys: Sequence[tuple[int, str]] = (),
+    pre_orders: Iterable[dict] = (),
 ) -> BatchPlan:
-    """Plan a batch from vote dicts ``{"variant_id", "market", "would_order_qty"}``.
+    """Plan a batch from vote dicts ``{"variant_id", "market", "would_order_qty"}`` and
+    pre-orders ``{"variant_id", "market", "quantity"}``.
 
     A vote without a variant or a market still counts towards the batch size but
     cannot place its quantity on a line; the lines follow the votes that can.
-    ``fallback_keys`` (variant id, market) are used for an even split when no vote
-    places any quantity.
+    ``fallback_keys`` (variant id, market) are used for an even split when neither a
+    vote nor a pre-order places any quantity.
     """
     min_batch = _whole_number(min_batch, "min_batch")
-    weights: dict[tuple[int, str], int] = {}
+    intent, total_would_order, responses = _vote_intent(votes)
+    promised = promised_pre_orders(pre_orders)
+    pre_total = sum(promised.values())
+    total = max(min_batch, pre_total + total_would_order)
+    rule = RULE
+    if not intent and not promised:
+        rule = EVEN_RULE
+    lines = _split(total, promised, intent, fallback_keys)
+    return BatchPlan(
+        total=total,
+        lines=lines,
+        total_would_order=total_would_order,
+        responses=responses,
+        min_batch=min_batch,
+        rule=rule,
+    )
+
+
+def _vote_intent(votes: Iterable[dict]) -> tuple[dict[tuple[int, str], int], int, int]:
+    """Would-order quantity per (variant, market), the total, and the number of responses."""
+    intent: dict[tuple[int, str], int] = {}
     total_would_order = responses = 0
     for index, vote in enumerate(votes):
         if not isinstance(vote, dict):
@@ -99,32 +127,42 @@ def plan_batch(
         total_would_order += qty
         if variant_id is not None and market and qty:
             key = (variant_id, market)
-            weights[key] = weights.get(key, 0) + qty
+            intent[key] = intent.get(key, 0) + qty
+    return intent, total_would_order, responses
 
-    total = max(min_batch, total_would_order)
-    rule = RULE
-    if not weights:
-        keys = sorted(set(fallback_keys))
-        weights = dict.fromkeys(keys, 1)
-        rule = EVEN_RULE
-    if total and not weights:
-        raise PlanningError("no variant and market to place the batch on: no vote names one and no fallback given")
 
-    keys = sorted(weights)
-    quantities = largest_remainder([weights[k] for k in keys], total) if total else [0] * len(keys)
-    lines = [
-        {"variant_id": variant_id, "market": market, "quantity": qty}
-        for (variant_id, market), qty in zip(keys, quantities, strict=True)
-        if qty
+def promised_pre_orders(pre_orders: Iterable[dict]) -> dict[tuple[int, str], int]:
+    """Pre-ordered quantity per (variant, market)."""
+    promised: dict[tuple[int, str], int] = {}
+    for index, pre in enumerate(pre_orders):
+        if not isinstance(pre, dict):
+            raise PlanningError(f"pre_orders[{index}]: must be a dict, got {type(pre).__name__}")
+        qty = _whole_number(pre.get("quantity"), f"pre_orders[{index}].quantity")
+        variant_id = _whole_number(pre.get("variant_id"), f"pre_orders[{index}].variant_id")
+        market = pre.get("market")
+        if not isinstance(market, str) or not market.strip():
+            raise PlanningError(f"pre_orders[{index}].market: must be a market code, got {market!r}")
+        if qty:
+            key = (variant_id, market.strip())
+            promised[key] = promised.get(key, 0) + qty
+    return promised
+
+
+def _split(total: int, promised: dict, intent: dict, fallback_keys: Sequence[tuple[int, str]]) -> list[dict]:
+    """Lines of ``total`` units: pre-orders first, the rest by the buyers' intent, or the
+    pre-order mix, or (with neither) evenly over ``fallback_keys``."""
+    pre_total = sum(promised.values())
+    weights = intent or dict(promised) or dict.fromkeys(sorted(set(fallback_keys)), 1)
+    if total > pre_total and not weights:
+        raise PlanningError("no variant and market to place the batch on: no vote or pre-order names one and no fallback given")
+    keys = sorted(set(weights) | set(promised))
+    rest = total - pre_total
+    split = largest_remainder([weights.get(k, 0) for k in keys], rest) if rest else [0] * len(keys)
+    return [
+        {"variant_id": v, "market": m, "quantity": promised.get((v, m), 0) + q}
+        for (v, m), q in zip(keys, split, strict=True)
+        if promised.get((v, m), 0) + q
     ]
-    return BatchPlan(
-        total=total,
-        lines=lines,
-        total_would_order=total_would_order,
-        responses=responses,
-        min_batch=min_batch,
-        rule=rule,
-    )
 
 
 # --- Forecast and newsvendor sizing ------------------------------------------
@@ -230,48 +268,18 @@ def plan_newsvendor_batch(
     """
     min_batch = _whole_number(min_batch, "min_batch")
     votes = list(votes)
-    base = plan_batch(votes, min_batch=0, fallback_keys=fallback_keys)  # validates the votes
-    intent: dict[tuple[int, str], float] = {}
-    quantities = []
-    for vote in votes:
-        qty = vote.get("would_order_qty", 0)
-        quantities.append(qty)
-        if vote.get("variant_id") is not None and vote.get("market") and qty:
-            key = (vote["variant_id"], vote["market"])
-            intent[key] = intent.get(key, 0) + qty
-    promised: dict[tuple[int, str], int] = {}
-    for index, pre in enumerate(pre_orders):
-        if not isinstance(pre, dict):
-            raise PlanningError(f"pre_orders[{index}]: must be a dict, got {type(pre).__name__}")
-        qty = _whole_number(pre.get("quantity"), f"pre_orders[{index}].quantity")
-        variant_id = _whole_number(pre.get("variant_id"), f"pre_orders[{index}].variant_id")
-        market = pre.get("market")
-        if not isinstance(market, str) or not market.strip():
-            raise PlanningError(f"pre_orders[{index}].market: must be a market code, got {market!r}")
-        if qty:
-            key = (variant_id, market.strip())
-            promised[key] = promised.get(key, 0) + qty
+    intent, total_would_order, responses = _vote_intent(votes)
+    promised = promised_pre_orders(pre_orders)
     pre_total = sum(promised.values())
     forecast = forecast_demand(
-        quantities, pre_orders=pre_total, invited=invited, conversion_rate=conversion_rate
+        [vote.get("would_order_qty", 0) for vote in votes], pre_orders=pre_total, invited=invited,
+        conversion_rate=conversion_rate,
     )
     optimum, ratio = newsvendor_quantity(forecast, unit_margin=unit_margin, unsold_cost=unsold_cost)
     total = max(optimum, min_batch, pre_total)
-    # Pre-orders are promises and are made first; the rest follows the buyers' intent,
-    # or the pre-order mix, or (with neither) an even split over the fallback keys.
-    weights = intent or dict(promised) or dict.fromkeys(sorted(set(fallback_keys)), 1)
-    if total > pre_total and not weights:
-        raise PlanningError("no variant and market to place the batch on: no vote or pre-order names one")
-    keys = sorted(set(weights) | set(promised))
-    rest = total - pre_total
-    split = largest_remainder([weights.get(k, 0) for k in keys], rest) if rest else [0] * len(keys)
-    lines = [
-        {"variant_id": v, "market": m, "quantity": promised.get((v, m), 0) + q}
-        for (v, m), q in zip(keys, split, strict=True)
-        if promised.get((v, m), 0) + q
-    ]
+    lines = _split(total, promised, intent, fallback_keys)
     plan = BatchPlan(
-        total=total, lines=lines, total_would_order=base.total_would_order, responses=base.responses,
+        total=total, lines=lines, total_would_order=total_would_order, responses=responses,
         min_batch=min_batch, rule=NEWSVENDOR_RULE,
     )
     explanation = {

@@ -8,8 +8,6 @@ collected, and the worker gets a DATABASE_URL naming that file. Tests here use
 """
 
 import os
-import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -25,32 +23,13 @@ from django.db import connection
 from celery import Celery
 
 from core.models import Cycle, TaskRun
+from core.tests.redis_server import free_port, redis_server, stop
 
 pytestmark = [pytest.mark.services]
 
 BASE_DIR = Path(settings.BASE_DIR)
 WORKER_START_TIMEOUT = 90
 RUN_CYCLE_TIMEOUT = 900
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _stop(proc: subprocess.Popen, grace: float = 15) -> None:
-    """Terminate, wait, then kill the whole process group (prefork children included)."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 def _tail(path: Path, lines: int = 40) -> str:
@@ -77,42 +56,8 @@ def _database_url() -> str:
 
 @pytest.fixture(scope="module")
 def broker_url(tmp_path_factory):
-    from_env = os.environ.get("CELERY_BROKER_URL", "")
-    if from_env and not from_env.startswith("memory"):
-        yield from_env
-        return
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.fail(
-            "Tests marked `services` need Redis: set CELERY_BROKER_URL to a Redis URL, or install "
-            "redis-server (bin/test installs it on Debian)."
-        )
-    import redis
-
-    port = _free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    client = redis.Redis(host="127.0.0.1", port=port)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                _stop(proc)
-                pytest.fail(f"redis-server on port {port} did not start.")
-            time.sleep(0.1)
-    try:
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        client.close()
-        _stop(proc)
+    with redis_server(tmp_path_factory.mktemp("redis"), env_var="CELERY_BROKER_URL") as url:
+        yield url
 
 
 class Worker:
@@ -154,7 +99,7 @@ def worker(broker_url, django_db_setup, tmp_path_factory):
                 pytest.fail(f"The Celery worker did not answer ping in {WORKER_START_TIMEOUT}s:\n{handle.log_tail()}")
         yield handle
     finally:
-        _stop(proc)
+        stop(proc)
         client.close()
 
 
@@ -202,7 +147,7 @@ def test_run_cycle_runs_the_loop_as_a_chain_on_the_worker(worker, transactional_
     assert "Task c2f.loop." in worker.log.read_text(errors="replace"), "the worker received no c2f.loop task"
 
     cycles = {c.number: c for c in Cycle.objects.filter(number__in=[1, 2])}
-    assert set(cycles) == {1, 2}
+    assert set(cycles) == {1, 2}, proc.stdout[-3000:] + worker.log_tail()
     for number, cycle in cycles.items():
         missing = [
             what

@@ -300,7 +300,7 @@ def production_order_plan(
 
     With ``unit_margin`` and ``unsold_cost`` the batch is the newsvendor quantity of the
     forecast demand (see ``planning.plan_newsvendor_batch``); without them it is the larger
-    of the factory minimum and the would-order total. Pre-orders ``{"variant_id", "market",
+    of the factory minimum and the pre-orders plus the would-order total. Pre-orders ``{"variant_id", "market",
     "quantity"}`` are handed in by the caller (production does not read shop orders).
     Returns ``{"lines": [{"variant_id", "market", "quantity"}], "sizing": {...}}``,
     ready for ``production_order_create``.
@@ -326,9 +326,8 @@ def production_order_plan(
                 unsold_cost=unsold, invited=invited, conversion_rate=float(conversion_rate), fallback_keys=fallback,
             )
         else:
-            if pre_orders:
-                raise ValidationError({"pre_orders": ["Pre-orders size a batch only with unit_margin and unsold_cost."]})
-            plan = plan_batch(votes, min_batch=factory.min_batch, fallback_keys=fallback)
+            plan = plan_batch(votes, min_batch=factory.min_batch, fallback_keys=fallback, pre_orders=pre_orders or [])
+            explanation = {"pre_orders": sum(line["quantity"] for line in pre_orders or [])}
     except PlanningError as exc:
         raise ValidationError({"votes": [str(exc)]}) from exc
     foreign = sorted({line["variant_id"] for line in plan.lines} - set(variant_ids))

@@ -111,7 +111,7 @@ def test_plan_service_sizes_by_newsvendor_and_keeps_its_old_signature():
     [
         ({"unit_margin": "abc", "unsold_cost": 1}, "unit_margin"),
         ({"unit_margin": 5, "unsold_cost": -1}, "unsold_cost"),
-        ({"pre_orders": [{"variant_id": 1, "market": "US", "quantity": 3}]}, "pre_orders"),
+        ({"pre_orders": [{"variant_id": 1, "market": "US", "quantity": -3}]}, "votes"),
         ({"unit_margin": 5, "unsold_cost": 1, "pre_orders": [{"variant_id": 999999, "market": "US", "quantity": 3}]}, "votes"),
         ({"unit_margin": 5, "unsold_cost": 1, "pre_orders": [{"variant_id": 1, "market": "", "quantity": 3}]}, "votes"),
     ],
@@ -122,3 +122,34 @@ def test_plan_service_refuses_bad_sizing_input(kwargs, field):
     with pytest.raises(ValidationError) as info:
         production_order_plan(sample=sample, sizing_round=None, factory=FactoryFactory(), votes=[], **kwargs)
     assert field in info.value.message_dict
+
+
+def test_without_money_figures_pre_orders_are_made_first_and_add_to_the_would_orders():
+    plan = planning.plan_batch(
+        votes((1, "US", 60), (2, "US", 20)), min_batch=50,
+        pre_orders=[{"variant_id": 2, "market": "DE", "quantity": 30}, {"variant_id": 2, "market": "DE", "quantity": 5}],
+    )
+    lines = {(l["variant_id"], l["market"]): l["quantity"] for l in plan.lines}
+    assert plan.total == 115 and sum(lines.values()) == 115
+    assert lines == {(1, "US"): 60, (2, "US"): 20, (2, "DE"): 35}
+    assert plan.rule == planning.RULE
+
+
+def test_without_money_figures_or_votes_the_pre_order_mix_fills_the_minimum():
+    plan = planning.plan_batch(
+        [], min_batch=100, fallback_keys=[(1, "US"), (2, "US")],
+        pre_orders=[{"variant_id": 2, "market": "GB", "quantity": 10}],
+    )
+    assert plan.lines == [{"variant_id": 2, "market": "GB", "quantity": 100}]
+
+
+@pytest.mark.django_db
+def test_the_plan_service_counts_pre_orders_without_money_figures():
+    sample = SampleFactory()
+    grey = VariantFactory(concept=sample.concept)
+    plan = production_order_plan(
+        sample=sample, sizing_round=None, factory=FactoryFactory(min_batch=10), votes=[],
+        pre_orders=[{"variant_id": grey.pk, "market": "US", "quantity": 40}],
+    )
+    assert plan["sizing"]["pre_orders"] == 40
+    assert plan["lines"] == [{"variant_id": grey.pk, "market": "US", "quantity": 40}]

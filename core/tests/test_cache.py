@@ -1,0 +1,64 @@
+"""The Redis cache backend that keeps one redis-py client per connection pool."""
+
+import threading
+
+import pytest
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+
+from core.cache import RedisCache
+
+from .redis_server import redis_server
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    with redis_server(tmp_path_factory.mktemp("redis"), env_var="REDIS_URL") as url:
+        yield url
+
+
+@pytest.fixture
+def backend(redis_url):
+    cache = RedisCache(redis_url, {"KEY_PREFIX": "core-cache-test", "TIMEOUT": 60})
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_one_client_serves_every_call(backend):
+    first = backend._cache.get_client(write=True)
+    assert backend._cache.get_client(write=True) is first
+    assert backend._cache.get_client() is first  # one server: reads and writes share its pool
+    assert isinstance(backend, DjangoRedisCache)
+
+
+def test_it_behaves_as_djangos_backend(backend):
+    backend.set("page", b"x" * 50_000)
+    assert backend.get("page") == b"x" * 50_000
+    assert backend.add("count", 1) and not backend.add("count", 5)
+    assert backend.incr("count") == 2
+    with pytest.raises(ValueError):
+        backend.incr("absent")
+    backend.set_many({"a": {"k": [1, 2]}, "b": None})
+    assert backend.get_many(["a", "b", "c"]) == {"a": {"k": [1, 2]}, "b": None}
+    backend.delete("page")
+    assert backend.get("page", "gone") == "gone"
+
+
+def test_threads_share_the_client_without_mixing_answers(backend):
+    wrong = []
+
+    def work(n):
+        for i in range(200):
+            backend.set(f"t{n}", i)
+            if backend.get(f"t{n}") != i:
+                wrong.append((n, i))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
+    assert backend.get_many([f"t{n}" for n in range(8)]) == {f"t{n}": 199 for n in range(8)}
