@@ -33,7 +33,8 @@ def _run(code: str, **env) -> subprocess.CompletedProcess:
 PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
-    "'broker': s.CELERY_BROKER_URL, 'cache': s.CACHES['default']['BACKEND'], 'debug': s.DEBUG}))"
+    "'broker': s.CELERY_BROKER_URL, 'cache': s.CACHES['default']['BACKEND'], 'debug': s.DEBUG, "
+    "'cache_shared': s.C2F_CACHE_SHARED}))"
 )
 
 
@@ -49,6 +50,7 @@ def test_no_environment_means_sqlite_and_eager_tasks():
         "broker": "memory://",
         "cache": "django.core.cache.backends.locmem.LocMemCache",
         "debug": True,
+        "cache_shared": False,
     }
 
 
@@ -64,7 +66,7 @@ def test_database_and_broker_urls_switch_to_postgres_and_workers():
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["eager"] is False
     assert values["broker"] == "redis://127.0.0.1:6379/0"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "core.cache.RedisCache" and values["cache_shared"] is True
 
 
 def test_production_without_secret_key_refuses_to_start():

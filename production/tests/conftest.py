@@ -15,6 +15,18 @@ def _fresh_throttle_counts():
 
 
 @pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user("merch", password="pw", is_staff=True)
+
+
+@pytest.fixture
+def staff(client, staff_user):
+    """The test client, logged in as a merchandiser."""
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
 def factory_with_key(db):
     return factory_create(name="Mill A")
 

@@ -27,17 +27,6 @@ KEY_PATTERN = re.compile(r"c2f_[A-Za-z0-9]{8}_[A-Za-z0-9_\-]+")
 
 
 @pytest.fixture
-def staff_user(django_user_model):
-    return django_user_model.objects.create_user("merch", password="pw", is_staff=True)
-
-
-@pytest.fixture
-def staff(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
 def mill():
     factory, _ = services.factory_create(name="Mill A", categories=["blanket"])
     return factory

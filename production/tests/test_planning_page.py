@@ -30,13 +30,6 @@ pytestmark = pytest.mark.django_db
 Status = ProductionOrder.Status
 
 
-@pytest.fixture
-def staff(client):
-    user = get_user_model().objects.create_user("merch", password="pw", is_staff=True)
-    client.force_login(user)
-    return client
-
-
 def confirmed(*, buyers: int = 8, variants: int = 2, markets=("US", "GB")):
     """A costed blanket concept whose sample was confirmed by ``buyers`` votes out of ``buyers + 2`` invited."""
     sample = SampleFactory(

@@ -446,13 +446,6 @@ def test_demo_pre_orders_lean_to_one_colour_per_market_and_are_created_once(thro
 
 # --- the page --------------------------------------------------------------------------------------
 
-@pytest.fixture
-def staff(client):
-    user = get_user_model().objects.create_user("merch", password="pw", is_staff=True)
-    client.force_login(user)
-    return client
-
-
 def upload(name, data=None):
     return SimpleUploadedFile(name, data if data is not None else (DATA / name).read_bytes(), content_type="text/csv")
 

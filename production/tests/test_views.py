@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 Status = ProductionOrder.Status
 
 
-@pytest.fixture
-def staff(client):
-    user = get_user_model().objects.create_user("merch", password="pw", is_staff=True)
-    client.force_login(user)
-    return client
-
-
 def shipped_order(factory=None, *, tracking="T-1"):
     order = ProductionOrderFactory(factory=factory or FactoryFactory(), status=Status.RELEASED, unit_price=Decimal("10.00"))
     ProductionOrderLineFactory(order=order, quantity=300)
