@@ -13,8 +13,11 @@ def _order_saved(sender, instance, **kwargs):
 def _order_part_saved(sender, instance, **kwargs):
     if not feed.feed_version_in_cache():
         return
-    order_id = instance.shipment.order_id if isinstance(instance, ShipmentEvent) else instance.order_id
-    factory_id = ProductionOrder.objects.filter(pk=order_id).values_list("factory_id", flat=True).first()
+    if isinstance(instance, ShipmentEvent):
+        orders = ProductionOrder.objects.filter(shipments__pk=instance.shipment_id)
+    else:
+        orders = ProductionOrder.objects.filter(pk=instance.order_id)
+    factory_id = orders.values_list("factory_id", flat=True).first()
     if factory_id is not None:
         feed.feed_changed(factory_id)
 
