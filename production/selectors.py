@@ -5,7 +5,22 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import api_keys
@@ -22,6 +37,7 @@ from .models import (
 )
 from design.costing import landed_cost
 from design.selectors import concept_market_costs, money_convert
+from samples.models import VoteRound
 
 from .planning import PlanningError, suggest_reorders
 from .planning import _whole_number as whole_number
@@ -180,33 +196,94 @@ def factory_ledger(*, factory: Factory) -> QuerySet[FactoryPayment]:
     return FactoryPayment.objects.filter(factory=factory).select_related("order").order_by("created_at", "id")
 
 
+def factory_list() -> QuerySet[Factory]:
+    """Factories by name, each with ``open_orders`` (released and not yet past QC) and ``balance_due``.
+
+    Both are correlated subqueries, so the page of factories is one query.
+    """
+    open_orders = (
+        ProductionOrder.objects.filter(factory=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("factory")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    balance = (
+        FactoryPayment.objects.filter(factory=OuterRef("pk"))
+        .order_by()
+        .values("factory")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=14, decimal_places=2)
+    return Factory.objects.annotate(
+        open_orders=Coalesce(Subquery(open_orders, output_field=IntegerField()), Value(0)),
+        balance_due=Coalesce(Subquery(balance, output_field=money), Value(Decimal("0.00")), output_field=money),
+    ).order_by("name", "pk")
+
+
 def factory_scorecard(*, factory: Factory) -> dict:
     """On-time rate, QC defect rate, first-pass QC rate and actual lead time, from events and QC reports."""
+    return factory_scorecards(factory_ids=[factory.pk])[factory.pk] | {"promised_lead_time_days": factory.lead_time_days}
+
+
+def factory_scorecards(*, factory_ids: list[int]) -> dict[int, dict]:
+    """Per factory id: ``shipped_orders``, ``on_time_rate``, ``defect_rate``, ``qc_pass_rate`` and
+    ``lead_time_days`` (accepted → shipped), None where there is nothing to measure; two queries
+    whatever the number of factories."""
+    factory_ids = list(factory_ids)
     moments: dict[int, dict[str, datetime.datetime]] = {}
-    for order_id, to_status, at in ProductionEvent.objects.filter(
-        order__factory=factory, to_status__in=["accepted", "shipped"]
-    ).values_list("order_id", "to_status", "created_at"):
-        moments.setdefault(order_id, {}).setdefault(to_status, at)
-    due = dict(ProductionOrder.objects.filter(pk__in=moments).values_list("pk", "due_date"))
-    shipped = {pk: m for pk, m in moments.items() if "shipped" in m}
-    on_time = [
-        timezone.localtime(m["shipped"]).date() <= due[pk] for pk, m in shipped.items() if due.get(pk)
-    ]
-    lead_times = [(m["shipped"] - m["accepted"]).days for m in shipped.values() if "accepted" in m]
-    qc = QcReport.objects.filter(order__factory=factory).aggregate(
-        inspected=Sum("sample_size"),
-        defects=Sum(F("critical") + F("major") + F("minor")),
-        reports=Count("id"),
-        passed=Count("id", filter=Q(passed=True)),
+    owner: dict[int, int] = {}
+    due: dict[int, datetime.date | None] = {}
+    events = (
+        ProductionEvent.objects.filter(order__factory_id__in=factory_ids, to_status__in=["accepted", "shipped"])
+        .order_by("order_id", "created_at", "id")
+        .values_list("order__factory_id", "order_id", "to_status", "created_at", "order__due_date")
     )
-    return {
-        "shipped_orders": len(shipped),
-        "on_time_rate": sum(on_time) / len(on_time) if on_time else None,
-        "defect_rate": (qc["defects"] or 0) / qc["inspected"] if qc["inspected"] else None,
-        "qc_pass_rate": qc["passed"] / qc["reports"] if qc["reports"] else None,
-        "lead_time_days": sum(lead_times) / len(lead_times) if lead_times else None,
-        "promised_lead_time_days": factory.lead_time_days,
+    for factory_id, order_id, to_status, at, due_date in events:
+        moments.setdefault(order_id, {}).setdefault(to_status, at)
+        owner[order_id], due[order_id] = factory_id, due_date
+    on_time: dict[int, list[bool]] = {}
+    lead_times: dict[int, list[int]] = {}
+    shipped: dict[int, int] = {}
+    for order_id, moment in moments.items():
+        if "shipped" not in moment:
+            continue
+        factory_id = owner[order_id]
+        shipped[factory_id] = shipped.get(factory_id, 0) + 1
+        if "accepted" in moment:
+            lead_times.setdefault(factory_id, []).append((moment["shipped"] - moment["accepted"]).days)
+        if due[order_id]:
+            on_time.setdefault(factory_id, []).append(timezone.localtime(moment["shipped"]).date() <= due[order_id])
+    qc = {
+        row["order__factory_id"]: row
+        for row in QcReport.objects.filter(order__factory_id__in=factory_ids)
+        .order_by()
+        .values("order__factory_id")
+        .annotate(
+            inspected=Sum("sample_size"),
+            defects=Sum(F("critical") + F("major") + F("minor")),
+            reports=Count("id"),
+            passed=Count("id", filter=Q(passed=True)),
+        )
     }
+    cards = {}
+    for factory_id in factory_ids:
+        timely, leads = on_time.get(factory_id, []), lead_times.get(factory_id, [])
+        row = qc.get(factory_id, {})
+        cards[factory_id] = {
+            "shipped_orders": shipped.get(factory_id, 0),
+            "on_time_rate": sum(timely) / len(timely) if timely else None,
+            "defect_rate": (row.get("defects") or 0) / row["inspected"] if row.get("inspected") else None,
+            "qc_pass_rate": row["passed"] / row["reports"] if row.get("reports") else None,
+            "lead_time_days": sum(leads) / len(leads) if leads else None,
+        }
+    return cards
+
+
+def factory_api_key_list(*, factory: Factory) -> QuerySet[FactoryApiKey]:
+    """A factory's keys, active ones first, newest first."""
+    return factory.api_keys.order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-id")
 
 
 def production_component_groups(*, factory: Factory | None = None) -> list[dict]:
@@ -247,10 +324,6 @@ def production_samples_waiting(*, cycle_number: int | None = None, limit: int = 
     A sample whose only orders were cancelled or declined waits again. One round per sample
     (its latest confirmed one), with ``sample.concept`` and ``cycle`` loaded.
     """
-    from django.db.models import Exists, OuterRef
-
-    from samples.models import VoteRound
-
     live_orders = ProductionOrder.objects.filter(sample=OuterRef("sample")).exclude(status__in=ORDER_GONE_STATUSES)
     rounds = (
         VoteRound.objects.filter(decision=VoteRound.Decision.CONFIRM)

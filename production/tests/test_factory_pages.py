@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from production import factory_selectors, selectors, services
+from production import selectors, services
 from production.models import Factory, FactoryApiKey, FactoryPayment, ProductionEvent, ProductionOrder, QcReport
 
 from .factories import FactoryFactory, ProductionOrderFactory, ProductionOrderLineFactory
@@ -523,7 +523,7 @@ def test_scorecards_agree_with_the_single_factory_scorecard_on_real_transitions(
     services.production_order_ship(
         order_id=order.pk, carrier="Sea", tracking_number="R1", cartons=2, weight_kg="20", actor="mill"
     )
-    card = factory_selectors.factory_scorecards(factory_ids=[factory.pk])[factory.pk]
+    card = selectors.factory_scorecards(factory_ids=[factory.pk])[factory.pk]
     expected = selectors.factory_scorecard(factory=factory)
     assert card == {k: expected[k] for k in card}
     assert card["on_time_rate"] == 0.0 and card["defect_rate"] == pytest.approx(3 / 50)

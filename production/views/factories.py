@@ -12,7 +12,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from c2f.dashboard.access import MerchandiserRequiredMixin
 from c2f.dashboard.generic import MerchandiserDetailView
 
-from .. import api_keys, factory_selectors, selectors, services
+from .. import api_keys, selectors, services
 from ..forms import FactoryForm, FactoryKeyForm
 from ..models import Factory, FactoryApiKey
 
@@ -54,12 +54,12 @@ class FactoryListView(MerchandiserRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return factory_selectors.factory_list()
+        return selectors.factory_list()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         factories = list(context["factories"])
-        cards = factory_selectors.factory_scorecards(factory_ids=[f.pk for f in factories])
+        cards = selectors.factory_scorecards(factory_ids=[f.pk for f in factories])
         for factory in factories:
             factory.scorecard = cards[factory.pk]
         context["factories"] = factories
@@ -121,7 +121,7 @@ class FactoryDetailView(MerchandiserDetailView):
         context["orders"] = (
             factory.orders.select_related("cycle", "sample__concept").annotate(units=Sum("lines__quantity")).order_by("-created_at")[:100]
         )
-        context["api_keys"] = factory_selectors.factory_api_key_list(factory=factory)
+        context["api_keys"] = selectors.factory_api_key_list(factory=factory)
         context["key_form"] = FactoryKeyForm()
         prices = factory.price_list if isinstance(factory.price_list, dict) else {}
         context["prices"] = sorted(prices.items(), key=lambda item: str(item[0]).casefold())
