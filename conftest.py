@@ -50,3 +50,22 @@ def _real_broker_for_services_tests(request, settings):
     celery_app.conf.task_always_eager = False
     yield
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """End stray connections before the test database is dropped.
+
+    The live server answers each browser request in a thread of its own; a thread still
+    waiting on a browser's kept-alive socket when the session ends keeps its database
+    connection, and PostgreSQL refuses to drop a database that is in use.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
