@@ -1,6 +1,7 @@
 """The Redis cache backend that keeps one redis-py client per connection pool."""
 
 import threading
+import time
 
 import pytest
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -44,6 +45,34 @@ def test_it_behaves_as_djangos_backend(backend):
     assert backend.get_many(["a", "b", "c"]) == {"a": {"k": [1, 2]}, "b": None}
     backend.delete("page")
     assert backend.get("page", "gone") == "gone"
+
+
+def test_incr_is_one_atomic_step_that_keeps_the_expiry(backend):
+    backend.set("window", 5, timeout=30)
+    assert backend.incr("window", 3) == 8 and backend.decr("window") == 7
+    client = backend._cache.get_client(write=True)
+    assert 0 < client.ttl(backend.make_key("window")) <= 30
+    backend.set("short", 1, timeout=1)
+    client.pexpire(backend.make_key("short"), 1)
+    time.sleep(0.01)
+    with pytest.raises(ValueError):
+        backend.incr("short")
+    assert backend.get("short") is None  # not brought back without an expiry
+
+
+def test_concurrent_increments_are_all_counted(backend):
+    backend.set("hits", 0)
+
+    def hit():
+        for _ in range(100):
+            backend.incr("hits")
+
+    threads = [threading.Thread(target=hit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert backend.get("hits") == 800
 
 
 def test_threads_share_the_client_without_mixing_answers(backend):
