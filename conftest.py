@@ -69,3 +69,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+@pytest.fixture
+def staff_client(client, db):
+    """The test client, logged in as a merchandiser (staff)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("merch", "merch@c2f.localhost", "pw", is_staff=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def shopper_client(db):
+    """A client logged in as a user who is not staff: the dashboard must refuse it."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user = get_user_model().objects.create_user("shopper", "shopper@c2f.localhost", "pw", is_staff=False)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads made by a test land in its own temporary folder, never in the project."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -90,12 +90,6 @@ def test_imported_exports_feed_supply_end_to_end():
     assert AmazonListing.objects.count() == 8
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("merch", password="x", is_staff=True))
-    return client
-
-
 @pytest.mark.django_db
 def test_detail_page_shows_supply_and_listing_evidence(staff_client, client, django_user_model):
     attribute_lexicon_seed()

@@ -16,12 +16,6 @@ from .factories import HotspotFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("merch", password="x", is_staff=True))
-    return client
-
-
 def grow(cycle, n):
     for i in range(n):
         market = ["US", "GB", "DE"][i % 3]

@@ -14,13 +14,6 @@ def real_files():
     return [YEEZY, PT_BR, GEO_ID, RELATED]
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user("merch", password="x", is_staff=True)
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Request budgets of the live sources live in the cache: every test starts with a full one."""

@@ -15,12 +15,6 @@ from .factories import SegmentFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("merch", password="x", is_staff=True))
-    return client
-
-
 def _brief(*, for_cycle, category="throw"):
     segment = SegmentFactory()
     return Brief.objects.create(
