@@ -7,6 +7,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from c2f.dashboard.access import MerchandiserRequiredMixin
+from c2f.dashboard.forms import form_add_service_errors
 from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 from c2f.dashboard.selectors import correlated_count, flatten_profile, related_model, reverse_count
 
@@ -22,17 +23,6 @@ from .services import (
     concept_create_from_opportunity,
     concept_ready_for_production,
 )
-
-
-def form_add_validation_error(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e.messages[0] if hasattr(e, "messages") else str(e))
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class MerchandiserFormView(MerchandiserRequiredMixin, FormView):
@@ -54,7 +44,7 @@ class ConceptCreateView(MerchandiserFormView):
                 opportunity=form.cleaned_data["opportunity"], markets=form.cleaned_data["markets"]
             )
         except ValidationError as error:
-            form_add_validation_error(form, error)
+            form_add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Concept “{concept.name}” created with {concept.variants.count()} variants.")
         return redirect(concept.get_absolute_url())
@@ -86,7 +76,7 @@ class ConceptCostingView(MerchandiserFormView):
         try:
             concept_costing_update(concept=self.concept, **form.cleaned_data)
         except ValidationError as error:
-            form_add_validation_error(form, error)
+            form_add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Landed cost figures updated.")
         return redirect(self.concept.get_absolute_url())
@@ -110,7 +100,7 @@ class ConceptMarketMixView(MerchandiserFormView):
         try:
             concept_market_mix_set(concept=self.concept, mix=form.mix())
         except ValidationError as error:
-            form_add_validation_error(form, error)
+            form_add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Expected variant mix per market updated.")
         return redirect(self.concept.get_absolute_url())
@@ -143,7 +133,7 @@ class ComplianceCheckView(MerchandiserFormView):
                 evidence_file=form.cleaned_data["evidence_file"],
             )
         except ValidationError as error:
-            form_add_validation_error(form, error)
+            form_add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"“{self.item.title}” ({self.item.market}) ticked.")
         return redirect(self.item.concept.get_absolute_url() + "#compliance")

@@ -9,10 +9,11 @@ from django.views import View
 
 from c2f.dashboard.access import MerchandiserRequiredMixin
 from c2f.dashboard.charts import bar_chart
+from c2f.dashboard.forms import form_add_service_errors
 from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 from c2f.dashboard.selectors import correlated_count
 from design.models import Concept
-from design.views import MerchandiserFormView, form_add_validation_error
+from design.views import MerchandiserFormView
 
 from .charts import price_acceptance_chart, variant_preference_chart, versions_chart
 from .filters import VoteRoundFilter
@@ -115,7 +116,7 @@ class SampleCreateView(MerchandiserFormView):
                 if data.get("photo"):
                     sample_photo_add(sample=sample, upload=data["photo"], caption=data.get("caption", ""))
         except ValidationError as error:
-            form_add_validation_error(form, error)
+            form_add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Sample v{sample.version} created.")
         return redirect(sample.get_absolute_url())
@@ -136,7 +137,7 @@ class SamplePhotoAddView(MerchandiserFormView):
         try:
             sample_photo_add(sample=self.sample, upload=form.cleaned_data["photo"], caption=form.cleaned_data["caption"])
         except ValidationError as error:
-            form_add_validation_error(form, error)
+            form_add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Photo added.")
         return redirect(self.sample.get_absolute_url())
@@ -179,7 +180,7 @@ class PanelListView(MerchandiserFormView):
         try:
             report = panel_import_csv(panel_name=form.cleaned_data["name"], content=upload.read(), filename=upload.name)
         except ValidationError as error:
-            form_add_validation_error(form, error)
+            form_add_service_errors(form, error)
             return self.form_invalid(form)
         status = 200 if report["ok"] else 400
         return render(self.request, "samples/panel_import_report.html", {"report": report, "form": form}, status=status)
@@ -225,7 +226,7 @@ class RoundOpenView(MerchandiserFormView):
                 is_demo=self.sample.is_demo,
             )
         except ValidationError as error:
-            form_add_validation_error(form, error)
+            form_add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Round {vote_round.pk} opened; {vote_round.invitations.count()} invitations queued.")
         return redirect(vote_round.get_absolute_url())
@@ -307,7 +308,7 @@ class RoundDecideView(_RoundActionView):
                     actor=request.user.get_username(),
                 )
             except ValidationError as error:
-                form_add_validation_error(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, f"Round {vote_round.pk}: {vote_round.get_decision_display()} recorded.")
                 return redirect(vote_round.get_absolute_url())

@@ -10,6 +10,7 @@ from django.views.decorators.debug import sensitive_variables
 from django.views.generic import FormView, ListView, TemplateView
 
 from c2f.dashboard.access import MerchandiserRequiredMixin
+from c2f.dashboard.forms import form_add_service_errors
 from c2f.dashboard.generic import MerchandiserDetailView
 
 from .. import api_keys, selectors, services
@@ -21,15 +22,6 @@ class MerchandiserWriteMixin(MerchandiserRequiredMixin):
     """Staff-only pages that also take a POST (CSRF-checked); the write goes through a service."""
 
     http_method_names = ["get", "post", "head", "options"]
-
-
-def form_add_validation_error(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form, on the field it names when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @sensitive_variables("raw_key")
@@ -75,7 +67,7 @@ class FactoryCreateView(MerchandiserWriteMixin, FormView):
         try:
             factory, raw_key = services.factory_create(**form.cleaned_data)
         except ValidationError as error:
-            form_add_validation_error(form, error)
+            form_add_service_errors(form, error)
             return self.form_invalid(form)
         return key_issued_response(self.request, factory=factory, raw_key=raw_key, new_factory=True)
 
@@ -104,7 +96,7 @@ class FactoryEditView(MerchandiserWriteMixin, FormView):
         try:
             services.factory_update(factory=self.factory, **form.cleaned_data)
         except ValidationError as error:
-            form_add_validation_error(form, error)
+            form_add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Profile of {self.factory.name} saved.")
         return redirect(self.factory.get_absolute_url())

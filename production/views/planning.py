@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
 from c2f.dashboard.access import MerchandiserRequiredMixin
+from c2f.dashboard.forms import form_add_service_errors
 from design.services import concept_ready_for_production
 from samples.models import Sample, VoteRound
 from samples.selectors import round_votes_for_sizing
@@ -18,18 +19,6 @@ from ..models import Factory, ProductionOrder
 from ..services.sizing import factory_makes_category, factory_order_defaults
 
 PLAN_PARAMS = ("factory", "conversion_rate", "unit_margin", "unsold_cost", "due_date", "unit_price")
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError shown on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in errors:
-                form.add_error(target, message if target else f"{field}: {message}")
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _line_key(line: dict) -> tuple[int, str]:
@@ -149,7 +138,7 @@ class ProductionPlanView(MerchandiserRequiredMixin, TemplateView):
                 conversion_rate=float(data["conversion_rate"]),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_add_service_errors(form, error)
             return None
         defaults = factory_order_defaults(factory=factory, concept=self.concept)
         by_id = {v.pk: v for v in variants}
@@ -241,7 +230,7 @@ class ProductionPlanView(MerchandiserRequiredMixin, TemplateView):
                     is_demo=self.round.is_demo, actor=actor,
                 )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_add_service_errors(form, error)
             return None
         units = sizing["ordered_total"]
         messages.success(

@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from c2f.dashboard.access import MerchandiserRequiredMixin
+from c2f.dashboard.forms import form_add_service_errors
 from c2f.dashboard.generic import MerchandiserListView
 from design.models import Concept, Variant
 
@@ -112,14 +113,6 @@ class CancelForm(forms.Form):
     reason = forms.CharField(max_length=2000, required=False)
 
 
-def _form_errors_from(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def totals_chart(totals: list[dict]) -> str:
     """Units per variant, stacked by market: an uneven split shows at a glance."""
     labels = {row["variant_id"]: f"{row['sku']}" + (f" ({row['colour']})" if row["colour"] else "") for row in totals}
@@ -203,7 +196,7 @@ class PreOrderImportView(PreOrderListView):
                         )
                     )
                 except ValidationError as error:
-                    _form_errors_from(form, error)
+                    form_add_service_errors(form, error)
                     break
         ok = form.is_valid() and bool(reports) and all(report.ok for report in reports)
         return self.render_page(request, status=200 if ok else 400, upload_form=form, reports=reports)
@@ -225,7 +218,7 @@ class PreOrderCreateView(PreOrderListView):
                     ordered_at=data["ordered_at"] or timezone.now(),
                 )
             except ValidationError as error:
-                _form_errors_from(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(
                     request, f"Pre-order {pre_order.reference}: {pre_order.quantity} × {pre_order.variant.sku} for {pre_order.market} recorded."
