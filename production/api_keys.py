@@ -41,7 +41,7 @@ def key_prefix(raw_key: str) -> str | None:
     return prefix
 
 
-CACHE_SECONDS = 60
+CACHE_SECONDS = 300  # revoking drops the cached row at once; this bounds nothing else that matters
 
 
 def cache_key(prefix: str) -> str:

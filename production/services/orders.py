@@ -17,7 +17,8 @@ from .. import api_keys
 from ..models import Factory, FactoryApiKey, FactoryPayment, ProductionEvent, ProductionOrder, ProductionOrderLine
 from ..planning import PlanningError, plan_batch, plan_newsvendor_batch
 
-KEY_TOUCH_INTERVAL = datetime.timedelta(minutes=1)
+# Each touch is a write on the polling path; every few minutes is exact enough for "last used".
+KEY_TOUCH_INTERVAL = datetime.timedelta(minutes=5)
 MAX_NOTE_LENGTH = 2000
 _MARKET_MAX = ProductionOrderLine._meta.get_field("market").max_length
 _ACTOR_MAX = ProductionEvent._meta.get_field("actor").max_length

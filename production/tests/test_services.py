@@ -70,15 +70,16 @@ def test_revoke_sets_revoked_at_once():
     assert first is not None and FactoryApiKey.objects.get(pk=key.pk).revoked_at == first
 
 
-def test_mark_used_writes_at_most_once_a_minute():
+def test_mark_used_writes_at_most_once_per_touch_interval():
     factory, raw_key = services.factory_create(name="Mill")
     key = factory_api_key_find(raw_key=raw_key)
     t0 = timezone.now()
-    services.factory_api_key_mark_used(api_key=key, now=t0)
-    services.factory_api_key_mark_used(api_key=key, now=t0 + datetime.timedelta(seconds=30))
+    almost, past = services.KEY_TOUCH_INTERVAL - datetime.timedelta(seconds=1), services.KEY_TOUCH_INTERVAL
+    assert services.factory_api_key_mark_used(api_key=key, now=t0)
+    assert not services.factory_api_key_mark_used(api_key=key, now=t0 + almost)
     assert FactoryApiKey.objects.get(pk=key.pk).last_used_at == t0
-    services.factory_api_key_mark_used(api_key=key, now=t0 + datetime.timedelta(seconds=61))
-    assert FactoryApiKey.objects.get(pk=key.pk).last_used_at == t0 + datetime.timedelta(seconds=61)
+    assert services.factory_api_key_mark_used(api_key=key, now=t0 + past)
+    assert FactoryApiKey.objects.get(pk=key.pk).last_used_at == t0 + past
 
 
 # --- Planning and creating ------------------------------------------------
