@@ -5,9 +5,13 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 import pandas as pd
+from django.urls import reverse
 
+from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
+from core.dashboard.queries import correlated_count, correlated_first
 from core.models import Cycle
 from hotspots.models import AmazonKeywordMetric, Hotspot, RelatedQuery, TrendPoint
+from hotspots.selectors import HotspotsProgress, hotspots_cycle_progress
 
 from .models import Opportunity
 from .services import attribute_matcher, listing_supply
@@ -19,6 +23,13 @@ def opportunities_ranked(*, cycle: Cycle):
 
 def opportunity_top(*, cycle: Cycle) -> Opportunity | None:
     return opportunities_ranked(cycle=cycle).first()
+
+
+def opportunity_list_for_hotspot(*, hotspot: Hotspot) -> list[Opportunity]:
+    """The opportunities a hotspot is evidence for, by rank; two queries (attributes prefetched)."""
+    return list(
+        Opportunity.objects.filter(hotspots=hotspot).select_related("cycle").prefetch_related("attributes").order_by("rank")
+    )
 
 
 @dataclass
@@ -171,3 +182,44 @@ def attribute_demand_over_time(*, demand: AttributeDemand, attributes: list[str]
             continue
         columns[f"{name} · {cat} · {mkt or 'world'}"] = part.set_index("date")["value"].resample(freq).mean()
     return pd.DataFrame(columns).sort_index()
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalysisProgress(LinkProgress):
+    opportunities: int
+    top_opportunity_id: int | None
+    top_opportunity_rank: int | None
+
+
+def analysis_cycle_progress(*, cycle: Cycle, hotspots: HotspotsProgress | None = None) -> AnalysisProgress:
+    """Link 2 on ``cycle``: ranked opportunities and the first of them. One query, and link 1's
+    when its progress is not handed in."""
+    if hotspots is None:
+        hotspots = hotspots_cycle_progress(cycle=cycle)
+    row = (
+        Cycle.objects.filter(pk=cycle.pk)
+        .annotate(
+            n_opportunities=correlated_count(Opportunity, link="cycle"),
+            top_pk=correlated_first(Opportunity, link="cycle", field="pk", order_by=("rank", "pk")),
+            top_rank=correlated_first(Opportunity, link="cycle", field="rank", order_by=("rank", "pk")),
+        )
+        .values("n_opportunities", "top_pk", "top_rank")
+        .get()
+    )
+    if row["top_pk"] is not None:
+        state = ProgressState.DONE
+        action, url = f"Review opportunity #{row['top_rank']}", reverse("analysis:detail", args=[row["top_pk"]])
+    elif hotspots.hotspots:
+        state = ProgressState.IN_PROGRESS
+        action, url = f"Mine opportunities from {hotspots.hotspots} hotspots", cycle_list_url("analysis:list", cycle=cycle)
+    else:
+        state, action, url = ProgressState.NOT_STARTED, "Waits for hotspots", cycle_list_url("hotspots:list", cycle=cycle)
+    return AnalysisProgress(
+        state=state,
+        next_action=action,
+        next_url=url,
+        counts=(("opportunities", str(row["n_opportunities"])),),
+        opportunities=row["n_opportunities"],
+        top_opportunity_id=row["top_pk"],
+        top_opportunity_rank=row["top_rank"],
+    )

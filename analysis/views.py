@@ -1,16 +1,15 @@
 from django.db.models import Count
 from django.views.generic import TemplateView
 
-from c2f.dashboard.access import MerchandiserRequiredMixin
-from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from c2f.dashboard.selectors import flatten_profile
+from core.dashboard.access import MerchandiserRequiredMixin
+from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
+from core.dashboard.tables import flatten_profile
 from core.models import Cycle
 from hotspots.charts import heatmap_chart, lines_chart
 
-from .selectors import attribute_demand, attribute_demand_over_time
-
 from .filters import OpportunityFilter
 from .models import Opportunity
+from .selectors import attribute_demand, attribute_demand_over_time
 
 
 class OpportunityListView(MerchandiserListView):
@@ -24,9 +23,9 @@ class OpportunityListView(MerchandiserListView):
         "category": ("category",),
         "market": ("market",),
         "hotspots": ("n_hotspots",),
-        "concepts": ("n_concepts",),
     }
     default_sort = "rank"
+    downstream_columns = True  # the concepts designed from each opportunity, and so on
 
     def get_queryset(self):
         return (
@@ -34,7 +33,7 @@ class OpportunityListView(MerchandiserListView):
             .get_queryset()
             .select_related("cycle")
             .prefetch_related("attributes")
-            .annotate(n_hotspots=Count("hotspots", distinct=True), n_concepts=Count("concepts", distinct=True))
+            .annotate(n_hotspots=Count("hotspots", distinct=True))
         )
 
 
@@ -50,8 +49,6 @@ class OpportunityDetailView(MerchandiserDetailView):
         opportunity = self.object
         context["components"] = flatten_profile(opportunity.components)
         context["hotspots"] = opportunity.hotspots.select_related("series").order_by("-score")
-        # Link 3's concepts reached through the reverse relation (analysis never imports design).
-        context["concepts"] = opportunity.concepts.annotate(n_samples=Count("samples")).order_by("-created_at")
         return context
 
 

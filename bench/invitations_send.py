@@ -138,7 +138,7 @@ def run(args, inbox, smtp, queue, log, workers, started):
     from core.models import Cycle
     from design.models import Concept
     from samples.models import Buyer, Invitation, Sample, VoteRound
-    from samples.services import _invitation_message, invitations_lost_sends
+    from samples.services import invitation_message, invitations_lost_sends
     from samples.tasks import send_invitation
 
     n = args.size
@@ -156,7 +156,7 @@ def run(args, inbox, smtp, queue, log, workers, started):
 
     # Baseline: the same messages, rendered beforehand, through smtplib from one process.
     sample_invitation = Invitation.objects.select_related("round__sample__concept", "buyer").get(pk=ids[0])
-    raw = _invitation_message(sample_invitation).message().as_bytes(linesep="\r\n")
+    raw = invitation_message(sample_invitation).message().as_bytes(linesep="\r\n")
     t0 = time.perf_counter()
     for i in range(n):
         with smtplib.SMTP("127.0.0.1", smtp.port) as client:

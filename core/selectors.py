@@ -1,6 +1,30 @@
-from .models import Cycle
+from django.db.models import Q
+
+from .models import Cycle, TaskRun
 
 
 def cycle_current() -> Cycle | None:
     """The newest cycle: the one the dashboard opens on."""
     return Cycle.objects.order_by("-number").first()
+
+
+def cycle_get(*, cycle_id: int) -> Cycle:
+    return Cycle.objects.get(pk=cycle_id)
+
+
+def task_runs_active(*, cycle: Cycle | None = None) -> list[TaskRun]:
+    """Pending and running work, newest first (at most 20): of ``cycle`` and of no cycle, or all."""
+    active = TaskRun.objects.filter(status__in=[TaskRun.Status.PENDING, TaskRun.Status.RUNNING])
+    if cycle is not None:
+        active = active.filter(Q(cycle=cycle) | Q(cycle__isnull=True))
+    return list(active.order_by("-created_at", "-id")[:20])
+
+
+def task_run_latest(*, cycle: Cycle, kind: str) -> TaskRun | None:
+    return TaskRun.objects.filter(cycle=cycle, kind=kind).order_by("-created_at", "-id").first()
+
+
+def task_run_active_exists(*, cycle: Cycle, kind: str) -> bool:
+    return TaskRun.objects.filter(
+        cycle=cycle, kind=kind, status__in=[TaskRun.Status.PENDING, TaskRun.Status.RUNNING]
+    ).exists()

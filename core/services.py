@@ -20,6 +20,17 @@ def cycle_set_status(*, cycle: Cycle, status: str) -> Cycle:
     return cycle
 
 
+def cycle_mark_running(*, cycle: Cycle) -> bool:
+    """An open cycle starts running (its loop was started); a running or closed one stays as it is.
+
+    A conditional update: two steps starting at once move the cycle once. Returns whether it moved.
+    """
+    moved = Cycle.objects.filter(pk=cycle.pk, status=Cycle.Status.OPEN).update(status=Cycle.Status.RUNNING)
+    if moved:
+        cycle.status = Cycle.Status.RUNNING
+    return bool(moved)
+
+
 def task_run_start(*, kind: str, total: int = 0, cycle: Cycle | None = None) -> TaskRun:
     return TaskRun.objects.create(kind=kind, total=total, cycle=cycle, status=TaskRun.Status.RUNNING)
 
@@ -31,6 +42,10 @@ def task_run_progress(*, run_id: int, done: int, total: int | None = None, messa
     TaskRun.objects.filter(pk=run_id).update(**fields)
 
 
-def task_run_finish(*, run_id: int, error: str = "") -> None:
+def task_run_finish(*, run_id: int, error: str = "", message: str | None = None) -> None:
+    """The run ends: failed with ``error``, else done; ``message`` replaces the last progress message."""
     status = TaskRun.Status.FAILED if error else TaskRun.Status.DONE
-    TaskRun.objects.filter(pk=run_id).update(status=status, error=error, updated_at=timezone.now())
+    fields = {"status": status, "error": error, "updated_at": timezone.now()}
+    if message is not None:
+        fields["message"] = message[:300]
+    TaskRun.objects.filter(pk=run_id).update(**fields)

@@ -1,8 +1,8 @@
 from django.db.models import DecimalField, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from c2f.dashboard.selectors import correlated_count
+from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
+from core.dashboard.queries import correlated_count
 
 from .filters import CustomerFilter, OrderFilter
 from .models import Customer, Order, OrderLine
@@ -76,7 +76,6 @@ class CustomerDetailView(MerchandiserDetailView):
         context["orders"] = (
             customer.orders.select_related("cycle", "tracked_link__campaign").annotate(units=Sum("lines__quantity")).order_by("-placed_at")
         )
-        context["memberships"] = customer.segment_memberships.select_related("segment", "run__cycle").order_by("-run__created_at")
         context["reviews"] = customer.reviews.select_related("product").order_by("-created_at")
         return context
 

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class DesignConfig(AppConfig):
     name = "design"
+
+    def ready(self):
+        from . import lineage
+
+        lineage.register()

@@ -1,7 +1,16 @@
 """Reads of link 3: concepts, their landed cost per market and their compliance checklist."""
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from analysis.models import Opportunity
+from analysis.selectors import AnalysisProgress, analysis_cycle_progress
+from core.dashboard.lineage import downstream_counts_annotate
+from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
+from core.dashboard.queries import correlated_count, correlated_first
 from core.models import Cycle
 
 from .costing import freight_per_unit, landed_cost
@@ -16,6 +25,22 @@ MODES = [m.value for m in FreightRate.Mode]
 
 def concepts_for_cycle(*, cycle: Cycle):
     return Concept.objects.filter(cycle=cycle).prefetch_related("variants", "attributes")
+
+
+def concept_first(*, cycle: Cycle) -> Concept | None:
+    """The cycle's first concept: the one the loop takes through the links."""
+    return Concept.objects.filter(cycle=cycle).order_by("created_at", "id").first()
+
+
+def concept_list_for_opportunity(*, opportunity: Opportunity) -> list[Concept]:
+    """The concepts designed from ``opportunity``, newest first, with what later links counted for
+    each (core.dashboard.lineage); one query."""
+    return list(downstream_counts_annotate(Concept.objects.filter(opportunity=opportunity).order_by("-created_at")))
+
+
+def concept_list() -> QuerySet[Concept]:
+    """Every concept with its cycle, newest cycle first, by name: what a concept picker offers."""
+    return Concept.objects.select_related("cycle").order_by("-cycle__number", "name")
 
 
 def market_aliases(market: str) -> list[str]:
@@ -136,3 +161,65 @@ def concept_market_costs(*, concept: Concept) -> list[dict]:
 
 def concept_compliance_items(*, concept: Concept) -> list[ComplianceItem]:
     return list(concept.compliance_items.select_related("template").order_by("market", "-required", "title"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class DesignProgress(LinkProgress):
+    concepts: int
+    draft: int
+    sampling: int
+    confirmed: int
+
+
+def design_cycle_progress(*, cycle: Cycle, analysis: AnalysisProgress | None = None) -> DesignProgress:
+    """Link 3 on ``cycle``: concepts by status and the oldest draft to send to sampling. One
+    query, and the earlier links' when link 2's progress is not handed in."""
+    if analysis is None:
+        analysis = analysis_cycle_progress(cycle=cycle)
+    draft = Q(status=Concept.Status.DRAFT)
+    row = (
+        Cycle.objects.filter(pk=cycle.pk)
+        .annotate(
+            n_concepts=correlated_count(Concept, link="cycle"),
+            n_draft=correlated_count(Concept, link="cycle", filters=draft),
+            n_sampling=correlated_count(Concept, link="cycle", filters=Q(status=Concept.Status.SAMPLING)),
+            n_confirmed=correlated_count(Concept, link="cycle", filters=Q(status=Concept.Status.CONFIRMED)),
+            draft_pk=correlated_first(Concept, link="cycle", field="pk", order_by=("created_at", "pk"), filters=draft),
+            draft_name=correlated_first(Concept, link="cycle", field="name", order_by=("created_at", "pk"), filters=draft),
+        )
+        .values("n_concepts", "n_draft", "n_sampling", "n_confirmed", "draft_pk", "draft_name")
+        .get()
+    )
+    n_concepts = row["n_concepts"]
+    if row["n_confirmed"]:
+        state = ProgressState.DONE
+    elif n_concepts:
+        state = ProgressState.IN_PROGRESS
+    else:
+        state = ProgressState.NOT_STARTED
+    hands_over = False
+    if row["draft_pk"] is not None:
+        action, url = f"Send “{row['draft_name']}” to sampling", reverse("design:detail", args=[row["draft_pk"]])
+    elif not n_concepts and analysis.top_opportunity_id is not None:
+        action = f"Design a concept from opportunity #{analysis.top_opportunity_rank}"
+        url = reverse("analysis:detail", args=[analysis.top_opportunity_id])
+    elif row["n_sampling"]:
+        action, url, hands_over = f"{row['n_sampling']} concepts in sampling", "", True
+    elif n_concepts:
+        action, url = "Review concepts", cycle_list_url("design:list", cycle=cycle)
+    else:
+        action, url = "Waits for opportunities", cycle_list_url("analysis:list", cycle=cycle)
+    return DesignProgress(
+        state=state,
+        next_action=action,
+        next_url=url,
+        hands_over=hands_over,
+        counts=(
+            ("concepts", str(n_concepts)),
+            ("draft / sampling / confirmed", f"{row['n_draft']} / {row['n_sampling']} / {row['n_confirmed']}"),
+        ),
+        concepts=n_concepts,
+        draft=row["n_draft"],
+        sampling=row["n_sampling"],
+        confirmed=row["n_confirmed"],
+    )

@@ -1,15 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, DecimalField, ExpressionWrapper, F
+from django.db.models import DecimalField, ExpressionWrapper, F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
-from django.views.generic import FormView
 
-from c2f.dashboard.access import MerchandiserRequiredMixin
-from c2f.dashboard.forms import form_add_service_errors
-from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from c2f.dashboard.selectors import correlated_count, flatten_profile, related_model, reverse_count
+from core.dashboard.access import MerchandiserRequiredMixin
+from core.dashboard.forms import form_add_service_errors
+from core.dashboard.generic import MerchandiserDetailView, MerchandiserFormView, MerchandiserListView
+from core.dashboard.queries import correlated_count
+from core.dashboard.tables import flatten_profile
 
 from .filters import ConceptFilter
 from .forms import ComplianceCheckForm, ConceptCostingForm, ConceptFromOpportunityForm, ConceptMarketMixForm
@@ -23,12 +23,6 @@ from .services import (
     concept_create_from_opportunity,
     concept_ready_for_production,
 )
-
-
-class MerchandiserFormView(MerchandiserRequiredMixin, FormView):
-    """A staff-only page that writes: GET shows the form, POST (CSRF-checked) calls a service."""
-
-    http_method_names = ["get", "post", "head", "options"]
 
 
 class ConceptCreateView(MerchandiserFormView):
@@ -152,9 +146,9 @@ class ConceptListView(MerchandiserListView):
         "price": ("target_price",),
         "margin": ("margin_value",),
         "variants": ("n_variants",),
-        "samples": ("n_samples",),
     }
     default_sort = "-created"
+    downstream_columns = True  # the samples made of each concept, and so on
 
     def get_queryset(self):
         return (
@@ -163,7 +157,6 @@ class ConceptListView(MerchandiserListView):
             .select_related("cycle", "opportunity", "target_segment")
             .annotate(
                 n_variants=correlated_count(Variant, link="concept"),
-                n_samples=reverse_count(Concept, "samples"),
                 margin_value=ExpressionWrapper(
                     (F("target_price") - F("unit_cost")) / F("target_price"), output_field=DecimalField()
                 ),
@@ -190,17 +183,6 @@ class ConceptDetailView(MerchandiserDetailView):
             (v, [round(100 * mix.get(m, {}).get(v.sku, 0), 1) for m in concept.target_markets]) for v in variants
         ]
         context["cost_rows"] = flatten_profile(getattr(concept, "cost_breakdown", {}) or {})
-        context["samples"] = (
-            concept.samples.annotate(n_rounds=Count("rounds")).order_by("version")
-        )
-        context["rounds"] = (
-            related_model(Concept, "samples__rounds")
-            .objects.filter(sample__concept=concept)
-            .select_related("sample")
-            .order_by("-opens_at")
-        )
-        context["campaigns"] = concept.campaigns.order_by("-starts_on")
-        context["products"] = concept.products.order_by("sku")
         context["market_costs"] = concept_market_costs(concept=concept)
         context["compliance_items"] = concept_compliance_items(concept=concept)
         context["compliance_missing"] = concept_ready_for_production(concept=concept)

@@ -1,26 +1,14 @@
 from django import forms
 
+from core.dashboard.forms import MultipleFileField
 from core.models import Cycle
 
 from .models import KeywordColumnMapping
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.tsv,.txt,text/csv"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else [data]
-        return [super(MultipleFileField, self).clean(f, initial) for f in files if f] or super().clean(None)
-
-
 class TrendUploadForm(forms.Form):
     files = MultipleFileField(
+        accept=".csv,.tsv,.txt,text/csv",
         help_text="Google Trends exports (multiTimeline, geoMap, relatedQueries), Amazon keyword-tool exports "
                   "(Helium 10 Cerebro, Magnet, Jungle Scout) and product-listing exports (Helium 10 Xray, "
                   "Jungle Scout products); several at once."

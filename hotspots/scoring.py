@@ -198,7 +198,7 @@ def _squash(x: float, scale: float) -> float:
     return 0.5 + 0.5 * math.tanh(x / scale)
 
 
-def _slope(window: np.ndarray) -> tuple[float, float]:
+def trend_slope(window: np.ndarray) -> tuple[float, float]:
     """Least-squares slope per period and its two-sided p-value (the t-test ``scipy.stats.linregress`` does)."""
     n = len(window)
     if n < 3 or np.ptp(window) == 0:
@@ -245,7 +245,7 @@ def score_series(
         year_ago = y[-periods_per_year - LEVEL_WINDOW : -periods_per_year]
         yoy = _ratio_change(level, float(year_ago.mean()))
 
-    slope, p_value = _slope(y[-SLOPE_WINDOW:])
+    slope, p_value = trend_slope(y[-SLOPE_WINDOW:])
 
     relative_slope = slope * SLOPE_WINDOW / max(level, 1.0)
     parts = {

@@ -1,10 +1,35 @@
 """Link 1 reads."""
 
-from django.db.models import QuerySet
+from collections import defaultdict
+from dataclasses import dataclass
 
+from django.db.models import Count, F, Max, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+
+from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
+from core.dashboard.queries import correlated_aggregate, correlated_count, correlated_first
 from core.models import Cycle, TaskRun
 
-from .models import AmazonKeywordMetric, Hotspot, RelatedQuery, TrendImport, TrendPoint, TrendSeries, Watchlist
+from .models import (
+    AmazonKeywordMetric,
+    Granularity,
+    Hotspot,
+    RelatedQuery,
+    TrendImport,
+    TrendPoint,
+    TrendSeries,
+    WatchKeyword,
+    Watchlist,
+)
+
+# Which series of a keyword and market to score and chart when several were stored.
+GRANULARITY_PREFERENCE = [Granularity.WEEK, Granularity.DAY, Granularity.MONTH, Granularity.HOUR]
+
+
+def series_preference(series: TrendSeries) -> tuple:
+    """Sort key among a keyword and market's series: the preferred granularity first, then the newest."""
+    return (GRANULARITY_PREFERENCE.index(series.granularity), -series.updated_at.timestamp())
 
 
 def hotspot_list(*, cycle: Cycle) -> QuerySet[Hotspot]:
@@ -43,13 +68,10 @@ def trend_import_list() -> QuerySet[TrendImport]:
 def keyword_series_by_market(*, keyword: str) -> dict[str, list[tuple]]:
     """Each market's preferred series of a keyword (weekly, then daily, monthly, hourly; case-insensitive):
     market -> [(date, value)] for a chart, in two queries."""
-    rank = {"week": 0, "day": 1, "month": 2, "hour": 3}
     chosen: dict[str, TrendSeries] = {}
     for series in TrendSeries.objects.filter(keyword__iexact=keyword).order_by("id"):
         best = chosen.get(series.market)
-        if best is None or (rank[series.granularity], -series.updated_at.timestamp()) < (
-            rank[best.granularity], -best.updated_at.timestamp()
-        ):
+        if best is None or series_preference(series) < series_preference(best):
             chosen[series.market] = series
     points = trend_points_by_series(series_ids=[s.pk for s in chosen.values()])
     return {market: [(d, v) for d, v, _p in points[s.pk]] for market, s in sorted(chosen.items())}
@@ -65,3 +87,85 @@ def task_run_imports(*, task_run: TaskRun) -> QuerySet[TrendImport]:
 
 def import_task_runs(*, limit: int = 10) -> list[TaskRun]:
     return list(TaskRun.objects.filter(kind="hotspots.import").order_by("-created_at", "-id")[:limit])
+
+
+def series_recent_values(*, series_ids: list[int], n: int = 52) -> dict[int, list[float | None]]:
+    """The last ``n`` values of each series, oldest first, in one query."""
+    if not series_ids:
+        return {}
+    rows = (
+        TrendPoint.objects.filter(series_id__in=set(series_ids))
+        .annotate(position=Window(RowNumber(), partition_by=[F("series_id")], order_by=F("date").desc()))
+        .filter(position__lte=n)
+        .order_by("series_id", "date")
+        .values_list("series_id", "value")
+    )
+    values: dict[int, list[float | None]] = defaultdict(list)
+    for series_id, value in rows:
+        values[series_id].append(value)
+    return dict(values)
+
+
+def watchlist_exists(*, cycle: Cycle) -> bool:
+    return Watchlist.objects.filter(cycle=cycle).exists()
+
+
+def watch_keyword_list(*, cycle: Cycle) -> list[str]:
+    """The keywords the cycle's watchlists follow, as entered."""
+    return list(WatchKeyword.objects.filter(watchlist__cycle=cycle).order_by("id").values_list("keyword", flat=True))
+
+
+def watchlist_markets(*, cycle: Cycle) -> list[str]:
+    """Every market any of the cycle's watchlists covers, sorted."""
+    return sorted({m for markets in Watchlist.objects.filter(cycle=cycle).values_list("markets", flat=True) for m in markets})
+
+
+def hotspot_exists(*, cycle: Cycle) -> bool:
+    return Hotspot.objects.filter(cycle=cycle).exists()
+
+
+@dataclass(frozen=True, kw_only=True)
+class HotspotsProgress(LinkProgress):
+    watchlists: int
+    watch_keywords: int
+    hotspots: int
+
+
+def hotspots_cycle_progress(*, cycle: Cycle) -> HotspotsProgress:
+    """Link 1 on ``cycle``: watchlists, scored hotspots and the top one. One query."""
+    row = (
+        Cycle.objects.filter(pk=cycle.pk)
+        .annotate(
+            n_watchlists=correlated_count(Watchlist, link="cycle"),
+            n_watch_keywords=correlated_count(WatchKeyword, link="watchlist__cycle"),
+            n_hotspots=correlated_count(Hotspot, link="cycle"),
+            n_keywords=correlated_aggregate(Hotspot, link="cycle", aggregate=Count("keyword", distinct=True), default=0),
+            n_markets=correlated_aggregate(Hotspot, link="cycle", aggregate=Count("market", distinct=True), default=0),
+            top_score=correlated_aggregate(Hotspot, link="cycle", aggregate=Max("score")),
+            top_pk=correlated_first(Hotspot, link="cycle", field="pk", order_by=("-score", "keyword")),
+            top_keyword=correlated_first(Hotspot, link="cycle", field="keyword", order_by=("-score", "keyword")),
+        )
+        .values("n_watchlists", "n_watch_keywords", "n_hotspots", "n_keywords", "n_markets", "top_score", "top_pk", "top_keyword")
+        .get()
+    )
+    if row["n_hotspots"]:
+        state = ProgressState.DONE
+        action, url = f"Review top hotspot “{row['top_keyword']}”", reverse("hotspots:detail", args=[row["top_pk"]])
+    elif row["n_watch_keywords"]:
+        state, action, url = ProgressState.IN_PROGRESS, "Import trend exports", cycle_list_url("hotspots:list", cycle=cycle)
+    else:
+        state, action, url = ProgressState.NOT_STARTED, "Create a watchlist", reverse("admin:hotspots_watchlist_add")
+    top_score = row["top_score"]
+    return HotspotsProgress(
+        state=state,
+        next_action=action,
+        next_url=url,
+        counts=(
+            ("watchlists", f"{row['n_watchlists']} ({row['n_watch_keywords']} keywords)"),
+            ("hotspots", f"{row['n_keywords']} keywords × {row['n_markets']} markets"),
+            ("top score", f"{top_score:.2f}" if top_score is not None else "—"),
+        ),
+        watchlists=row["n_watchlists"],
+        watch_keywords=row["n_watch_keywords"],
+        hotspots=row["n_hotspots"],
+    )

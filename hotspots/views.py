@@ -1,14 +1,16 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, TemplateView
 
-from c2f.dashboard.access import MerchandiserRequiredMixin
-from c2f.dashboard.charts import bar_chart, line_chart, sparkline_points
-from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from c2f.dashboard.selectors import flatten_profile, series_recent_values
+from core.dashboard.access import MerchandiserRequiredMixin, MerchandiserWriteMixin
+from core.dashboard.charts import bar_chart, line_chart, sparkline_points
+from core.dashboard.forms import form_add_service_errors
+from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
+from core.dashboard.lineage import downstream_counts, downstream_counts_annotate
+from core.dashboard.tables import flatten_profile
 from core.models import TaskRun
 
 from . import selectors, services
@@ -17,20 +19,6 @@ from .filters import HotspotFilter, TrendImportFilter
 from .forms import TrendUploadForm, WatchlistEditForm, WatchlistForm
 from .models import Hotspot, KeywordColumnMapping, RegionInterest, RelatedQuery, TrendImport, TrendSeries, Watchlist
 from .tasks import import_uploads
-
-
-class MerchandiserWriteMixin(MerchandiserRequiredMixin):
-    """Staff-only pages that also take a POST form (CSRF-checked); the write goes through a service."""
-
-    http_method_names = ["get", "post", "head", "options"]
-
-
-def form_errors_from(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class HotspotListView(MerchandiserListView):
@@ -56,7 +44,7 @@ class HotspotListView(MerchandiserListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         hotspots = list(context["object_list"])
-        recent = series_recent_values(series_ids=[h.series_id for h in hotspots])
+        recent = selectors.series_recent_values(series_ids=[h.series_id for h in hotspots])
         for hotspot in hotspots:
             hotspot.sparkline = sparkline_points(recent.get(hotspot.series_id, []))
         context["object_list"] = context["hotspots"] = hotspots
@@ -92,10 +80,6 @@ class HotspotDetailView(MerchandiserDetailView):
             Watchlist.objects.filter(cycle=hotspot.cycle, keywords__keyword=hotspot.keyword)
             .select_related("seeded_by_brief__segment")
             .distinct()
-        )
-        # Link 2's opportunities reached backwards through the reverse relation (hotspots never import analysis).
-        context["opportunities"] = (
-            hotspot.opportunities.select_related("cycle").prefetch_related("attributes").order_by("rank")
         )
         context["season"] = (hotspot.components or {}).get("season")
         return context
@@ -140,11 +124,11 @@ class WatchlistDetailView(MerchandiserDetailView):
         watchlist = self.object
         keywords = list(watchlist.keywords.order_by("keyword"))
         context["keywords"] = keywords
-        context["hotspots"] = (
-            Hotspot.objects.filter(cycle=watchlist.cycle, keyword__in=[k.keyword for k in keywords])
-            .annotate(n_opportunities=Count("opportunities", filter=Q(opportunities__cycle=watchlist.cycle)))
-            .order_by("-score")
+        # What later links made of each hotspot (opportunities, ...) comes from the lineage registry.
+        context["hotspots"] = downstream_counts_annotate(
+            Hotspot.objects.filter(cycle=watchlist.cycle, keyword__in=[k.keyword for k in keywords]).order_by("-score")
         )
+        context["hotspot_columns"] = downstream_counts(Hotspot)
         return context
 
 
@@ -168,7 +152,7 @@ class TrendImportView(MerchandiserWriteMixin, FormView):
                 market=data["market"], snapshot=data["snapshot"],
             )
         except ValidationError as error:
-            form_errors_from(form, error)
+            form_add_service_errors(form, error)
             return self.form_invalid(form)
         import_uploads.delay_on_commit(run.pk)
         return redirect("hotspots:import_run", pk=run.pk)
@@ -230,7 +214,7 @@ class WatchlistCreateView(MerchandiserWriteMixin, FormView):
                 origin="manual", timeframe=data["timeframe"].strip() or "today 5-y",
             )
         except ValidationError as error:
-            form_errors_from(form, error)
+            form_add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Watchlist {watchlist.name} saved.")
         return redirect(watchlist.get_absolute_url())
@@ -263,7 +247,7 @@ class WatchlistEditView(MerchandiserWriteMixin, FormView):
                 add_keywords=data["keywords"], remove_keyword_ids=data["remove"],
             )
         except ValidationError as error:
-            form_errors_from(form, error)
+            form_add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Watchlist {self.watchlist.name} saved.")
         return redirect(self.watchlist.get_absolute_url())

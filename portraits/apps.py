@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class PortraitsConfig(AppConfig):
     name = "portraits"
+
+    def ready(self):
+        from . import lineage
+
+        lineage.register()

@@ -4,10 +4,10 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 
-from c2f.dashboard.access import MerchandiserRequiredMixin
-from c2f.dashboard.charts import bar_chart, scatter_chart
-from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from c2f.dashboard.selectors import flatten_profile
+from core.dashboard.access import MerchandiserRequiredMixin
+from core.dashboard.charts import bar_chart, scatter_chart
+from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
+from core.dashboard.tables import flatten_profile
 from design.models import Concept
 from design.services import concept_create_from_brief
 from hotspots.models import Watchlist

@@ -3,7 +3,9 @@ import datetime
 import django_filters
 from django import forms
 
-from .models import ProductionOrder
+from design.selectors import concept_list
+
+from .models import PreOrder, ProductionOrder
 
 
 class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
@@ -46,3 +48,14 @@ class ProductionOrderDashboardFilter(ProductionOrderFilter):
 
     class Meta(ProductionOrderFilter.Meta):
         fields = ["cycle", "factory", "status", "updated_since"]
+
+
+class PreOrderFilter(django_filters.FilterSet):
+    cycle = django_filters.NumberFilter(field_name="variant__concept__cycle__number", label="Cycle")
+    concept = django_filters.ModelChoiceFilter(field_name="variant__concept", queryset=concept_list(), label="Concept")
+    channel = django_filters.ChoiceFilter(choices=PreOrder.Channel.choices)
+    status = django_filters.ChoiceFilter(choices=PreOrder.Status.choices)
+
+    class Meta:
+        model = PreOrder
+        fields = ["cycle", "concept", "channel", "status"]

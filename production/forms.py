@@ -1,8 +1,15 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.dashboard.forms import MultipleFileField
+from design.models import Variant
+from design.selectors import concept_list
+
+from .importers import TEMPLATE_COLUMNS
+from .models import PreOrder
 from .services.sizing import factory_makes_category
 
 
@@ -256,3 +263,62 @@ class FactoryKeyForm(forms.Form):
         required=False, max_length=80, label="Key name",
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": "e.g. ERP server"}),
     )
+
+
+MAX_PRE_ORDER_FILES = 20
+# Channels a merchandiser may choose; "demo" is kept for generated demo data.
+PRE_ORDER_CHANNEL_CHOICES = [(value, label) for value, label in PreOrder.Channel.choices if value != PreOrder.Channel.DEMO]
+_INPUT = {"class": "form-control form-control-sm"}
+_SELECT = {"class": "form-select form-select-sm"}
+
+
+class PreOrderUploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Files",
+        accept=".csv,.txt,text/csv",
+        help_text=f"The template ({','.join(TEMPLATE_COLUMNS)}) or Shopify orders exports; up to {MAX_PRE_ORDER_FILES} at once.",
+    )
+    channel = forms.ChoiceField(
+        choices=[("", "— from the file's format —"), *PRE_ORDER_CHANNEL_CHOICES], required=False,
+        help_text="Shopify exports default to shopify, the template to other.",
+    )
+    concept = forms.ModelChoiceField(
+        queryset=concept_list(), required=False, help_text="Refuse SKUs of any other concept.",
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if len(files) > MAX_PRE_ORDER_FILES:
+            raise ValidationError(f"At most {MAX_PRE_ORDER_FILES} files at once; {len(files)} were sent.")
+        return files
+
+
+class PreOrderForm(forms.Form):
+    sku = forms.CharField(max_length=64, label="SKU", widget=forms.TextInput(attrs=_INPUT))
+    market = forms.CharField(max_length=12, widget=forms.TextInput(attrs=_INPUT | {"placeholder": "US"}))
+    quantity = forms.IntegerField(min_value=1, widget=forms.NumberInput(attrs=_INPUT | {"min": "1"}))
+    channel = forms.ChoiceField(
+        choices=PRE_ORDER_CHANNEL_CHOICES, initial=PreOrder.Channel.MANUAL, widget=forms.Select(attrs=_SELECT)
+    )
+    reference = forms.CharField(
+        max_length=80, label="Reference", help_text="The shop's order number or the buyer's PO.",
+        widget=forms.TextInput(attrs=_INPUT),
+    )
+    customer = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs=_INPUT))
+    ordered_at = forms.DateTimeField(
+        required=False, label="Ordered at", help_text="Empty: now.",
+        widget=forms.DateTimeInput(attrs=_INPUT | {"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    note = forms.CharField(max_length=2000, required=False, widget=forms.TextInput(attrs=_INPUT))
+
+    def clean_sku(self):
+        sku = self.cleaned_data["sku"].strip()
+        variant = Variant.objects.filter(sku=sku).select_related("concept").first()
+        if variant is None:
+            raise ValidationError(f"SKU {sku!r} matches no variant.")
+        self.cleaned_data["variant"] = variant
+        return sku
+
+
+class PreOrderCancelForm(forms.Form):
+    reason = forms.CharField(max_length=2000, required=False)

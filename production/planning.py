@@ -68,7 +68,7 @@ def largest_remainder(weights: Sequence[int], total: int) -> list[int]:
     return shares
 
 
-def _whole_number(value, where: str) -> int:
+def whole_number(value, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise PlanningError(f"{where}: must be a whole number, got {value!r}")
     if value < 0:
@@ -91,7 +91,7 @@ def plan_batch(
     ``fallback_keys`` (variant id, market) are used for an even split when neither a
     vote nor a pre-order places any quantity.
     """
-    min_batch = _whole_number(min_batch, "min_batch")
+    min_batch = whole_number(min_batch, "min_batch")
     intent, total_would_order, responses = _vote_intent(votes)
     promised = promised_pre_orders(pre_orders)
     pre_total = sum(promised.values())
@@ -117,10 +117,10 @@ def _vote_intent(votes: Iterable[dict]) -> tuple[dict[tuple[int, str], int], int
     for index, vote in enumerate(votes):
         if not isinstance(vote, dict):
             raise PlanningError(f"votes[{index}]: must be a dict, got {type(vote).__name__}")
-        qty = _whole_number(vote.get("would_order_qty", 0), f"votes[{index}].would_order_qty")
+        qty = whole_number(vote.get("would_order_qty", 0), f"votes[{index}].would_order_qty")
         variant_id, market = vote.get("variant_id"), vote.get("market") or ""
         if variant_id is not None:
-            _whole_number(variant_id, f"votes[{index}].variant_id")
+            whole_number(variant_id, f"votes[{index}].variant_id")
         if not isinstance(market, str):
             raise PlanningError(f"votes[{index}].market: must be a string, got {market!r}")
         responses += 1
@@ -137,8 +137,8 @@ def promised_pre_orders(pre_orders: Iterable[dict]) -> dict[tuple[int, str], int
     for index, pre in enumerate(pre_orders):
         if not isinstance(pre, dict):
             raise PlanningError(f"pre_orders[{index}]: must be a dict, got {type(pre).__name__}")
-        qty = _whole_number(pre.get("quantity"), f"pre_orders[{index}].quantity")
-        variant_id = _whole_number(pre.get("variant_id"), f"pre_orders[{index}].variant_id")
+        qty = whole_number(pre.get("quantity"), f"pre_orders[{index}].quantity")
+        variant_id = whole_number(pre.get("variant_id"), f"pre_orders[{index}].variant_id")
         market = pre.get("market")
         if not isinstance(market, str) or not market.strip():
             raise PlanningError(f"pre_orders[{index}].market: must be a market code, got {market!r}")
@@ -206,11 +206,11 @@ def forecast_demand(
         raise PlanningError(f"conversion_rate must be in (0, 1], got {conversion_rate}")
     if not 0 <= nonresponse_weight <= 1:
         raise PlanningError(f"nonresponse_weight must be in [0, 1], got {nonresponse_weight}")
-    quantities = [_whole_number(q, f"quantities[{i}]") for i, q in enumerate(quantities)]
-    pre_orders = _whole_number(pre_orders, "pre_orders")
+    quantities = [whole_number(q, f"quantities[{i}]") for i, q in enumerate(quantities)]
+    pre_orders = whole_number(pre_orders, "pre_orders")
     n = len(quantities)
     if invited is not None:
-        invited = _whole_number(invited, "invited")
+        invited = whole_number(invited, "invited")
         if invited < n:
             raise PlanningError(f"invited ({invited}) cannot be fewer than the responses ({n})")
     missing = (invited - n) if invited is not None else 0
@@ -266,7 +266,7 @@ def plan_newsvendor_batch(
     The mix follows where the demand is: a colour voted for in one market is made for that
     market, not spread evenly over colours.
     """
-    min_batch = _whole_number(min_batch, "min_batch")
+    min_batch = whole_number(min_batch, "min_batch")
     votes = list(votes)
     intent, total_would_order, responses = _vote_intent(votes)
     promised = promised_pre_orders(pre_orders)
@@ -311,14 +311,14 @@ def _sales_rows(sales: Iterable[dict], *, today, window_days: int) -> dict[tuple
     for index, row in enumerate(sales):
         if not isinstance(row, dict):
             raise PlanningError(f"sales[{index}]: must be a dict, got {type(row).__name__}")
-        variant_id = _whole_number(row.get("variant_id"), f"sales[{index}].variant_id")
+        variant_id = whole_number(row.get("variant_id"), f"sales[{index}].variant_id")
         market = row.get("market")
         if not isinstance(market, str) or not market.strip():
             raise PlanningError(f"sales[{index}].market: must be a market code, got {market!r}")
         day = row.get("date")
         if not isinstance(day, datetime.date) or isinstance(day, datetime.datetime):
             raise PlanningError(f"sales[{index}].date: must be a date, got {day!r}")
-        qty = _whole_number(row.get("quantity"), f"sales[{index}].quantity")
+        qty = whole_number(row.get("quantity"), f"sales[{index}].quantity")
         if not start < day <= today:
             continue
         series = daily.setdefault((variant_id, market.strip()), [0] * window_days)
@@ -343,7 +343,7 @@ def suggest_reorders(
     ``sales`` are ``{"variant_id", "market", "date", "quantity"}`` rows (the caller reads them
     from the shop's orders); ``on_hand`` and ``in_transit`` map (variant id, market) to units.
     """
-    lead_time_days = _whole_number(lead_time_days, "lead_time_days")
+    lead_time_days = whole_number(lead_time_days, "lead_time_days")
     if window_days <= 0:
         raise PlanningError(f"window_days must be above 0, got {window_days}")
     daily = _sales_rows(sales, today=today, window_days=window_days)

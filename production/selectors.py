@@ -1,6 +1,7 @@
 """Every non-trivial read of link 5. What a factory may see is decided here, once."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,6 +24,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
+from core.dashboard.queries import correlated_aggregate, correlated_count
+from core.models import Cycle
+from design.costing import landed_cost
+from design.selectors import concept_market_costs, money_convert
+from samples.models import Sample, VoteRound
+from samples.selectors import SamplesProgress, samples_cycle_progress
+
 from . import api_keys
 from .models import (
     Factory,
@@ -35,12 +44,7 @@ from .models import (
     QcReport,
     Shipment,
 )
-from design.costing import landed_cost
-from design.selectors import concept_market_costs, money_convert
-from samples.models import VoteRound
-
-from .planning import PlanningError, suggest_reorders
-from .planning import _whole_number as whole_number
+from .planning import PlanningError, suggest_reorders, whole_number
 
 
 def _with_lines(queryset: QuerySet) -> QuerySet:
@@ -460,3 +464,85 @@ def pre_order_totals(*, queryset: QuerySet[PreOrder]) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def production_order_for_sample(*, cycle: Cycle, sample: Sample) -> ProductionOrder | None:
+    """The cycle's production order made of ``sample``, if there is one."""
+    return ProductionOrder.objects.filter(cycle=cycle, sample=sample).first()
+
+
+def production_order_first(*, cycle: Cycle) -> ProductionOrder | None:
+    """The cycle's first production order, with its sample and concept."""
+    return ProductionOrder.objects.filter(cycle=cycle).select_related("sample__concept").order_by("id").first()
+
+
+def production_order_list_for_sample(*, sample: Sample) -> list[ProductionOrder]:
+    """The orders made of a sample version, newest first, with their factory; one query."""
+    return list(ProductionOrder.objects.filter(sample=sample).select_related("factory").order_by("-created_at", "-id"))
+
+
+def production_order_list_for_round(*, round: VoteRound) -> list[ProductionOrder]:
+    """The orders a round's votes sized, newest first, with their factory and number of lines; one query."""
+    return list(
+        ProductionOrder.objects.filter(sizing_round=round).select_related("factory")
+        .annotate(n_lines=Count("lines")).order_by("-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductionProgress(LinkProgress):
+    orders: int
+    units: int
+    by_status: dict[str, int]
+
+
+def production_cycle_progress(*, cycle: Cycle, samples: SamplesProgress | None = None) -> ProductionProgress:
+    """Link 5 on ``cycle``: its production orders by status and their units. One query, and the
+    earlier links' when link 4's progress is not handed in."""
+    if samples is None:
+        samples = samples_cycle_progress(cycle=cycle)
+    Status = ProductionOrder.Status
+    row = (
+        Cycle.objects.filter(pk=cycle.pk)
+        .annotate(
+            n_orders=correlated_count(ProductionOrder, link="cycle"),
+            n_units=correlated_aggregate(ProductionOrderLine, link="order__cycle", aggregate=Sum("quantity"), default=0),
+            **{f"n_{status}": correlated_count(ProductionOrder, link="cycle", filters=Q(status=status)) for status in Status},
+        )
+        .values("n_orders", "n_units", *(f"n_{status}" for status in Status))
+        .get()
+    )
+    n_orders = row["n_orders"]
+    by_status = {status: row[f"n_{status}"] for status in Status if row[f"n_{status}"]}
+    finished = by_status.get(Status.RECEIVED, 0) + by_status.get(Status.SHIPPED, 0)
+    live = n_orders - by_status.get(Status.CANCELLED, 0) - by_status.get(Status.DECLINED, 0)
+    listed = cycle_list_url("production:list", cycle=cycle)
+    hands_over = False
+    if not n_orders:
+        state = ProgressState.NOT_STARTED
+        if samples.confirmed_rounds:
+            action, url = "Plan a batch for the confirmed sample", listed
+        else:
+            action, url = "Waits for a confirmed sample", cycle_list_url("samples:list", cycle=cycle)
+    elif by_status.get(Status.DRAFT):
+        state = ProgressState.IN_PROGRESS
+        action, url = f"Release {by_status[Status.DRAFT]} draft orders", f"{listed}&status={Status.DRAFT}"
+    elif finished and finished == live:
+        state, action, url, hands_over = ProgressState.DONE, "Promote the received stock", "", True
+    else:
+        state, action, url = ProgressState.IN_PROGRESS, "Follow orders at the factories", listed
+    return ProductionProgress(
+        state=state,
+        next_action=action,
+        next_url=url,
+        hands_over=hands_over,
+        counts=(
+            ("orders", str(n_orders)),
+            ("units", f"{row['n_units']:,}"),
+            # In the order of the status codes, as the card has always listed them.
+            *((Status(status).label.lower(), str(n)) for status, n in sorted(by_status.items())),
+        ),
+        orders=n_orders,
+        units=row["n_units"],
+        by_status=by_status,
+    )

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class PromotionConfig(AppConfig):
     name = "promotion"
+
+    def ready(self):
+        from . import lineage
+
+        lineage.register()

@@ -1,9 +1,10 @@
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 
-from c2f.dashboard.charts import line_chart
-from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from c2f.dashboard.selectors import correlated_count, related_model, reverse_count
+from core.dashboard.charts import line_chart
+from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
+from core.dashboard.lineage import downstream_counts, downstream_counts_annotate
+from core.dashboard.queries import correlated_count
 
 from .filters import CampaignFilter
 from .models import Campaign, Click, Post, TrackedLink
@@ -21,9 +22,9 @@ class CampaignListView(MerchandiserListView):
         "posts": ("n_posts",),
         "links": ("n_links",),
         "clicks": ("n_clicks",),
-        "orders": ("n_orders",),
     }
     default_sort = "-starts"
+    downstream_columns = True  # the shop orders each campaign brought
 
     def get_queryset(self):
         return (
@@ -34,7 +35,6 @@ class CampaignListView(MerchandiserListView):
                 n_posts=correlated_count(Post, link="campaign"),
                 n_links=correlated_count(TrackedLink, link="campaign"),
                 n_clicks=correlated_count(Click, link="link__campaign"),
-                n_orders=reverse_count(Campaign, "links__orders"),
             )
         )
 
@@ -51,14 +51,10 @@ class CampaignDetailView(MerchandiserDetailView):
         context = super().get_context_data(**kwargs)
         campaign = self.object
         context["posts"] = campaign.posts.order_by("scheduled_at", "id")
-        context["links"] = (
-            campaign.links.select_related("post")
-            .annotate(n_clicks=correlated_count(Click, link="link"), n_orders=reverse_count(TrackedLink, "orders"))
-            .order_by("code")
+        context["links"] = downstream_counts_annotate(
+            campaign.links.select_related("post").annotate(n_clicks=correlated_count(Click, link="link")).order_by("code")
         )
-        context["orders"] = (
-            related_model(Campaign, "links__orders").objects.filter(tracked_link__campaign=campaign).select_related("customer", "tracked_link").order_by("-placed_at")[:100]
-        )
+        context["link_columns"] = downstream_counts(TrackedLink)
         per_day = list(
             Click.objects.filter(link__campaign=campaign)
             .annotate(day=TruncDate("at"))

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class SamplesConfig(AppConfig):
     name = "samples"
+
+    def ready(self):
+        from . import lineage
+
+        lineage.register()

@@ -1,14 +1,8 @@
 """Charts of a round's results, drawn with plotly on the server like the rest of the dashboard."""
 
 import plotly.graph_objects as go
-import plotly.io as pio
 
-_CONFIG = {"displaylogo": False, "responsive": True}
-_LAYOUT = {"margin": {"l": 48, "r": 16, "t": 40, "b": 40}, "height": 320, "template": "plotly_white"}
-
-
-def _html(fig: go.Figure) -> str:
-    return pio.to_html(fig, include_plotlyjs=False, full_html=False, config=_CONFIG)
+from core.dashboard.charts import CHART_LAYOUT, figure_html
 
 
 def variant_preference_chart(*, preference: dict[str, dict[str, int]]) -> str:
@@ -17,8 +11,8 @@ def variant_preference_chart(*, preference: dict[str, dict[str, int]]) -> str:
     fig = go.Figure(
         [go.Bar(name=variant, x=list(preference), y=[preference[m].get(variant, 0) for m in preference]) for variant in variants]
     )
-    fig.update_layout(title="Preferred variant per market", barmode="group", yaxis_title="votes", **_LAYOUT)
-    return _html(fig)
+    fig.update_layout(title="Preferred variant per market", barmode="group", yaxis_title="votes", **CHART_LAYOUT)
+    return figure_html(fig)
 
 
 def price_acceptance_chart(*, curve: list[dict], target_price, currency: str) -> str:
@@ -33,9 +27,9 @@ def price_acceptance_chart(*, curve: list[dict], target_price, currency: str) ->
         fig.add_vline(x=float(target_price), line_dash="dash", annotation_text="target price")
     fig.update_layout(
         title="Price acceptance", xaxis_title=f"wholesale price ({currency})", yaxis_title="% of buyers accepting",
-        yaxis_range=[0, 105], **_LAYOUT,
+        yaxis_range=[0, 105], **CHART_LAYOUT,
     )
-    return _html(fig)
+    return figure_html(fig)
 
 
 def versions_chart(*, rows: list[dict]) -> str:
@@ -44,5 +38,5 @@ def versions_chart(*, rows: list[dict]) -> str:
     means = [r["results"]["mean_score"] or 0 for r in rows if r["results"]]
     shrunk = [r["results"]["shrunk_score"] for r in rows if r["results"]]
     fig = go.Figure([go.Bar(name="mean score", x=labels, y=means), go.Bar(name="shrunk score", x=labels, y=shrunk)])
-    fig.update_layout(title="Versions compared", barmode="group", yaxis_range=[0, 5], **_LAYOUT)
-    return _html(fig)
+    fig.update_layout(title="Versions compared", barmode="group", yaxis_range=[0, 5], **CHART_LAYOUT)
+    return figure_html(fig)

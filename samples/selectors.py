@@ -2,10 +2,19 @@
 
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
+from django.db.models import Case, Count, Q, Value, When
+from django.urls import reverse
 from scipy import stats
 
-from .models import Invitation, Vote, VoteRound
+from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
+from core.dashboard.queries import correlated_count, correlated_first
+from core.models import Cycle
+from design.models import Concept
+from design.selectors import DesignProgress, design_cycle_progress
+
+from .models import Buyer, Invitation, Sample, Vote, VoteRound
 
 # Bayesian shrinkage of the mean score: every round starts as if PRIOR_WEIGHT
 # buyers had voted PRIOR_MEAN (the neutral middle of the 1-5 scale), so a
@@ -189,3 +198,105 @@ def concept_versions_compared(*, concept_id: int) -> list[dict]:
         vote_round = latest.get(sample.pk)
         rows.append({"sample": sample, "round": vote_round, "results": round_results(round=vote_round) if vote_round else None})
     return rows
+
+
+def sample_latest(*, concept: Concept) -> Sample | None:
+    """The newest version of a concept's sample."""
+    return Sample.objects.filter(concept=concept).order_by("-version").first()
+
+
+def buyer_list(*, is_demo: bool) -> list[Buyer]:
+    """Every buyer, demo or real; one query."""
+    return list(Buyer.objects.filter(is_demo=is_demo))
+
+
+def round_latest(*, cycle: Cycle, concept: Concept) -> VoteRound | None:
+    """The newest round of the cycle on any version of ``concept``."""
+    return VoteRound.objects.filter(cycle=cycle, sample__concept=concept).order_by("-id").first()
+
+
+def round_confirmed_latest(*, cycle: Cycle) -> VoteRound | None:
+    """The cycle's newest round decided *confirm*, with its sample."""
+    return (
+        VoteRound.objects.filter(cycle=cycle, decision=VoteRound.Decision.CONFIRM)
+        .select_related("sample").order_by("-id").first()
+    )
+
+
+def sample_list_for_concept(*, concept: Concept) -> list[Sample]:
+    """A concept's sample versions in order, each with its number of rounds; one query."""
+    return list(Sample.objects.filter(concept=concept).annotate(n_rounds=Count("rounds")).order_by("version"))
+
+
+def round_list_for_concept(*, concept: Concept) -> list[VoteRound]:
+    """Every vote round on any version of a concept, newest first; one query."""
+    return list(VoteRound.objects.filter(sample__concept=concept).select_related("sample").order_by("-opens_at"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SamplesProgress(LinkProgress):
+    rounds: int
+    open_rounds: int
+    confirmed_rounds: int
+
+
+def samples_cycle_progress(*, cycle: Cycle, design: DesignProgress | None = None) -> SamplesProgress:
+    """Link 4 on ``cycle``: vote rounds, votes against invitations, and the round to act on (a
+    closed one waiting for a decision before an open one collecting votes). One query, and the
+    earlier links' when link 3's progress is not handed in."""
+    if design is None:
+        design = design_cycle_progress(cycle=cycle)
+    to_act_on = Q(decision=VoteRound.Decision.NONE) | Q(status=VoteRound.Status.OPEN)
+    decisions_first = (
+        Case(When(status=VoteRound.Status.CLOSED, then=Value(0)), default=Value(1)), "opens_at", "pk"
+    )
+
+    def round_field(field: str):
+        return correlated_first(VoteRound, link="cycle", field=field, order_by=decisions_first, filters=to_act_on)
+
+    row = (
+        Cycle.objects.filter(pk=cycle.pk)
+        .annotate(
+            n_rounds=correlated_count(VoteRound, link="cycle"),
+            n_open=correlated_count(VoteRound, link="cycle", filters=Q(status=VoteRound.Status.OPEN)),
+            n_confirmed=correlated_count(VoteRound, link="cycle", filters=Q(decision=VoteRound.Decision.CONFIRM)),
+            n_invited=correlated_count(Invitation, link="round__cycle"),
+            n_votes=correlated_count(Vote, link="round__cycle"),
+            round_pk=round_field("pk"),
+            round_status=round_field("status"),
+            round_closes_at=round_field("closes_at"),
+        )
+        .values("n_rounds", "n_open", "n_confirmed", "n_invited", "n_votes", "round_pk", "round_status", "round_closes_at")
+        .get()
+    )
+    n_rounds, n_confirmed, n_invited, n_votes = row["n_rounds"], row["n_confirmed"], row["n_invited"], row["n_votes"]
+    state = ProgressState.DONE if n_confirmed else ProgressState.IN_PROGRESS if n_rounds else ProgressState.NOT_STARTED
+    hands_over = False
+    listed_design = cycle_list_url("design:list", cycle=cycle)
+    if row["round_pk"] is not None and row["round_status"] == VoteRound.Status.CLOSED:
+        action, url = f"Decide on round {row['round_pk']}", reverse("samples:round", args=[row["round_pk"]])
+    elif row["round_pk"] is not None:
+        action = f"Collect votes on round {row['round_pk']} (closes {row['round_closes_at']:%Y-%m-%d})"
+        url = reverse("samples:round", args=[row["round_pk"]])
+    elif n_confirmed:
+        action, url, hands_over = "Size a batch from the confirmed round", "", True
+    elif n_rounds:
+        action, url = "Revise a sample and open a new round", cycle_list_url("samples:list", cycle=cycle)
+    elif design.concepts:
+        action, url = "Open a vote round for a concept", listed_design
+    else:
+        action, url = "Waits for a concept", listed_design
+    return SamplesProgress(
+        state=state,
+        next_action=action,
+        next_url=url,
+        hands_over=hands_over,
+        counts=(
+            ("rounds", f"{n_rounds} ({row['n_open']} open)"),
+            ("votes", f"{n_votes} of {n_invited} invited"),
+            ("response rate", f"{100 * n_votes / n_invited:.0f}%" if n_invited else "—"),
+        ),
+        rounds=n_rounds,
+        open_rounds=row["n_open"],
+        confirmed_rounds=n_confirmed,
+    )

@@ -7,13 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
-from c2f.dashboard.access import MerchandiserRequiredMixin
-from c2f.dashboard.charts import bar_chart
-from c2f.dashboard.forms import form_add_service_errors
-from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from c2f.dashboard.selectors import correlated_count
+from core.dashboard.access import MerchandiserRequiredMixin
+from core.dashboard.charts import bar_chart
+from core.dashboard.forms import form_add_service_errors
+from core.dashboard.generic import MerchandiserDetailView, MerchandiserFormView, MerchandiserListView
+from core.dashboard.queries import correlated_count
 from design.models import Concept
-from design.views import MerchandiserFormView
 
 from .charts import price_acceptance_chart, variant_preference_chart, versions_chart
 from .filters import VoteRoundFilter
@@ -74,7 +73,6 @@ class SampleDetailView(MerchandiserDetailView):
             .order_by("-opens_at")
         )
         context["other_versions"] = Sample.objects.filter(concept=sample.concept).exclude(pk=sample.pk).order_by("version")
-        context["production_orders"] = sample.production_orders.select_related("factory").order_by("-created_at")
         context["photos"] = sample.photos.order_by("id")
         context["photo_form"] = SamplePhotoForm()
         versions = concept_versions_compared(concept_id=sample.concept_id)
@@ -275,9 +273,6 @@ class VoteRoundDetailView(MerchandiserDetailView):
         context["suggestion"] = suggestion
         if vote_round.status == VoteRound.Status.CLOSED and not vote_round.decision:
             context["decision_form"] = kwargs.get("decision_form") or DecisionForm(initial={"decision": suggestion})
-        context["production_orders"] = vote_round.production_orders.select_related("factory").annotate(
-            n_lines=Count("lines")
-        )
         return context
 
 

@@ -7,6 +7,8 @@ received and in the pipeline from production, and asks production for the sugges
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from core.dashboard.access import MerchandiserRequiredMixin
+from core.dashboard.charts import bar_chart
 from customers.selectors import sales_units_by_variant_market, sales_units_by_variant_market_day
 from production.planning import REORDER_RULE
 from production.selectors import (
@@ -15,9 +17,6 @@ from production.selectors import (
     production_reorder_suggestions,
     production_variant_factories,
 )
-
-from .access import MerchandiserRequiredMixin
-from .charts import bar_chart
 
 WINDOWS = (14, 28, 56, 91)
 DEFAULT_WINDOW = 28

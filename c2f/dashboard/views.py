@@ -6,11 +6,12 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from c2f.tasks import cycle_run_start
+from core.dashboard.access import MerchandiserRequiredMixin
 from core.models import Cycle, TaskRun
+from core.selectors import task_run_active_exists, task_run_latest, task_runs_active
+from portraits.selectors import cycle_seeding_briefs
 
-from .access import MerchandiserRequiredMixin
 from .loop_status import cycle_loop_status
-from .selectors import cycle_seeding_briefs, task_runs_active
 
 
 class HomeView(MerchandiserRequiredMixin, TemplateView):
@@ -29,9 +30,7 @@ class HomeView(MerchandiserRequiredMixin, TemplateView):
             context["seeding_briefs"] = cycle_seeding_briefs(cycle=cycle)
             context["next_cycle"] = Cycle.objects.filter(previous=cycle).only("number", "name").first()
             context["task_runs"] = task_runs_active(cycle=cycle)
-            context["last_loop_run"] = (
-                TaskRun.objects.filter(cycle=cycle, kind="cycle.run").order_by("-created_at", "-id").first()
-            )
+            context["last_loop_run"] = task_run_latest(cycle=cycle, kind="cycle.run")
         return context
 
 
@@ -48,7 +47,6 @@ class TaskProgressView(MerchandiserRequiredMixin, DetailView):
     context_object_name = "run"
 
 
-
 class CycleRunView(MerchandiserRequiredMixin, View):
     """Take a cycle through the eight links (a Celery chain), as ``run_cycle --cycle N`` does."""
 
@@ -58,9 +56,7 @@ class CycleRunView(MerchandiserRequiredMixin, View):
         cycle = get_object_or_404(Cycle, number=number)
         if cycle.status == Cycle.Status.CLOSED:
             messages.error(request, f"{cycle} is closed: its portraits already opened the next cycle.")
-        elif TaskRun.objects.filter(
-            cycle=cycle, kind="cycle.run", status__in=[TaskRun.Status.PENDING, TaskRun.Status.RUNNING]
-        ).exists():
+        elif task_run_active_exists(cycle=cycle, kind="cycle.run"):
             messages.warning(request, f"The loop is already running for {cycle}.")
         else:
             cycle_run_start(cycle=cycle)

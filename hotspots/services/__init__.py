@@ -1,6 +1,6 @@
 """Writes of link 1, by kind: imports (files, uploads, live pulls), watchlists, hotspot scores."""
 
-from .hotspot_scores import GRANULARITY_PREFERENCE, amazon_competition, hotspots_score, related_breakouts
+from .hotspot_scores import amazon_competition, hotspots_score, related_breakouts
 from .imports import (
     BATCH,
     MAX_UPLOAD_FILES,
@@ -16,7 +16,6 @@ from .watchlists import TIMEFRAME, watchlist_create, watchlist_update
 
 __all__ = [
     "BATCH",
-    "GRANULARITY_PREFERENCE",
     "MAX_UPLOAD_FILES",
     "TIMEFRAME",
     "ImportReport",

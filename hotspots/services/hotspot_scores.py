@@ -5,11 +5,10 @@ from django.db.models.functions import Lower
 
 from core.models import Cycle
 
-from ..models import AmazonKeywordMetric, Granularity, Hotspot, RelatedQuery, TrendPoint, TrendSeries, WatchKeyword
+from ..models import AmazonKeywordMetric, Hotspot, RelatedQuery, TrendPoint, TrendSeries, WatchKeyword
 from ..scoring import PERIODS_PER_YEAR, Breakout, Competition, score_series
+from ..selectors import series_preference
 from .imports import BATCH
-
-GRANULARITY_PREFERENCE = [Granularity.WEEK, Granularity.DAY, Granularity.MONTH, Granularity.HOUR]
 
 
 def amazon_competition(*, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Competition]:
@@ -26,8 +25,6 @@ def amazon_competition(*, keys: set[tuple[str, str]]) -> dict[tuple[str, str], C
         if key in keys and key not in found:
             found[key] = Competition(search_volume=volume, competing_products=competing, title_density=density)
     return found
-
-GRANULARITY_PREFERENCE = [Granularity.WEEK, Granularity.DAY, Granularity.MONTH, Granularity.HOUR]
 
 
 def related_breakouts(*, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Breakout]:
@@ -65,16 +62,13 @@ def hotspots_score(*, cycle: Cycle) -> list[Hotspot]:
         .filter(folded__in={k for k, _m in targets}, market__in={m for _k, m in targets})
         .order_by("id")
     )
-    rank = {g: i for i, g in enumerate(GRANULARITY_PREFERENCE)}
     chosen: dict[tuple[str, str], TrendSeries] = {}
     for series in candidates:
         key = (series.keyword.casefold(), series.market)
         if key not in targets:
             continue
         best = chosen.get(key)
-        if best is None or (rank[series.granularity], -series.updated_at.timestamp()) < (
-            rank[best.granularity], -best.updated_at.timestamp()
-        ):
+        if best is None or series_preference(series) < series_preference(best):
             chosen[key] = series
     values: dict[int, list] = {s.pk: [] for s in chosen.values()}
     dates: dict[int, list] = {s.pk: [] for s in chosen.values()}

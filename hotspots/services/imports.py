@@ -46,6 +46,10 @@ class ImportReport:
     field: str | None = None
     import_id: int | None = None
 
+    @property
+    def ok(self) -> bool:
+        return self.status == TrendImport.Status.OK
+
 
 def trends_import_files(
     *,

@@ -12,7 +12,7 @@ from scipy import stats
 from core.models import Cycle, TaskRun
 from hotspots.importers import TimelinePoint, TimelineSeries
 from hotspots.models import TrendImport, TrendPoint, TrendSeries, TrendUpload, WatchKeyword
-from hotspots.scoring import _slope
+from hotspots.scoring import trend_slope
 from hotspots.services import trend_series_upsert, trend_upload_stage, watchlist_update
 from hotspots.tasks import import_uploads, pull_all_watchlists
 
@@ -80,10 +80,10 @@ def test_slope_and_p_value_match_linregress():
     for _ in range(50):
         window = rng.normal(40, 5, 26) + rng.normal(0, 0.4) * np.arange(26)
         fit = stats.linregress(np.arange(26), window)
-        slope, p_value = _slope(window)
+        slope, p_value = trend_slope(window)
         assert slope == pytest.approx(fit.slope) and p_value == pytest.approx(fit.pvalue, abs=1e-12)
-    assert _slope(np.arange(10.0)) == (pytest.approx(1.0), 0.0)
-    assert _slope(np.full(10, 5.0)) == (0.0, 1.0)
+    assert trend_slope(np.arange(10.0)) == (pytest.approx(1.0), 0.0)
+    assert trend_slope(np.full(10, 5.0)) == (0.0, 1.0)
 
 
 @pytest.mark.postgres

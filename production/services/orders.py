@@ -430,7 +430,7 @@ def production_order_create(
         raise ValidationError({"sizing": ["Must be a dict explaining how the batch was sized."]})
     concept = sample.concept
     cleaned = _clean_lines(lines, concept_variant_ids=set(concept.variants.values_list("pk", flat=True)))
-    actor = _actor(actor)
+    actor = actor_clean(actor)
     errors = {}
     if incoterm not in ProductionOrder.Incoterm.values:
         errors["incoterm"] = [f"Must be one of {', '.join(ProductionOrder.Incoterm.values)}, got {incoterm!r}."]
@@ -475,7 +475,8 @@ def production_order_create(
 # --- Moving an order through its states -----------------------------------
 
 
-def _actor(actor: str) -> str:
+def actor_clean(actor: str) -> str:
+    """Who makes a change, as the timeline stores it; refused when blank."""
     if not isinstance(actor, str) or not actor.strip():
         raise ValidationError({"actor": ["Say who makes the change."]})
     return actor.strip()[:_ACTOR_MAX]
@@ -486,7 +487,7 @@ def production_order_transition(*, order_id: int, to_status: str, actor: str, no
 
     Raises ``TransitionNotAllowed`` for a move that ALLOWED_TRANSITIONS does not list.
     """
-    actor = _actor(actor)
+    actor = actor_clean(actor)
     if not isinstance(note, str):
         raise ValidationError({"note": [f"Must be text, got {type(note).__name__}."]})
     if len(note) > MAX_NOTE_LENGTH:
@@ -532,7 +533,7 @@ def production_order_accept(*, order_id: int, actor: str, note: str = "") -> Pro
         order = production_order_transition(
             order_id=order_id, to_status=ProductionOrder.Status.ACCEPTED, actor=actor, note=note
         )
-        factory_payment_due_record(order=order, kind=FactoryPayment.Kind.DEPOSIT, actor=_actor(actor))
+        factory_payment_due_record(order=order, kind=FactoryPayment.Kind.DEPOSIT, actor=actor_clean(actor))
     return order
 
 

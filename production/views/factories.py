@@ -9,19 +9,13 @@ from django.views import View
 from django.views.decorators.debug import sensitive_variables
 from django.views.generic import FormView, ListView, TemplateView
 
-from c2f.dashboard.access import MerchandiserRequiredMixin
-from c2f.dashboard.forms import form_add_service_errors
-from c2f.dashboard.generic import MerchandiserDetailView
+from core.dashboard.access import MerchandiserRequiredMixin, MerchandiserWriteMixin
+from core.dashboard.forms import form_add_service_errors
+from core.dashboard.generic import MerchandiserDetailView
 
 from .. import api_keys, selectors, services
 from ..forms import FactoryForm, FactoryKeyForm
 from ..models import Factory, FactoryApiKey
-
-
-class MerchandiserWriteMixin(MerchandiserRequiredMixin):
-    """Staff-only pages that also take a POST (CSRF-checked); the write goes through a service."""
-
-    http_method_names = ["get", "post", "head", "options"]
 
 
 @sensitive_variables("raw_key")

@@ -5,9 +5,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
-from c2f.dashboard.access import MerchandiserRequiredMixin
-from c2f.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from c2f.dashboard.selectors import related_model
+from core.dashboard.access import MerchandiserRequiredMixin
+from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 
 from .. import selectors, services
 from ..filters import ProductionOrderDashboardFilter
@@ -61,12 +60,6 @@ class ProductionOrderDetailView(MerchandiserDetailView):
         context["lines"] = lines
         context["units"] = sum(line.quantity for line in lines)
         context["events"] = order.events.order_by("created_at", "id")
-        context["campaigns"] = order.campaigns.annotate(n_posts=Count("posts")).order_by("-starts_on")
-        context["attributed_orders"] = (
-            related_model(ProductionOrder, "campaigns__links__orders")
-            .objects.filter(tracked_link__campaign__production_order=order)
-            .count()
-        )
         sizing = order.sizing if isinstance(order.sizing, dict) else {}
         context["sizing"] = {key: value for key, value in sizing.items() if key != "recommended_lines"}
         recommended = sizing.get("recommended_lines")
@@ -126,38 +119,6 @@ class PaymentsDueView(MerchandiserRequiredMixin, TemplateView):
         return context
 
 
-class ProductionOrderReceiveView(MerchandiserRequiredMixin, FormView):
-    """POST only: the merchandiser marks a shipped order received, with its actual landed cost."""
-
-    form_class = ReceiveForm
-    http_method_names = ["post"]
-
-    def form_valid(self, form):
-        order = get_object_or_404(ProductionOrder, pk=self.kwargs["pk"])
-        try:
-            services.production_order_receive(
-                order_id=order.pk,
-                actor=self.request.user.get_username(),
-                actual_landed_cost=form.cleaned_data["actual_landed_cost"],
-                note=form.cleaned_data["note"],
-            )
-        except services.TransitionNotAllowed as exc:
-            messages.error(self.request, str(exc))
-        except ValidationError as exc:
-            for field_errors in exc.message_dict.values():
-                for error in field_errors:
-                    messages.error(self.request, error)
-        else:
-            messages.success(self.request, f"{order.reference} received.")
-        return redirect(order.get_absolute_url())
-
-    def form_invalid(self, form):
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(self.request, f"{field}: {error}")
-        return redirect(reverse("production:detail", args=[self.kwargs["pk"]]))
-
-
 class _OrderTransitionView(MerchandiserRequiredMixin, FormView):
     """POST only: one move of an order by the merchandiser; a refused move is shown as a message."""
 
@@ -186,6 +147,21 @@ class _OrderTransitionView(MerchandiserRequiredMixin, FormView):
             for error in errors:
                 messages.error(self.request, f"{form.fields[field].label if field in form.fields else field}: {error}")
         return redirect(reverse("production:detail", args=[self.kwargs["pk"]]))
+
+
+class ProductionOrderReceiveView(_OrderTransitionView):
+    """The merchandiser marks a shipped order received, with its actual landed cost."""
+
+    form_class = ReceiveForm
+    success_message = "{reference} received."
+
+    def move(self, order, form):
+        return services.production_order_receive(
+            order_id=order.pk,
+            actor=self.request.user.get_username(),
+            actual_landed_cost=form.cleaned_data["actual_landed_cost"],
+            note=form.cleaned_data["note"],
+        )
 
 
 class ProductionOrderReleaseView(_OrderTransitionView):

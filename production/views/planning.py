@@ -6,8 +6,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
-from c2f.dashboard.access import MerchandiserRequiredMixin
-from c2f.dashboard.forms import form_add_service_errors
+from core.dashboard.access import MerchandiserWriteMixin
+from core.dashboard.forms import form_add_service_errors
 from design.services import concept_ready_for_production
 from samples.models import Sample, VoteRound
 from samples.selectors import round_votes_for_sizing
@@ -25,7 +25,7 @@ def _line_key(line: dict) -> tuple[int, str]:
     return line["variant_id"], line["market"]
 
 
-class ProductionPlanView(MerchandiserRequiredMixin, TemplateView):
+class ProductionPlanView(MerchandiserWriteMixin, TemplateView):
     """Size a batch for a confirmed sample (GET ``?factory=…`` previews), edit its lines, create the draft order.
 
     The preview and the order come from ``services.production_order_plan`` with the round's votes,
@@ -34,7 +34,6 @@ class ProductionPlanView(MerchandiserRequiredMixin, TemplateView):
     """
 
     template_name = "production/plan.html"
-    http_method_names = ["get", "post", "head", "options"]
 
     def _load(self, sample_id: int) -> None:
         self.sample = get_object_or_404(Sample.objects.select_related("concept__cycle"), pk=sample_id)

@@ -7,10 +7,6 @@ CSRF-checked POST handled by a service.
 
 from urllib.parse import urlsplit
 
-import django_filters
-import plotly.graph_objects as go
-import plotly.io as pio
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
@@ -19,114 +15,17 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
-from c2f.dashboard.access import MerchandiserRequiredMixin
-from c2f.dashboard.forms import form_add_service_errors
-from c2f.dashboard.generic import MerchandiserListView
-from design.models import Concept, Variant
+from core.dashboard.access import MerchandiserRequiredMixin
+from core.dashboard.forms import form_add_service_errors
+from core.dashboard.generic import MerchandiserListView
+from design.selectors import concept_list
 
 from .. import selectors, services
+from ..charts import pre_order_totals_chart
+from ..filters import PreOrderFilter
+from ..forms import PRE_ORDER_CHANNEL_CHOICES, PreOrderCancelForm, PreOrderForm, PreOrderUploadForm
 from ..importers import TEMPLATE_COLUMNS
 from ..models import PreOrder
-
-MAX_FILES = 20
-# Channels a merchandiser may choose; "demo" is kept for generated demo data.
-CHANNEL_CHOICES = [(value, label) for value, label in PreOrder.Channel.choices if value != PreOrder.Channel.DEMO]
-_INPUT = {"class": "form-control form-control-sm"}
-_SELECT = {"class": "form-select form-select-sm"}
-
-
-def _concepts():
-    return Concept.objects.select_related("cycle").order_by("-cycle__number", "name")
-
-
-class PreOrderFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="variant__concept__cycle__number", label="Cycle")
-    concept = django_filters.ModelChoiceFilter(field_name="variant__concept", queryset=_concepts(), label="Concept")
-    channel = django_filters.ChoiceFilter(choices=PreOrder.Channel.choices)
-    status = django_filters.ChoiceFilter(choices=PreOrder.Status.choices)
-
-    class Meta:
-        model = PreOrder
-        fields = ["cycle", "concept", "channel", "status"]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.txt,text/csv"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else [data]
-        return [super(MultipleFileField, self).clean(f, initial) for f in files if f] or super().clean(None)
-
-
-class PreOrderUploadForm(forms.Form):
-    files = MultipleFileField(
-        label="Files",
-        help_text=f"The template ({','.join(TEMPLATE_COLUMNS)}) or Shopify orders exports; up to {MAX_FILES} at once.",
-    )
-    channel = forms.ChoiceField(
-        choices=[("", "— from the file's format —"), *CHANNEL_CHOICES], required=False,
-        help_text="Shopify exports default to shopify, the template to other.",
-    )
-    concept = forms.ModelChoiceField(
-        queryset=_concepts(), required=False, help_text="Refuse SKUs of any other concept.",
-    )
-
-    def clean_files(self):
-        files = self.cleaned_data["files"]
-        if len(files) > MAX_FILES:
-            raise ValidationError(f"At most {MAX_FILES} files at once; {len(files)} were sent.")
-        return files
-
-
-class PreOrderForm(forms.Form):
-    sku = forms.CharField(max_length=64, label="SKU", widget=forms.TextInput(attrs=_INPUT))
-    market = forms.CharField(max_length=12, widget=forms.TextInput(attrs=_INPUT | {"placeholder": "US"}))
-    quantity = forms.IntegerField(min_value=1, widget=forms.NumberInput(attrs=_INPUT | {"min": "1"}))
-    channel = forms.ChoiceField(choices=CHANNEL_CHOICES, initial=PreOrder.Channel.MANUAL, widget=forms.Select(attrs=_SELECT))
-    reference = forms.CharField(
-        max_length=80, label="Reference", help_text="The shop's order number or the buyer's PO.",
-        widget=forms.TextInput(attrs=_INPUT),
-    )
-    customer = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs=_INPUT))
-    ordered_at = forms.DateTimeField(
-        required=False, label="Ordered at", help_text="Empty: now.",
-        widget=forms.DateTimeInput(attrs=_INPUT | {"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-    note = forms.CharField(max_length=2000, required=False, widget=forms.TextInput(attrs=_INPUT))
-
-    def clean_sku(self):
-        sku = self.cleaned_data["sku"].strip()
-        variant = Variant.objects.filter(sku=sku).select_related("concept").first()
-        if variant is None:
-            raise ValidationError(f"SKU {sku!r} matches no variant.")
-        self.cleaned_data["variant"] = variant
-        return sku
-
-
-class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=2000, required=False)
-
-
-def totals_chart(totals: list[dict]) -> str:
-    """Units per variant, stacked by market: an uneven split shows at a glance."""
-    labels = {row["variant_id"]: f"{row['sku']}" + (f" ({row['colour']})" if row["colour"] else "") for row in totals}
-    variants = list(labels)
-    markets = sorted({row["market"] for row in totals})
-    units = {(row["variant_id"], row["market"]): row["units"] for row in totals}
-    fig = go.Figure(
-        [go.Bar(name=market, x=[labels[v] for v in variants], y=[units.get((v, market), 0) for v in variants]) for market in markets]
-    )
-    fig.update_layout(
-        title="Pre-ordered units per variant and market", barmode="stack", yaxis_title="units",
-        margin={"l": 48, "r": 16, "t": 40, "b": 40}, height=320, template="plotly_white",
-    )
-    return pio.to_html(fig, include_plotlyjs=False, full_html=False, config={"displaylogo": False, "responsive": True})
 
 
 class PreOrderListView(MerchandiserListView):
@@ -157,10 +56,10 @@ class PreOrderListView(MerchandiserListView):
         context["totals"] = selectors.pre_order_totals(queryset=counted)
         context["totals_units"] = sum(row["units"] for row in context["totals"])
         if context["totals"]:
-            context["chart"] = totals_chart(context["totals"])
-        context["concepts"] = list(_concepts().only("pk", "name", "cycle__number"))
+            context["chart"] = pre_order_totals_chart(totals=context["totals"])
+        context["concepts"] = list(concept_list().only("pk", "name", "cycle__number"))
         context["channels"] = PreOrder.Channel.choices
-        context["upload_channels"] = CHANNEL_CHOICES
+        context["upload_channels"] = PRE_ORDER_CHANNEL_CHOICES
         context["statuses"] = PreOrder.Status.choices
         context.setdefault("upload_form", PreOrderUploadForm())
         context.setdefault("entry_form", PreOrderForm(initial={"channel": PreOrder.Channel.MANUAL}))
@@ -233,7 +132,7 @@ class PreOrderCancelView(MerchandiserRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        form = CancelForm(request.POST)
+        form = PreOrderCancelForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         if not form.is_valid():
             messages.error(request, "reason: " + " ".join(form.errors.get("reason", [])))

@@ -20,7 +20,7 @@ from .rounds import (
 )
 from .invitations import (
     UNSENT_GRACE,
-    _invitation_message,
+    invitation_message,
     invitation_retry,
     invitation_send,
     invitations_lost_sends,
@@ -38,13 +38,13 @@ from .votes import (
 )
 
 __all__ = [
-    "_invitation_message",
     "COMMENT_MAX",
     "QTY_MAX",
     "QUESTIONS_MAX",
     "UNSENT_GRACE",
     "VoteRefused",
     "buyer_upsert",
+    "invitation_message",
     "invitation_retry",
     "invitation_send",
     "invitations_lost_sends",

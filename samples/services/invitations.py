@@ -23,7 +23,7 @@ def vote_link_for(invitation: Invitation) -> str:
     return f"{settings.C2F_PUBLIC_URL.rstrip('/')}{path}"
 
 
-def _invitation_message(invitation: Invitation, *, reminder: bool = False) -> EmailMultiAlternatives:
+def invitation_message(invitation: Invitation, *, reminder: bool = False) -> EmailMultiAlternatives:
     vote_round = invitation.round
     context = {
         "reminder": reminder,
@@ -80,7 +80,7 @@ def invitation_send(*, invitation_id: int) -> bool:
     if not claimed:
         return False
     try:
-        _invitation_message(invitation).send(fail_silently=False)
+        invitation_message(invitation).send(fail_silently=False)
     except Exception as exc:
         Invitation.objects.filter(pk=invitation_id, send_claimed_at=claimed_at).update(
             send_claimed_at=None,
@@ -177,7 +177,7 @@ def reminder_send(*, invitation_id: int, number: int) -> bool:
     if not claimed:
         return False
     try:
-        _invitation_message(invitation, reminder=True).send(fail_silently=False)
+        invitation_message(invitation, reminder=True).send(fail_silently=False)
     except Exception as exc:
         Invitation.objects.filter(pk=invitation_id, reminders_sent=number).update(
             reminders_sent=previous, last_error=f"reminder {number}: {type(exc).__name__}: {exc}"[:2000]

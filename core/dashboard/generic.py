@@ -1,38 +1,54 @@
 """Base views every dashboard page is built from."""
 
-from django.views.generic import DetailView
+from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from core.models import Cycle
 
-from .access import MerchandiserRequiredMixin
+from .access import MerchandiserRequiredMixin, MerchandiserWriteMixin
+from .lineage import downstream_counts, downstream_counts_annotate
 
 
 class MerchandiserListView(MerchandiserRequiredMixin, FilterView):
-    """A paginated, sortable, cycle-filterable list (``?cycle=N&sort=-score&page=2``)."""
+    """A paginated, sortable, cycle-filterable list (``?cycle=N&sort=-score&page=2``).
+
+    With ``downstream_columns`` the rows also carry the counts later links registered for the
+    model (core.dashboard.lineage), sortable by their key; the template renders them from the
+    ``downstream_columns`` of the context.
+    """
 
     paginate_by = 50
     # Query parameter value -> ORM ordering; the first entry is the default.
     sort_fields: dict[str, tuple[str, ...]] = {}
     default_sort = ""
     title = ""
+    downstream_columns = False
+
+    def get_downstream_columns(self) -> list:
+        return downstream_counts(self.model) if self.downstream_columns else []
+
+    def get_sort_fields(self) -> dict[str, tuple[str, ...]]:
+        return {**self.sort_fields, **{column.key: (column.attname,) for column in self.get_downstream_columns()}}
 
     def current_sort(self) -> str:
         requested = self.request.GET.get("sort", "")
-        if requested.lstrip("-") in self.sort_fields:
+        if requested.lstrip("-") in self.get_sort_fields():
             return requested
         return self.default_sort
 
     def get_filterset_kwargs(self, filterset_class):
         # Sorted here rather than in get_queryset so subclasses' annotations can be sort keys.
         kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["queryset"] = self.sort_queryset(kwargs["queryset"])
+        queryset = kwargs["queryset"]
+        if self.downstream_columns:
+            queryset = downstream_counts_annotate(queryset)
+        kwargs["queryset"] = self.sort_queryset(queryset)
         return kwargs
 
     def sort_queryset(self, queryset):
         sort = self.current_sort()
         if sort:
-            fields = self.sort_fields[sort.lstrip("-")]
+            fields = self.get_sort_fields()[sort.lstrip("-")]
             if sort.startswith("-"):
                 fields = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
             queryset = queryset.order_by(*fields, "-pk" if sort.startswith("-") else "pk")
@@ -42,6 +58,7 @@ class MerchandiserListView(MerchandiserRequiredMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["sort"] = self.current_sort()
         context["title"] = self.title
+        context["downstream_columns"] = self.get_downstream_columns()
         context["cycles"] = list(Cycle.objects.order_by("number").only("number", "name", "is_demo"))
         context["selected_cycle"] = self.request.GET.get("cycle", "")
         selected = next((c for c in context["cycles"] if str(c.number) == context["selected_cycle"]), None)
@@ -50,4 +67,8 @@ class MerchandiserListView(MerchandiserRequiredMixin, FilterView):
 
 
 class MerchandiserDetailView(MerchandiserRequiredMixin, DetailView):
-    pass
+    """One record; its template shows what later links made from it with ``{% downstream_panels object %}``."""
+
+
+class MerchandiserFormView(MerchandiserWriteMixin, FormView):
+    """A staff-only page that writes: GET shows the form, POST (CSRF-checked) calls a service."""

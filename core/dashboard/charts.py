@@ -1,0 +1,53 @@
+"""Figures built on the server with plotly; the page loads plotly.js from our own static files.
+
+A link draws its own kinds of chart with ``CHART_LAYOUT`` and ``figure_html`` so that every
+chart of the dashboard has the same size, margins and toolbar.
+"""
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+CHART_CONFIG = {"displaylogo": False, "responsive": True}
+CHART_LAYOUT = {"margin": {"l": 48, "r": 16, "t": 40, "b": 40}, "height": 320, "template": "plotly_white"}
+
+
+def figure_html(fig: go.Figure) -> str:
+    """The figure as a ``<div>`` and its script, without plotly.js itself."""
+    return pio.to_html(fig, include_plotlyjs=False, full_html=False, config=CHART_CONFIG)
+
+
+def line_chart(*, x: list, y: list, title: str, y_title: str = "") -> str:
+    fig = go.Figure(go.Scatter(x=x, y=y, mode="lines", connectgaps=False, name=title))
+    fig.update_layout(title=title, yaxis_title=y_title, **CHART_LAYOUT)
+    return figure_html(fig)
+
+
+def bar_chart(*, x: list, y: list, title: str, x_title: str = "", y_title: str = "") -> str:
+    fig = go.Figure(go.Bar(x=x, y=y))
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, **CHART_LAYOUT)
+    return figure_html(fig)
+
+
+def stacked_bar_chart(*, x: list[str], stacks: dict[str, list], title: str, y_title: str = "") -> str:
+    """One bar per ``x``, stacked by the names of ``stacks`` ({name: one value per x})."""
+    fig = go.Figure([go.Bar(name=name, x=x, y=values) for name, values in stacks.items()])
+    fig.update_layout(title=title, barmode="stack", yaxis_title=y_title, **CHART_LAYOUT)
+    return figure_html(fig)
+
+
+def scatter_chart(*, groups: dict[str, tuple[list, list]], title: str, x_title: str, y_title: str) -> str:
+    fig = go.Figure([go.Scatter(x=x, y=y, mode="markers", name=name) for name, (x, y) in groups.items()])
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, **CHART_LAYOUT)
+    return figure_html(fig)
+
+
+def sparkline_points(values: list[float | None], *, width: int = 120, height: int = 24) -> str:
+    """SVG polyline points for a small trend line; gaps (None) are skipped."""
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(known) < 2:
+        return ""
+    low = min(v for _, v in known)
+    high = max(v for _, v in known)
+    span = (high - low) or 1.0
+    step = width / max(len(values) - 1, 1)
+    return " ".join(f"{i * step:.1f},{height - 1 - (v - low) / span * (height - 2):.1f}" for i, v in known)

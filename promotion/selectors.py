@@ -1,0 +1,81 @@
+"""Reads of link 6: campaigns, what they brought, and where the link stands on a cycle."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
+from core.dashboard.queries import correlated_count
+from core.models import Cycle
+from design.models import Concept
+from production.models import ProductionOrder
+from production.selectors import ProductionProgress, production_cycle_progress
+
+from .models import Campaign, Click, Post, TrackedLink
+
+
+def campaign_list_for_concept(*, concept: Concept) -> list[Campaign]:
+    """The campaigns promoting a concept, newest first; one query."""
+    return list(Campaign.objects.filter(concept=concept).order_by("-starts_on", "-id"))
+
+
+def campaign_list_for_production_order(*, order: ProductionOrder) -> list[Campaign]:
+    """The campaigns selling a batch, newest first, each with its number of posts; one query."""
+    return list(
+        Campaign.objects.filter(production_order=order).annotate(n_posts=Count("posts")).order_by("-starts_on", "-id")
+    )
+
+
+def tracked_link_list(*, cycle: Cycle) -> list[TrackedLink]:
+    """Every tracked link of the cycle's campaigns, with its campaign, in the model's order; one query."""
+    return list(TrackedLink.objects.filter(campaign__cycle=cycle).select_related("campaign"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PromotionProgress(LinkProgress):
+    campaigns: int
+    posts: int
+    links: int
+    clicks: int
+
+
+def promotion_cycle_progress(*, cycle: Cycle, production: ProductionProgress | None = None) -> PromotionProgress:
+    """Link 6 on ``cycle``: campaigns, their posts, tracked links and clicks. One query, and the
+    earlier links' when link 5's progress is not handed in."""
+    if production is None:
+        production = production_cycle_progress(cycle=cycle)
+    row = (
+        Cycle.objects.filter(pk=cycle.pk)
+        .annotate(
+            n_campaigns=correlated_count(Campaign, link="cycle"),
+            n_posts=correlated_count(Post, link="campaign__cycle"),
+            n_links=correlated_count(TrackedLink, link="campaign__cycle"),
+            n_clicks=correlated_count(Click, link="link__campaign__cycle"),
+        )
+        .values("n_campaigns", "n_posts", "n_links", "n_clicks")
+        .get()
+    )
+    listed = cycle_list_url("promotion:list", cycle=cycle)
+    if row["n_clicks"]:
+        state, action, url = ProgressState.DONE, "Compare campaigns by clicks", listed
+    elif row["n_campaigns"]:
+        state, action, url = ProgressState.IN_PROGRESS, "Publish posts with tracked links", listed
+    else:
+        state = ProgressState.NOT_STARTED
+        action = "Plan a campaign for the new batch" if production.orders else "Waits for a batch"
+        url = cycle_list_url("production:list", cycle=cycle)
+    return PromotionProgress(
+        state=state,
+        next_action=action,
+        next_url=url,
+        counts=(
+            ("campaigns", str(row["n_campaigns"])),
+            ("posts", str(row["n_posts"])),
+            ("links", str(row["n_links"])),
+            ("clicks", f"{row['n_clicks']:,}"),
+        ),
+        campaigns=row["n_campaigns"],
+        posts=row["n_posts"],
+        links=row["n_links"],
+        clicks=row["n_clicks"],
+    )
