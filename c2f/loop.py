@@ -18,16 +18,17 @@ from analysis.selectors import opportunity_top
 from analysis.services import attribute_lexicon_seed, opportunities_mine
 from core.demo_catalog import DEMO_MARKETS, DEMO_SEED_WATCHLIST
 from core.models import Cycle
+from core.selectors import cycle_get
+from core.services import cycle_mark_running
 from customers.services import demo_catalogue_ensure, demo_orders_generate, products_for_concept
-from design.models import Concept
+from design.selectors import concept_first
 from design.services import compliance_demo_complete, concept_create_from_opportunity, concept_ready_for_production
 from hotspots.demo import demo_trend_files
-from hotspots.models import Hotspot, WatchKeyword
+from hotspots.selectors import watch_keyword_list, watchlist_exists, watchlist_markets
 from hotspots.services import hotspots_score, trends_import_files, watchlist_create
-from portraits.models import Brief, PortraitRun
+from portraits.selectors import brief_best_for, brief_list, portrait_run_latest, segment_list
 from portraits.services import briefs_write, next_cycle_open, portrait_run_build
-from production.models import ProductionOrder
-from production.selectors import pre_orders_for_sizing
+from production.selectors import pre_orders_for_sizing, production_order_first, production_order_for_sample
 from production.services import (
     production_order_accept,
     production_order_create,
@@ -35,10 +36,16 @@ from production.services import (
     production_order_release,
     sizing_money_for_concept,
 )
-from promotion.models import Campaign, TrackedLink
+from promotion.selectors import tracked_link_list
 from promotion.services import campaign_create, demo_clicks_generate
-from samples.models import Buyer, Sample, VoteRound
-from samples.selectors import round_results, round_votes_for_sizing
+from samples.selectors import (
+    buyer_list,
+    round_confirmed_latest,
+    round_latest,
+    round_results,
+    round_votes_for_sizing,
+    sample_latest,
+)
 from samples.services import round_close, round_decide, round_open, round_suggest_decision, sample_create
 
 from . import demo
@@ -52,12 +59,8 @@ class LoopWaiting(Exception):
     """The cycle cannot go further until people act (buyers vote, a merchandiser decides)."""
 
 
-def _concept(cycle: Cycle) -> Concept | None:
-    return Concept.objects.filter(cycle=cycle).order_by("created_at", "id").first()
-
-
 def step_hotspots(cycle: Cycle) -> str:
-    if not cycle.watchlists.exists():
+    if not watchlist_exists(cycle=cycle):
         if not cycle.is_demo or cycle.previous_id is not None:
             raise LoopWaiting(
                 "This cycle has no watchlist: add one under Hotspots, or build the previous cycle's portraits."
@@ -67,55 +70,43 @@ def step_hotspots(cycle: Cycle) -> str:
             name="Home textiles seed list",
             keywords=DEMO_SEED_WATCHLIST,
             markets=DEMO_MARKETS,
-            origin=WatchKeyword.Origin.SEED,
             is_demo=cycle.is_demo,
         )
     if cycle.is_demo:
-        keywords = list(WatchKeyword.objects.filter(watchlist__cycle=cycle).values_list("keyword", flat=True))
-        markets = sorted({m for w in cycle.watchlists.all() for m in w.markets})
-        reports = trends_import_files(paths=demo_trend_files(keywords=keywords, markets=markets), is_demo=True)
-        failed = [r for r in reports if r.status != "ok"]
+        files = demo_trend_files(keywords=watch_keyword_list(cycle=cycle), markets=watchlist_markets(cycle=cycle))
+        reports = trends_import_files(paths=files, is_demo=True)
+        failed = [r for r in reports if not r.ok]
         if failed:
             raise RuntimeError(f"Bundled trend file failed to import: {failed[0].filename}: {failed[0].error}")
     scored = hotspots_score(cycle=cycle)
     return f"{len(scored)} hotspots scored"
 
 
-def _brief_attribute_sets(cycle: Cycle) -> list[set[str]]:
-    return [set(b.attributes) for b in Brief.objects.filter(for_cycle=cycle)]
-
-
 def step_analysis(cycle: Cycle) -> str:
     attribute_lexicon_seed()
-    opportunities = opportunities_mine(cycle=cycle, fit_attribute_sets=_brief_attribute_sets(cycle))
+    briefs = brief_list(for_cycle=cycle)
+    opportunities = opportunities_mine(cycle=cycle, fit_attribute_sets=[set(b.attributes) for b in briefs])
     return f"{len(opportunities)} opportunities ranked"
 
 
-def _best_brief(cycle: Cycle, attribute_names: set[str]) -> Brief | None:
-    briefs = list(Brief.objects.filter(for_cycle=cycle).select_related("segment").order_by("id"))
-    if not briefs:
-        return None
-    return max(briefs, key=lambda b: (len(attribute_names & set(b.attributes)), b.segment.size))
-
-
 def step_design(cycle: Cycle) -> str:
-    concept = _concept(cycle)
+    concept = concept_first(cycle=cycle)
     if concept is None:
         opportunity = opportunity_top(cycle=cycle)
         if opportunity is None:
             raise LoopWaiting("No opportunity to design from: import trend data for the watchlist.")
-        brief = _best_brief(cycle, {a.name for a in opportunity.attributes.all()})
+        brief = brief_best_for(cycle=cycle, attribute_names={a.name for a in opportunity.attributes.all()})
         concept = concept_create_from_opportunity(opportunity=opportunity, brief=brief, is_demo=cycle.is_demo)
     return f"concept {concept.name}"
 
 
 def step_samples(cycle: Cycle) -> str:
-    concept = _concept(cycle)
+    concept = concept_first(cycle=cycle)
     if concept is None:
         raise LoopWaiting("No concept yet.")
-    vote_round = VoteRound.objects.filter(cycle=cycle, sample__concept=concept).order_by("-id").first()
+    vote_round = round_latest(cycle=cycle, concept=concept)
     if vote_round is None:
-        sample = Sample.objects.filter(concept=concept).order_by("-version").first() or sample_create(
+        sample = sample_latest(concept=concept) or sample_create(
             concept=concept,
             spec=f"{concept.category.capitalize()}; sizes and colours as listed; unit cost {concept.unit_cost} USD.",
             is_demo=cycle.is_demo,
@@ -123,12 +114,12 @@ def step_samples(cycle: Cycle) -> str:
         if cycle.is_demo:
             buyers = demo.demo_buyers_ensure()
         else:
-            buyers = list(Buyer.objects.filter(is_demo=False))
+            buyers = buyer_list(is_demo=False)
         now = timezone.now()
         vote_round = round_open(
             cycle=cycle, sample=sample, buyers=buyers, opens_at=now, closes_at=now + timedelta(days=10), is_demo=cycle.is_demo
         )
-    if vote_round.status == VoteRound.Status.OPEN:
+    if vote_round.status == vote_round.Status.OPEN:
         if not cycle.is_demo:
             raise LoopWaiting(f"Round {vote_round.pk} is open for votes until {vote_round.closes_at:%Y-%m-%d %H:%M}.")
         top_score = concept.opportunity.score if concept.opportunity else 50.0
@@ -147,18 +138,16 @@ def step_samples(cycle: Cycle) -> str:
             actor=LOOP_ACTOR,
         )
         vote_round.refresh_from_db()
-    if vote_round.decision != VoteRound.Decision.CONFIRM:
+    if vote_round.decision != vote_round.Decision.CONFIRM:
         raise LoopWaiting(f"Round {vote_round.pk} was decided '{vote_round.decision}': the sample is not confirmed.")
     return f"round {vote_round.pk} confirmed"
 
 
 def step_production(cycle: Cycle) -> str:
-    vote_round = (
-        VoteRound.objects.filter(cycle=cycle, decision=VoteRound.Decision.CONFIRM).select_related("sample").order_by("-id").first()
-    )
+    vote_round = round_confirmed_latest(cycle=cycle)
     if vote_round is None:
         raise LoopWaiting("No confirmed sample.")
-    order = ProductionOrder.objects.filter(cycle=cycle, sample=vote_round.sample).first()
+    order = production_order_for_sample(cycle=cycle, sample=vote_round.sample)
     if order is None:
         concept = vote_round.sample.concept
         if cycle.is_demo:
@@ -195,15 +184,15 @@ def step_production(cycle: Cycle) -> str:
             is_demo=cycle.is_demo,
             actor=LOOP_ACTOR,
         )
-    if order.status == ProductionOrder.Status.DRAFT:
+    if order.status == order.Status.DRAFT:
         order = production_order_release(order_id=order.pk, actor=LOOP_ACTOR)
-    if cycle.is_demo and order.status == ProductionOrder.Status.RELEASED:
+    if cycle.is_demo and order.status == order.Status.RELEASED:
         order = production_order_accept(order_id=order.pk, actor=f"{order.factory.name} (demo)")
     return f"order {order.reference} {order.status}"
 
 
 def step_promotion(cycle: Cycle) -> str:
-    order = ProductionOrder.objects.filter(cycle=cycle).select_related("sample__concept").order_by("id").first()
+    order = production_order_first(cycle=cycle)
     if order is None:
         raise LoopWaiting("No production order to promote.")
     concept = order.sample.concept
@@ -218,27 +207,26 @@ def step_promotion(cycle: Cycle) -> str:
 
 
 def step_customers(cycle: Cycle) -> str:
-    concept = _concept(cycle)
+    concept = concept_first(cycle=cycle)
     if not cycle.is_demo:
         return "orders arrive from the shops (import_orders or the webhook)"
     demo_catalogue_ensure()
     if concept is not None:
         products_for_concept(concept=concept)
-    links = list(TrackedLink.objects.filter(campaign__cycle=cycle).select_related("campaign"))
-    counts = demo_orders_generate(cycle=cycle, concept=concept, tracked_links=links, seed=cycle.number)
+    counts = demo_orders_generate(cycle=cycle, concept=concept, tracked_links=tracked_link_list(cycle=cycle), seed=cycle.number)
     return f"demo orders: {counts}"
 
 
 def step_portraits(cycle: Cycle) -> str:
-    run = PortraitRun.objects.filter(cycle=cycle, status=PortraitRun.Status.DONE).order_by("-id").first()
+    run = portrait_run_latest(cycle=cycle)
     if run is None:
         run = portrait_run_build(cycle=cycle, is_demo=cycle.is_demo)
-        if run.status != PortraitRun.Status.DONE:
+        if run.status != run.Status.DONE:
             raise RuntimeError(f"Portrait run {run.pk} failed: {run.error}")
-    if not run.briefs.exists():
+    if not brief_list(run=run).exists():
         briefs_write(run=run)
     next_cycle = next_cycle_open(run=run)
-    return f"{run.segments.count()} segments; opened {next_cycle}"
+    return f"{segment_list(run=run).count()} segments; opened {next_cycle}"
 
 
 STEPS = [
@@ -255,12 +243,7 @@ STEP_NAMES = [name for name, _ in STEPS]
 
 
 def step_run(*, cycle_id: int, step: str) -> str:
-    cycle = Cycle.objects.get(pk=cycle_id)
-    if cycle.status == Cycle.Status.OPEN:
-        Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.RUNNING)
+    cycle = cycle_get(cycle_id=cycle_id)
+    cycle_mark_running(cycle=cycle)
     return dict(STEPS)[step](cycle)
-
-
-def cycle_has_run(cycle: Cycle) -> bool:
-    return Hotspot.objects.filter(cycle=cycle).exists() and PortraitRun.objects.filter(cycle=cycle).exists()
 

@@ -24,7 +24,7 @@ def loop_step(cycle_id: int, step: str, task_run_id: int) -> dict:
         summary = step_run(cycle_id=cycle_id, step=step)
     except LoopWaiting as waiting:
         # Not a failure: the chain stops here until people act; the dashboard says what is awaited.
-        TaskRun.objects.filter(pk=task_run_id).update(status=TaskRun.Status.DONE, message=f"waiting: {waiting}"[:300])
+        task_run_finish(run_id=task_run_id, message=f"waiting: {waiting}")
         raise
     except Exception as exc:
         logger.exception("Loop step %s failed for cycle %s", step, cycle_id)
