@@ -122,3 +122,25 @@ def test_bad_filter_value_is_reported_not_ignored(staff_client, loop):
     html = response.content.decode()
     assert "Filter <code>cycle</code>" in html and "Enter a number." in html
     assert list(response.context["object_list"]) == []
+
+
+def test_a_link_that_hands_over_points_at_the_next_links_page(loop):
+    links = {link.key: link for link in cycle_loop_status(cycle=loop.cycle)}
+    assert links["samples"].next_action == "Size a batch from the confirmed round"
+    assert links["samples"].next_url == f"{reverse('production:list')}?cycle=1"
+    assert links["production"].next_url == f"{reverse('promotion:list')}?cycle=1"
+    assert links["portraits"].next_url == loop.cycle2.get_absolute_url()
+
+    loop.concept2.status = loop.concept2.Status.SAMPLING
+    loop.concept2.save()
+    design = {link.key: link for link in cycle_loop_status(cycle=loop.cycle2)}["design"]
+    assert design.next_action == "1 concepts in sampling"
+    assert design.next_url == f"{reverse('samples:list')}?cycle=2"
+
+
+def test_every_link_reports_through_its_own_selector(loop):
+    """The cards are the links' own progress values, in loop order, each typed by its link."""
+    from c2f.dashboard.loop_status import cycle_links_progress
+
+    progresses = cycle_links_progress(cycle=loop.cycle)
+    assert [type(p).__module__.split(".")[0] for p in progresses] == [name.lower() for name in LOOP_ORDER]
