@@ -25,7 +25,7 @@ class OpportunityListView(MerchandiserListView):
         "hotspots": ("n_hotspots",),
     }
     default_sort = "rank"
-    downstream_columns = True  # the concepts designed from each opportunity, and so on
+    show_downstream_counts = True  # the concepts designed from each opportunity, and so on
 
     def get_queryset(self):
         return (

@@ -148,7 +148,7 @@ class ConceptListView(MerchandiserListView):
         "variants": ("n_variants",),
     }
     default_sort = "-created"
-    downstream_columns = True  # the samples made of each concept, and so on
+    show_downstream_counts = True  # the samples made of each concept, and so on
 
     def get_queryset(self):
         return (

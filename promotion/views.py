@@ -24,7 +24,7 @@ class CampaignListView(MerchandiserListView):
         "clicks": ("n_clicks",),
     }
     default_sort = "-starts"
-    downstream_columns = True  # the shop orders each campaign brought
+    show_downstream_counts = True  # the shop orders each campaign brought
 
     def get_queryset(self):
         return (

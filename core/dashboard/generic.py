@@ -12,7 +12,7 @@ from .lineage import downstream_counts, downstream_counts_annotate
 class MerchandiserListView(MerchandiserRequiredMixin, FilterView):
     """A paginated, sortable, cycle-filterable list (``?cycle=N&sort=-score&page=2``).
 
-    With ``downstream_columns`` the rows also carry the counts later links registered for the
+    With ``show_downstream_counts`` the rows also carry the counts later links registered for the
     model (core.dashboard.lineage), sortable by their key; the template renders them from the
     ``downstream_columns`` of the context.
     """
@@ -22,10 +22,10 @@ class MerchandiserListView(MerchandiserRequiredMixin, FilterView):
     sort_fields: dict[str, tuple[str, ...]] = {}
     default_sort = ""
     title = ""
-    downstream_columns = False
+    show_downstream_counts = False
 
     def get_downstream_columns(self) -> list:
-        return downstream_counts(self.model) if self.downstream_columns else []
+        return downstream_counts(self.model) if self.show_downstream_counts else []
 
     def get_sort_fields(self) -> dict[str, tuple[str, ...]]:
         return {**self.sort_fields, **{column.key: (column.attname,) for column in self.get_downstream_columns()}}
@@ -40,7 +40,7 @@ class MerchandiserListView(MerchandiserRequiredMixin, FilterView):
         # Sorted here rather than in get_queryset so subclasses' annotations can be sort keys.
         kwargs = super().get_filterset_kwargs(filterset_class)
         queryset = kwargs["queryset"]
-        if self.downstream_columns:
+        if self.show_downstream_counts:
             queryset = downstream_counts_annotate(queryset)
         kwargs["queryset"] = self.sort_queryset(queryset)
         return kwargs

@@ -62,3 +62,4 @@ def test_the_opened_cycle_makes_it_done_and_hands_over(django_assert_num_queries
     assert progress.next_action == f"Go to cycle {following.number}"
     assert progress.hands_over and progress.next_url == ""
     assert progress.next_cycle_number == following.number
+
