@@ -120,10 +120,6 @@ def watchlist_markets(*, cycle: Cycle) -> list[str]:
     return sorted({m for markets in Watchlist.objects.filter(cycle=cycle).values_list("markets", flat=True) for m in markets})
 
 
-def hotspot_exists(*, cycle: Cycle) -> bool:
-    return Hotspot.objects.filter(cycle=cycle).exists()
-
-
 @dataclass(frozen=True, kw_only=True)
 class HotspotsProgress(LinkProgress):
     watchlists: int
