@@ -17,12 +17,12 @@ from .models import Brief, PortraitRun, Segment, SegmentMembership
 
 FRAME_COLUMNS = [
     "customer_id", "placed_at", "order_id", "quantity", "unit_price", "market",
-    "currency", "category", "product_id", "attributes",
+    "currency", "category", "product_id", "attributes", "attribute_kinds",
 ]
 
 
 def order_lines_frame(*, cycle: Cycle) -> pd.DataFrame:
-    """One row per order line of the cycle's orders, with the product's attribute names.
+    """One row per order line of the cycle's orders, with the product's attribute names and their kinds.
 
     Two queries whatever the number of lines: the lines with their order and
     product joined, then the attribute names of the products those lines use.
@@ -37,15 +37,18 @@ def order_lines_frame(*, cycle: Cycle) -> pd.DataFrame:
     )
     through = Product.attributes.through
     names: dict[int, list[str]] = defaultdict(list)
-    for product_id, name in (
+    kinds: dict[int, list[str]] = defaultdict(list)
+    for product_id, name, kind in (
         through.objects.filter(product__order_lines__order__cycle=cycle)
         .distinct()
         .order_by("product_id", "attribute__name")
-        .values_list("product_id", "attribute__name")
+        .values_list("product_id", "attribute__name", "attribute__kind")
     ):
         names[product_id].append(name)
-    frame = pd.DataFrame(rows, columns=FRAME_COLUMNS[:-1])
+        kinds[product_id].append(kind)
+    frame = pd.DataFrame(rows, columns=FRAME_COLUMNS[:-2])
     frame["attributes"] = [list(names.get(pid, [])) for pid in frame["product_id"]]
+    frame["attribute_kinds"] = [list(kinds.get(pid, [])) for pid in frame["product_id"]]
     return frame
 
 

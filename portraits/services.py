@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 from itertools import combinations
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,8 +15,13 @@ from core.services import cycle_open, cycle_set_status
 from hotspots import services as hotspots_services
 from hotspots.models import WatchKeyword
 
-from . import ml
+from .errors import PortraitError
+from .features import TASTE_KINDS
+from .line_frames import frames_from_order_lines
 from .models import Brief, PortraitRun, Segment, SegmentMembership
+from .pipeline import Portraits, build_portraits
+from .profiles import MIN_SUPPORT, main_markets
+from .segmentation import K_RANGE
 from .selectors import order_lines_frame
 
 BRIEF_MIN_MEMBERS = 5
@@ -25,15 +31,36 @@ BRIEF_MIN_MARKET_SHARE = 0.2
 Progress = Callable[[int, int, str], None]
 
 
-def _membership_features(row) -> dict:
-    features = {c: round(float(row[c]), 4) for c in ml.RFM_COLUMNS}
-    features["market"] = row["market"]
-    features["attributes"] = {
-        c[len(ml.ATTR_PREFIX):]: round(float(row[c]), 4)
-        for c in row.index
-        if c.startswith(ml.ATTR_PREFIX) and row[c] > 0
-    }
-    return features
+MEMBERSHIP_FEATURES = {
+    "recency_days": "recency_days", "frequency": "frequency", "monetary": "monetary", "mean_unit_price": "unit_price",
+    "avg_order_value": "avg_order_value", "tenure_days": "tenure_days", "returns": "returns", "reviews": "reviews",
+    "r_score": "r_score", "f_score": "f_score", "m_score": "m_score",
+    "expected_purchases": "expected_purchases", "expected_value": "expected_value",
+}
+MEMBERSHIP_LABELS = {"market": "market", "channel": "channel", "price_band": "price_band", "rfm_group": "rfm_group"}
+
+
+def _membership_features(result: Portraits) -> list[dict]:
+    """Per customer, in the order of ``result.labels``: the stored features of their membership."""
+    frame = result.memberships()
+    numbers = {key: frame[column].to_numpy(dtype=float).round(4) for key, column in MEMBERSHIP_FEATURES.items()
+               if column in frame.columns}
+    labels = {key: frame[column].astype(object).where(frame[column].notna(), None).to_numpy()
+              for key, column in MEMBERSHIP_LABELS.items()}
+    taste = result.features.taste(TASTE_KINDS)
+    shares = taste.to_numpy().round(4)
+    names = [str(value) for _, value in taste.columns]
+    rows, columns = np.nonzero(shares > 0)
+    attributes: list[dict] = [{} for _ in range(len(frame))]
+    for row, column in zip(rows.tolist(), columns.tolist()):
+        attributes[row][names[column]] = float(shares[row, column])
+    records = []
+    for i in range(len(frame)):
+        record = {key: (None if np.isnan(values[i]) else float(values[i])) for key, values in numbers.items()}
+        record.update({key: values[i] for key, values in labels.items()})
+        record["attributes"] = attributes[i]
+        records.append(record)
+    return records
 
 
 def portrait_run_build(*, cycle: Cycle, is_demo: bool = False, progress: Progress | None = None) -> PortraitRun:
@@ -47,15 +74,18 @@ def portrait_run_build(*, cycle: Cycle, is_demo: bool = False, progress: Progres
     run = PortraitRun.objects.create(
         cycle=cycle,
         is_demo=is_demo,
-        params={"k_range": [ml.K_RANGE.start, ml.K_RANGE.stop - 1], "min_support": ml.MIN_SUPPORT},
+        params={"k_range": list(K_RANGE), "min_support": MIN_SUPPORT},
     )
     report(0, 3, "reading orders")
     try:
         lines = order_lines_frame(cycle=cycle)
         as_of = lines["placed_at"].max() + timedelta(days=1) if not lines.empty else timezone.now()
         report(1, 3, f"segmenting {lines['customer_id'].nunique()} customers")
-        result = ml.build_portraits(lines, as_of=as_of)
-    except ml.PortraitError as exc:
+        orders, order_lines, product_attributes = frames_from_order_lines(lines)
+        currencies = lines["currency"].dropna() if "currency" in lines.columns else lines["customer_id"].iloc[:0]
+        currency = str(currencies.mode().iloc[0]) if not currencies.empty else None
+        result = build_portraits(orders, order_lines, product_attributes, as_of=as_of, currency=currency)
+    except PortraitError as exc:
         _run_fail(run, str(exc))
         report(3, 3, f"failed: {exc}")
         return run
@@ -74,28 +104,26 @@ def portrait_run_build(*, cycle: Cycle, is_demo: bool = False, progress: Progres
         by_label = {segment.label: segment for segment in segments}
         SegmentMembership.objects.bulk_create(
             [
-                SegmentMembership(
-                    run=run,
-                    segment=by_label[int(result.labels[customer_id])],
-                    customer_id=int(customer_id),
-                    features=_membership_features(row),
+                SegmentMembership(run=run, segment=by_label[label], customer_id=customer_id, features=features)
+                for customer_id, label, features in zip(
+                    result.labels.index.tolist(), result.labels.tolist(), _membership_features(result)
                 )
-                for customer_id, row in result.features.iterrows()
             ],
             batch_size=500,
         )
         run.status = PortraitRun.Status.DONE
-        run.n_customers = len(result.features)
+        run.n_customers = len(result.labels)
         run.n_segments = result.k
         run.finished_at = timezone.now()
         run.params = {
             **run.params,
             "k": result.k,
-            "silhouette": {str(k): round(v, 4) for k, v in result.silhouette.items()},
+            "silhouette": {str(k): round(v, 4) for k, v in result.clustering.silhouette.items()},
             "as_of": as_of.isoformat(),
+            **result.metrics(),
         }
         run.save(update_fields=["status", "n_customers", "n_segments", "finished_at", "params"])
-    report(3, 3, f"done: {result.k} segments of {len(result.features)} customers")
+    report(3, 3, f"done: {result.k} segments of {len(result.labels)} customers")
     return run
 
 
@@ -133,7 +161,7 @@ def briefs_write(*, run: PortraitRun, min_members: int = BRIEF_MIN_MEMBERS) -> l
             profile = segment.profile
             category = profile.get("main_category") or ""
             attributes = [a["name"] for a in profile.get("top_attributes", [])[:BRIEF_TOP_ATTRIBUTES]]
-            markets = ml.main_markets(profile, min_share=BRIEF_MIN_MARKET_SHARE)
+            markets = main_markets(profile, min_share=BRIEF_MIN_MARKET_SHARE)
             low, high = (Decimal(str(v)).quantize(Decimal("0.01")) for v in profile["price_band"])
             brief, _ = Brief.objects.update_or_create(
                 segment=segment,
