@@ -9,6 +9,22 @@ the run).
 A value model that cannot be fitted (too few repeat customers, spend too
 spread out) does not fail the run: ``value`` is None and ``value_error`` says
 why; the profiles then carry no expected value.
+
+What a run hands the database side:
+
+- ``Portraits.labels``: customer_id → segment 0..k-1, largest first;
+- ``Portraits.profiles``: segment → profile dict (:mod:`portraits.profiles`)
+  with ``name`` first and ``traits`` last (:mod:`portraits.naming`);
+  ``Portraits.overall``: the same profile for all customers;
+- ``Portraits.memberships()``: one row per customer, indexed by customer_id:
+  ``segment``, the columns of ``features.FEATURE_COLUMNS``, ``r_score``,
+  ``f_score``, ``m_score``, ``rfm_cell``, ``rfm_group`` and, with a value
+  model, ``expected_purchases``, ``expected_value``, ``p_alive``,
+  ``expected_spend``; ``Portraits.features.shares`` holds the attribute shares;
+- ``Portraits.metrics()``: as-of date, customers, the clustering record
+  (k, algorithm, silhouette and inertia by k, sizes, parameters), price band
+  edges, the value model's parameters (or its error) and, given the previous
+  run's labels, the stability.
 """
 
 import time
