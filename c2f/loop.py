@@ -11,6 +11,7 @@ participants in ``c2f.demo`` and ``customers`` — always flagged as demo data.
 import logging
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,16 +23,17 @@ from core.selectors import cycle_get
 from core.services import cycle_mark_running
 from customers.services import demo_catalogue_ensure, demo_orders_generate, products_for_concept
 from design.selectors import concept_first
-from design.services import compliance_demo_complete, concept_create_from_opportunity, concept_ready_for_production
+from design.services import compliance_demo_complete, concept_create_from_opportunity
 from hotspots.demo import demo_trend_files
 from hotspots.selectors import watch_keyword_list, watchlist_exists, watchlist_markets
 from hotspots.services import hotspots_score, trends_import_files, watchlist_create
 from portraits.selectors import brief_best_for, brief_list, portrait_run_latest, segment_list
 from portraits.services import briefs_write, next_cycle_open, portrait_run_build
-from production.selectors import pre_orders_for_sizing, production_order_first, production_order_for_sample
+from production.selectors import pre_orders_for_sizing, production_order_first, production_order_latest
 from production.services import (
     production_order_accept,
-    production_order_create,
+    production_order_create_from_plan,
+    production_order_gate,
     production_order_plan,
     production_order_release,
     sizing_money_for_concept,
@@ -147,24 +149,24 @@ def step_production(cycle: Cycle) -> str:
     vote_round = round_confirmed_latest(cycle=cycle)
     if vote_round is None:
         raise LoopWaiting("No confirmed sample.")
-    order = production_order_for_sample(cycle=cycle, sample=vote_round.sample)
+    sample = vote_round.sample
+    order = production_order_latest(sample=sample, cycle=cycle)
     if order is None:
-        concept = vote_round.sample.concept
-        if cycle.is_demo:
-            compliance_demo_complete(concept=concept)
-        missing = concept_ready_for_production(concept=concept)
-        if missing:
-            raise LoopWaiting(f"{concept} is not ready for production: " + "; ".join(missing))
-        if cycle.is_demo:
-            factory = demo.demo_factory_ensure()
-            demo.demo_pre_orders_create(concept=concept, seed=cycle.number)
-        else:
+        concept = sample.concept
+        if not cycle.is_demo:
+            try:
+                production_order_gate(sample=sample)
+            except ValidationError as refusal:
+                raise LoopWaiting(" ".join(refusal.messages)) from refusal
             raise LoopWaiting(
                 "Choose the factory for the confirmed sample and create the production order: "
-                f"Plan batch on the production orders page ({reverse('production:plan', args=[vote_round.sample_id])})."
+                f"Plan batch on the production orders page ({reverse('production:plan', args=[sample.pk])})."
             )
+        compliance_demo_complete(concept=concept)
+        factory = demo.demo_factory_ensure()
+        demo.demo_pre_orders_create(concept=concept, seed=cycle.number)
         plan = production_order_plan(
-            sample=vote_round.sample,
+            sample=sample,
             sizing_round=vote_round,
             factory=factory,
             votes=round_votes_for_sizing(round=vote_round),
@@ -172,15 +174,13 @@ def step_production(cycle: Cycle) -> str:
             invited=vote_round.invitations.count(),
             **sizing_money_for_concept(concept=concept),
         )
-        order = production_order_create(
+        order = production_order_create_from_plan(
+            plan=plan,
             cycle=cycle,
             factory=factory,
-            sample=vote_round.sample,
+            sample=sample,
             sizing_round=vote_round,
-            lines=plan["lines"],
             unit_price=concept.unit_cost,
-            sizing=plan["sizing"],
-            due_date=timezone.localdate() + timedelta(days=factory.lead_time_days),
             is_demo=cycle.is_demo,
             actor=LOOP_ACTOR,
         )

@@ -1,6 +1,8 @@
 """Link 5: partner factories and the small-batch production orders they pull over the API."""
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -8,18 +10,26 @@ from core.models import Cycle
 from design.models import Variant
 from samples.models import Sample, VoteRound
 
+from .validators import MAX_COUNT, MAX_NOTE_LENGTH, categories_clean, price_list_clean, validate_one_line
+
+_PERCENT = "Must be a whole percent from 0 to 100, got %(value)s."
+
 
 class Factory(models.Model):
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(
+        max_length=120, unique=True, validators=[validate_one_line],
+        error_messages={"blank": "A factory needs a name.", "null": "A factory needs a name."},
+    )
     categories = models.JSONField(default=list, blank=True)
-    min_batch = models.PositiveIntegerField(default=100)
-    lead_time_days = models.PositiveIntegerField(default=21)
-    weekly_capacity = models.PositiveIntegerField(default=1000)
+    min_batch = models.PositiveIntegerField(default=100, validators=[MaxValueValidator(MAX_COUNT)])
+    lead_time_days = models.PositiveIntegerField(default=21, validators=[MaxValueValidator(MAX_COUNT)])
+    weekly_capacity = models.PositiveIntegerField(default=1000, validators=[MaxValueValidator(MAX_COUNT)])
     price_list = models.JSONField(
         default=dict, blank=True, help_text="Unit prices the factory quotes, e.g. {\"blanket\": \"11.50\"}."
     )
     deposit_percent = models.PositiveSmallIntegerField(
-        default=30, help_text="Share of an order's value owed to the factory when it accepts the order."
+        default=30, help_text="Share of an order's value owed to the factory when it accepts the order.",
+        validators=[MinValueValidator(0, _PERCENT), MaxValueValidator(100, _PERCENT)],
     )
     is_demo = models.BooleanField(default=False)
 
@@ -29,6 +39,18 @@ class Factory(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # A JSONField skips its validators for an empty value ("" and None too), so the two lists are
+        # checked here; each is stored in one spelling: every category once, prices as "11.50".
+        errors = {}
+        for field, clean in (("categories", categories_clean), ("price_list", price_list_clean)):
+            try:
+                setattr(self, field, clean(getattr(self, field)))
+            except ValidationError as error:
+                errors[field] = error.error_list
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self):
         return reverse("production:factory", args=[self.pk])
@@ -104,12 +126,12 @@ class ProductionOrder(models.Model):
     )
     sizing = models.JSONField(default=dict, blank=True, help_text="How the batch size was reached.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
     currency = models.CharField(max_length=3, default="USD")
     due_date = models.DateField(null=True, blank=True)
     incoterm = models.CharField(max_length=3, choices=Incoterm.choices, default=Incoterm.FOB)
-    packaging_instructions = models.TextField(blank=True)
-    labelling_instructions = models.TextField(blank=True)
+    packaging_instructions = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_NOTE_LENGTH)])
+    labelling_instructions = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_NOTE_LENGTH)])
     # QC criteria: acceptable quality limits (ISO 2859-1 / ANSI Z1.4, general inspection level II).
     # Critical defects are never accepted.
     aql_major = models.CharField(max_length=4, choices=Aql.choices, default=Aql.A2_5)

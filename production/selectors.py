@@ -322,6 +322,14 @@ def production_component_groups(*, factory: Factory | None = None) -> list[dict]
 ORDER_GONE_STATUSES = (ProductionOrder.Status.CANCELLED, ProductionOrder.Status.DECLINED)
 
 
+def production_order_latest(*, sample, cycle=None) -> ProductionOrder | None:
+    """The newest order for ``sample`` (in ``cycle`` when given), whatever its status; one query."""
+    orders = ProductionOrder.objects.filter(sample=sample).select_related("factory")
+    if cycle is not None:
+        orders = orders.filter(cycle=cycle)
+    return orders.order_by("-created_at", "-id").first()
+
+
 def production_samples_waiting(*, cycle_number: int | None = None, limit: int = 50) -> list:
     """Confirmed rounds whose sample has no production order yet, newest first; one query.
 
@@ -464,11 +472,6 @@ def pre_order_totals(*, queryset: QuerySet[PreOrder]) -> list[dict]:
         }
         for row in rows
     ]
-
-
-def production_order_for_sample(*, cycle: Cycle, sample: Sample) -> ProductionOrder | None:
-    """The cycle's production order made of ``sample``, if there is one."""
-    return ProductionOrder.objects.filter(cycle=cycle, sample=sample).first()
 
 
 def production_order_first(*, cycle: Cycle) -> ProductionOrder | None:

@@ -56,6 +56,12 @@ def test_each_cycle_goes_through_all_eight_links(two_cycles):
         assert pre_ordered.exists()
         assert order.sizing["pre_orders"] == sum(p.quantity for p in pre_ordered) <= low
         assert order.quantity == order.sizing["total"] < order.sizing["total_would_order"]
+        # Ordered through the same service as the planning page, which records how the batch was sized.
+        assert order.sizing["edited_by_merchandiser"] is False and order.sizing["planned_by"] == "c2f loop"
+        assert order.sizing["ordered_total"] == order.quantity
+        assert sorted(order.lines.values_list("variant_id", "market", "quantity")) == sorted(
+            (line["variant_id"], line["market"], line["quantity"]) for line in order.sizing["recommended_lines"]
+        )
         assert list(order.events.values_list("to_status", flat=True))[-2:] == ["released", "accepted"]
         campaigns = Campaign.objects.filter(cycle=cycle)
         assert {c.market for c in campaigns} == set(concept.target_markets)

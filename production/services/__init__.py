@@ -1,5 +1,8 @@
-"""Every write of link 5, re-exported from its modules: orders, reporting, ledger, pre-orders."""
+"""Every write of link 5, re-exported from its modules: factories, API keys, planning, orders, reporting,
+ledger, pre-orders."""
 
+from .api_keys import KEY_TOUCH_INTERVAL, factory_api_key_create, factory_api_key_mark_used, factory_api_key_revoke
+from .factories import factory_create, factory_update
 from .ledger import (
     factory_payment_adjust,
     factory_payment_due_record,
@@ -7,23 +10,20 @@ from .ledger import (
     production_order_value,
 )
 from .orders import (
-    KEY_TOUCH_INTERVAL,
     MAX_NOTE_LENGTH,
     TransitionNotAllowed,
-    factory_api_key_create,
-    factory_api_key_mark_used,
-    factory_api_key_revoke,
-    factory_create,
-    factory_update,
+    actor_name,
     idempotency_records_prune,
     production_order_accept,
     production_order_cancel,
     production_order_create,
     production_order_decline,
-    production_order_plan,
+    production_order_gate,
+    production_order_lines_clean,
     production_order_release,
     production_order_transition,
 )
+from .planning import production_order_create_from_plan, production_order_plan
 from .pre_orders import (
     PreOrderImportReport,
     pre_order_cancel,
@@ -45,6 +45,7 @@ __all__ = [
     "MAX_NOTE_LENGTH",
     "PreOrderImportReport",
     "TransitionNotAllowed",
+    "actor_name",
     "factory_api_key_create",
     "factory_api_key_mark_used",
     "factory_api_key_revoke",
@@ -60,7 +61,10 @@ __all__ = [
     "production_order_accept",
     "production_order_cancel",
     "production_order_create",
+    "production_order_create_from_plan",
     "production_order_decline",
+    "production_order_gate",
+    "production_order_lines_clean",
     "production_order_plan",
     "production_order_progress",
     "production_order_qc_report",

@@ -11,7 +11,7 @@ from .. import quality
 from ..models import FactoryPayment, ProductionOrder, QcReport, Shipment, ShipmentEvent
 from ..selectors import production_order_landed_cost_plan
 from .ledger import factory_payment_due_record
-from .orders import TransitionNotAllowed, actor_clean, production_order_transition
+from .orders import TransitionNotAllowed, actor_name, production_order_transition
 
 Status = ProductionOrder.Status
 MAX_PHOTOS = 20
@@ -47,7 +47,7 @@ def production_order_progress(*, order_id: int, cut: int, sewn: int, packed: int
         errors["packed"] = [f"Cannot pack more pieces ({packed}) than are sewn ({sewn})."]
     if errors:
         raise ValidationError(errors)
-    actor = actor_clean(actor)
+    actor = actor_name(actor)
     allowed = (Status.ACCEPTED, Status.IN_PRODUCTION, Status.QC_FAILED)
     with transaction.atomic():
         order = _locked(order_id)
@@ -93,7 +93,7 @@ def production_order_qc_report(
     if errors:
         raise ValidationError(errors)
     sample_size, critical, major, minor = counts
-    actor = actor_clean(actor)
+    actor = actor_name(actor)
     with transaction.atomic():
         order = _locked(order_id)
         if order.status != Status.IN_PRODUCTION:
@@ -156,7 +156,7 @@ def production_order_ship(
             errors["planned_landed_cost"] = [f"Must be an amount of at least 0, got {planned_landed_cost!r}."]
     if errors:
         raise ValidationError(errors)
-    actor = actor_clean(actor)
+    actor = actor_name(actor)
     with transaction.atomic():
         order = _locked(order_id)
         if order.status != Status.QC_PASSED:

@@ -1,15 +1,22 @@
-"""Two factory requests racing for the same order: row locks let exactly one win (PostgreSQL only)."""
+"""Two requests racing for the same order or sample: row locks let exactly one win (PostgreSQL only)."""
 
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from production.models import FactoryPayment, IdempotencyRecord, ProductionEvent, ProductionOrder
-from production.services import factory_create
+from production.services import factory_create, production_order_create
 
-from .factories import ProductionOrderFactory, ProductionOrderLineFactory
+from .factories import (
+    FactoryFactory,
+    ProductionOrderFactory,
+    ProductionOrderLineFactory,
+    SampleFactory,
+    VariantFactory,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 Status = ProductionOrder.Status
@@ -95,3 +102,41 @@ def test_a_retry_racing_its_original_replays_it():
     assert sum(r.headers.get("Idempotent-Replayed") == "true" for r in responses) == 3
     assert IdempotencyRecord.objects.filter(key="one").count() == 1
     assert ProductionEvent.objects.filter(order=order, to_status="accepted").count() == 1
+
+
+def order_creator(*, another_batch: bool):
+    sample = SampleFactory()
+    variant = VariantFactory(concept=sample.concept)
+    factory = FactoryFactory()
+
+    def create():
+        try:
+            return production_order_create(
+                cycle=sample.concept.cycle, factory=factory, sample=sample,
+                lines=[{"variant_id": variant.pk, "market": "US", "quantity": 100}],
+                unit_price="9.50", sizing={}, actor="merch", another_batch=another_batch,
+            )
+        except ValidationError as refusal:
+            return refusal
+
+    return sample, create
+
+
+def test_two_creates_for_one_sample_at_once_make_one_order():
+    sample, create = order_creator(another_batch=False)
+    results = race([create, create])
+    orders = [r for r in results if isinstance(r, ProductionOrder)]
+    refusals = [r for r in results if isinstance(r, ValidationError)]
+    assert len(orders) == 1 and len(refusals) == 1, results
+    assert refusals[0].code == "live_order" and orders[0].reference in refusals[0].messages[0]
+    assert list(ProductionOrder.objects.filter(sample=sample).values_list("pk", flat=True)) == [orders[0].pk]
+    assert ProductionEvent.objects.filter(order__sample=sample).count() == 1
+
+
+def test_two_batches_asked_for_at_once_get_two_references():
+    sample, create = order_creator(another_batch=True)
+    results = race([create, create])
+    assert all(isinstance(r, ProductionOrder) for r in results), results
+    references = sorted(ProductionOrder.objects.filter(sample=sample).values_list("reference", flat=True))
+    number = sample.concept.cycle.number
+    assert references == [f"PO-{number}-001", f"PO-{number}-002"]

@@ -164,7 +164,7 @@ def test_references_count_up_per_cycle():
         services.production_order_create(
             cycle=sample.concept.cycle, factory=factory, sample=sample,
             lines=[{"variant_id": v1.pk, "market": "US", "quantity": 10}],
-            unit_price=1, sizing={}, actor="m",
+            unit_price=1, sizing={}, actor="m", another_batch=True,
         ).reference
         for _ in range(3)
     ]
@@ -172,7 +172,7 @@ def test_references_count_up_per_cycle():
     other = services.production_order_create(
         cycle=other_cycle, factory=factory, sample=sample,
         lines=[{"variant_id": v1.pk, "market": "US", "quantity": 10}],
-        unit_price=1, sizing={}, actor="m",
+        unit_price=1, sizing={}, actor="m", another_batch=True,
     )
     n = sample.concept.cycle.number
     assert refs == [f"PO-{n}-001", f"PO-{n}-002", f"PO-{n}-003"]

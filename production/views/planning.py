@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
@@ -28,9 +27,10 @@ def _line_key(line: dict) -> tuple[int, str]:
 class ProductionPlanView(MerchandiserWriteMixin, TemplateView):
     """Size a batch for a confirmed sample (GET ``?factory=…`` previews), edit its lines, create the draft order.
 
-    The preview and the order come from ``services.production_order_plan`` with the round's votes,
-    the concept's open pre-orders and the money the merchandiser confirms; the created order's
-    sizing record says whether the lines were edited and what was recommended.
+    The preview comes from ``services.production_order_plan`` with the round's votes, the concept's
+    open pre-orders and the money the merchandiser confirms; the order from
+    ``services.production_order_create_from_plan``, which holds the rules (compliance checklist,
+    one live order per sample unless another batch is asked for) and records how the batch was sized.
     """
 
     template_name = "production/plan.html"
@@ -100,7 +100,7 @@ class ProductionPlanView(MerchandiserWriteMixin, TemplateView):
             outcome = self._plan(form, votes=votes, invited=invited, pre_orders=pre_orders, variants=variants,
                                  lines_data=lines_data, context=context)
             if outcome is not None and create:
-                response = self._create(form, outcome, missing=missing, context=context)
+                response = self._create(form, outcome, context=context)
                 if response is not None:
                     return response
         if lines_data is not None and (form.errors or context.get("lines_form") is None or context["lines_form"].errors):
@@ -195,46 +195,20 @@ class ProductionPlanView(MerchandiserWriteMixin, TemplateView):
                 shared.append(group | {"same_fabric": same_fabric, "same_blank": same_blank})
         return shared
 
-    def _create(self, form, outcome: dict, *, missing, context):
-        if missing:
-            form.add_error(None, f"{self.concept} is not ready for production: " + "; ".join(missing))
-            return None
-        data = form.cleaned_data
-        plan, lines = outcome["plan"], outcome["lines"]
-        recommended = sorted((_line_key(line), line["quantity"]) for line in plan["lines"])
-        edited = sorted((_line_key(line), line["quantity"]) for line in lines) != recommended
-        actor = self.request.user.get_username()
-        sizing = plan["sizing"] | {
-            "edited_by_merchandiser": edited,
-            "recommended_lines": plan["lines"],
-            "ordered_total": sum(line["quantity"] for line in lines),
-            "planned_by": actor,
-        }
+    def _create(self, form, outcome: dict, *, context):
         try:
-            with transaction.atomic():
-                # One plan at a time per sample, so a double submit cannot order the batch twice.
-                Sample.objects.select_for_update().filter(pk=self.sample.pk).exists()
-                live = list(
-                    ProductionOrder.objects.filter(sample=self.sample).exclude(status__in=selectors.ORDER_GONE_STATUSES)
-                )
-                if live and self.request.POST.get("another_batch") != "1":
-                    references = ", ".join(f"{o.reference} ({o.status})" for o in live)
-                    form.add_error(
-                        None, f"This sample already has an order: {references}. Tick “order another batch” to add one more."
-                    )
-                    return None
-                order = services.production_order_create(
-                    cycle=self.round.cycle, factory=data["factory"], sample=self.sample, sizing_round=self.round,
-                    lines=lines, unit_price=context["unit_price"], sizing=sizing, due_date=context["due_date"],
-                    is_demo=self.round.is_demo, actor=actor,
-                )
+            order = services.production_order_create_from_plan(
+                plan=outcome["plan"], lines=outcome["lines"], cycle=self.round.cycle, factory=form.cleaned_data["factory"],
+                sample=self.sample, sizing_round=self.round, unit_price=context["unit_price"], due_date=context["due_date"],
+                is_demo=self.round.is_demo, actor=self.request.user.get_username(),
+                another_batch=self.request.POST.get("another_batch") == "1",
+            )
         except ValidationError as error:
             form_add_service_errors(form, error)
             return None
-        units = sizing["ordered_total"]
         messages.success(
             self.request,
-            f"Draft order {order.reference} created: {units} units from {order.factory.name}"
-            + (" (lines edited from the recommendation)." if edited else "."),
+            f"Draft order {order.reference} created: {order.sizing['ordered_total']} units from {order.factory.name}"
+            + (" (lines edited from the recommendation)." if order.sizing["edited_by_merchandiser"] else "."),
         )
         return redirect(order.get_absolute_url())
