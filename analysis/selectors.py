@@ -1,6 +1,8 @@
-"""Link 2 reads: ranked opportunities, and where attributes are in demand."""
+"""Link 2 reads: the lexicon matcher, what opportunity mining reads (hotspots, related queries, listings),
+ranked opportunities, and where attributes are in demand."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -10,11 +12,64 @@ from django.urls import reverse
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
 from core.dashboard.queries import correlated_count, correlated_first
 from core.models import Cycle
-from hotspots.models import AmazonKeywordMetric, Hotspot, RelatedQuery, TrendPoint
+from hotspots.models import AmazonKeywordMetric, AmazonListing, Hotspot, RelatedQuery, TrendPoint
 from hotspots.selectors import HotspotsProgress, hotspots_cycle_progress
 
-from .models import Opportunity
-from .services import attribute_matcher, listing_supply
+from .mining import Matcher, TitleSupply
+from .models import Attribute, Opportunity
+from .scoring import HotspotEvidence
+
+
+def attribute_matcher() -> Matcher:
+    """The lexicon's attributes and their synonyms, ready to find in text; one query."""
+    return Matcher(Attribute.objects.values_list("kind", "name", "synonyms"))
+
+
+def listing_supply(
+    *, markets: Iterable[str] | None = None, matcher: Matcher | None = None
+) -> dict[str, TitleSupply]:
+    """Market -> the attributes in its Amazon listing titles (each ASIN's latest snapshot); one query.
+
+    ``markets`` None reads every market. Markets without imported listings are left out: their supply is unknown."""
+    matcher = matcher or attribute_matcher()
+    latest: dict[tuple[str, str], str] = {}
+    rows = AmazonListing.objects.all()
+    if markets is not None:
+        rows = rows.filter(market__in=set(markets))
+    rows = rows.order_by("market", "asin", "-snapshot").values_list("market", "asin", "title")
+    for market, asin, title in rows:
+        latest.setdefault((market, asin), title)
+    titles: dict[str, list[str]] = defaultdict(list)
+    for (market, _asin), title in latest.items():
+        titles[market].append(title)
+    return {market: TitleSupply(found, matcher) for market, found in titles.items()}
+
+
+def hotspot_evidence(*, cycle: Cycle) -> list[HotspotEvidence]:
+    """The cycle's hotspots as opportunity mining reads them, strongest first; one query."""
+    rows = (
+        Hotspot.objects.filter(cycle=cycle)
+        .order_by("-score", "id")
+        .values_list("id", "keyword", "market", "category", "score", "growth", "components", "is_demo")
+    )
+    evidence = []
+    for pk, keyword, market, category, score, growth, components, is_demo in rows:
+        parts = (components.get("parts") if isinstance(components, dict) else None) or {}
+        evidence.append(HotspotEvidence(
+            id=pk, keyword=keyword, market=market, category=category, score=score, growth=growth,
+            competition=parts.get("competition") if isinstance(parts, dict) else None, is_demo=is_demo,
+        ))
+    return evidence
+
+
+def related_queries(*, keywords: Iterable[str]) -> dict[tuple[str, str], list[str]]:
+    """(keyword, market) -> the queries searched with it (top, rising, breakout) for ``keywords``; one query."""
+    related = defaultdict(list)
+    for keyword, market, query in RelatedQuery.objects.filter(keyword__in=set(keywords)).values_list(
+        "keyword", "market", "query"
+    ):
+        related[(keyword, market)].append(query)
+    return dict(related)
 
 
 def opportunities_ranked(*, cycle: Cycle):

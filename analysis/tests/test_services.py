@@ -5,7 +5,7 @@ import pytest
 from analysis.mining import Matcher
 from analysis.models import Attribute, Opportunity
 from analysis.services import attribute_lexicon_seed, opportunities_mine
-from hotspots.models import RelatedQuery
+from hotspots.models import Hotspot, RelatedQuery
 from hotspots.tests.factories import CycleFactory
 
 from .factories import HotspotFactory
@@ -80,3 +80,31 @@ def test_no_hotspots_no_opportunities():
     cycle = CycleFactory()
     assert opportunities_mine(cycle=cycle) == []
     assert not Opportunity.objects.exists()
+
+
+@pytest.mark.parametrize("keywords", [3, 30])
+def test_mining_reads_and_writes_set_wise(keywords, django_assert_max_num_queries):
+    """A fixed number of queries whatever the number of hotspots, opportunities and evidence rows."""
+    attribute_lexicon_seed()
+    names = list(Attribute.objects.order_by("name").values_list("name", flat=True))
+    cycle = CycleFactory()
+    for i in range(keywords):
+        HotspotFactory(cycle=cycle, keyword=f"{names[i]} {names[i + 1]} blanket", score=40 + i,
+                       market=["US", "GB"][i % 2], components={"parts": {"competition": 0.5}})
+    with django_assert_max_num_queries(12):
+        first = {o.key: o.pk for o in opportunities_mine(cycle=cycle)}
+    assert len(first) == min(30, Opportunity.objects.count()) and Opportunity.objects.count() == len(first)
+    # A second run updates the kept rows, rewrites their links and drops the opportunities no longer supported.
+    Hotspot.objects.filter(cycle=cycle, score__lt=40 + keywords // 2).delete()
+    with django_assert_max_num_queries(20):
+        again = opportunities_mine(cycle=cycle)
+    assert again and all(first.get(o.key, o.pk) == o.pk for o in again)  # a kept key keeps its row
+    stored = list(Opportunity.objects.filter(cycle=cycle).order_by("rank").prefetch_related("attributes", "hotspots"))
+    assert [(o.pk, o.rank, o.score, o.components) for o in stored] == [
+        (o.pk, o.rank, o.score, o.components) for o in again
+    ]
+    for opportunity in stored:
+        attributes = sorted(a.name for a in opportunity.attributes.all())
+        assert opportunity.key == "|".join([opportunity.category, opportunity.market, *attributes])
+        evidence = list(opportunity.hotspots.all())
+        assert evidence and all(h.score >= 40 + keywords // 2 for h in evidence)
