@@ -1,6 +1,6 @@
 """Google Trends web exports and Amazon keyword-tool and listing exports -> plain dataclasses. Pure: no Django here.
 
-``parse_export(data, file)`` decodes the bytes, tells the kind from the content
+``parse_export(data, file)`` reads the bytes with ``core.files``, tells the kind from the content
 and returns a ``MultiTimeline``, ``GeoMap``, ``RelatedQueries``,
 ``AmazonKeywords`` or ``AmazonListings``; anything it cannot read raises
 ``ImportProblem(file, line, field, reason)``.
@@ -9,7 +9,7 @@ and returns a ``MultiTimeline``, ``GeoMap``, ``RelatedQueries``,
 from datetime import date
 
 from .amazon import AmazonKeywords, KeywordRow, parse_amazon_keywords, tool_of
-from .common import decode, delimiter_of, read_rows
+from .common import read_rows
 from .detect import AMAZON_LISTINGS, GEO_MAP, MULTI_TIMELINE, RELATED_QUERIES, detect_kind, listing_tool_of
 from .geo import market_for_label
 from .geo_map import GeoColumn, GeoMap, RegionValue, parse_geo_map
@@ -33,8 +33,7 @@ def parse_export(
 ) -> Parsed:
     """``mapping`` (field -> header) reads the file as a generic keyword CSV; ``market`` and
     ``snapshot`` name the marketplace and date of an Amazon export when its file name does not."""
-    text = decode(data, file)
-    rows = read_rows(text, file, delimiter=delimiter_of(text))
+    rows = read_rows(data, file)
     tool = "generic" if mapping else tool_of(rows)
     if tool is None:
         kind = detect_kind(rows, file)

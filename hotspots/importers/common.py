@@ -1,81 +1,28 @@
-"""What every Google Trends export shares: text decoding, the category line, header cells, values."""
+"""What every Google Trends export shares: reading (through ``core.files``), the category line, header cells, values."""
 
-import csv
-import io
 import re
 from dataclasses import dataclass
+
+from core.files import Row, looks_like_formula, read_csv
 
 from .geo import market_for_label
 from .problems import ImportProblem
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_LINE = 10_000
-# A cell a spreadsheet would run as a formula; refused rather than stored.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Formulas: a keyword or label cell that looks like one refuses the file (check_text); a formula-like
+# region, query, keyword or listing title is a rejected row (the parsers call looks_like_formula).
+__all__ = ["LABELLED", "MAX_BYTES", "MAX_LINE", "Row", "looks_like_formula", "read_rows"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # "keyword: (United States)" or "keyword: (12/2/18 - 12/2/19, United States)"
 LABELLED = re.compile(r"^(?P<keyword>.*?):\s*\((?P<label>[^()]*)\)\s*$", re.S)
 _DATE_RANGE = re.compile(r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*-\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*$")
 
 
-@dataclass(frozen=True)
-class Row:
-    line: int
-    cells: list[str]
-
-
-def decode(data: bytes | str, file: str) -> str:
-    """Bytes of an export -> text: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
-    if isinstance(data, str):
-        text = data.lstrip("\ufeff")
-    else:
-        if len(data) > MAX_BYTES:
-            raise ImportProblem(file, None, None, f"file is larger than {MAX_BYTES // (1024 * 1024)} MB")
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            try:
-                text = data.decode("utf-16")
-            except UnicodeDecodeError as exc:
-                raise ImportProblem(file, None, None, "not readable as UTF-16 text") from exc
-        elif b"\x00" in data:
-            raise ImportProblem(file, None, None, "binary content, not a CSV export")
-        else:
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                try:
-                    text = data.decode("cp1252")
-                except UnicodeDecodeError as exc:
-                    raise ImportProblem(file, None, None, "not a text file (neither UTF-8 nor Windows-1252)") from exc
-    text = text.lstrip("\ufeff")
-    if "\x00" in text:
-        raise ImportProblem(file, None, None, "binary content, not a CSV export")
-    return text
-
-
-def read_rows(text: str, file: str, *, delimiter: str = ",") -> list[Row]:
-    """CSV rows with their line numbers; trailing empty cells (spreadsheet padding) kept as they are."""
-    rows = []
-    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
-        if len(line) > MAX_LINE:
-            raise ImportProblem(file, number, None, f"line is longer than {MAX_LINE} characters")
-        if _CONTROL.search(line):
-            raise ImportProblem(file, number, None, "binary content, not a CSV export")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
-    start = 1
-    try:
-        for cells in reader:
-            rows.append(Row(line=start, cells=[cell.strip() for cell in cells]))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise ImportProblem(file, reader.line_num or start, None, f"not valid CSV ({exc})") from exc
-    return rows
-
-
-def delimiter_of(text: str) -> str:
-    """``;`` for a spreadsheet saved with a semicolon separator (first line has ``;`` and no comma), else ``,``."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if ";" in first and "," not in first else ","
+def read_rows(data: bytes | str, file: str, *, delimiter: str | None = None) -> list[Row]:
+    """An export's rows with their line numbers, read by the core toolkit within the limits of trend files:
+    any encoding it reads, the delimiter told from the content, cells stripped, trailing empty cells kept."""
+    return list(read_csv(data, file=file, max_bytes=MAX_BYTES, max_line_chars=MAX_LINE, delimiter=delimiter).rows())
 
 
 def trimmed(cells: list[str]) -> list[str]:
@@ -133,12 +80,8 @@ def parse_column_label(cell: str, file: str, line: int) -> ColumnLabel:
 def check_text(value: str, file: str, line: int, field: str, *, what: str) -> None:
     if not value:
         raise ImportProblem(file, line, field, f"empty {what}")
-    if value.startswith(FORMULA_START):
+    if looks_like_formula(value):
         raise ImportProblem(file, line, field, f"{what} {value[:40]!r} looks like a spreadsheet formula")
-
-
-def looks_like_formula(value: str) -> bool:
-    return value.startswith(FORMULA_START)
 
 
 _NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d+)?$")

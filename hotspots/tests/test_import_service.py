@@ -60,7 +60,7 @@ def test_malformed_file_stores_nothing_and_keeps_earlier_files():
     assert not TrendSeries.objects.filter(keyword="other").exists()
     assert TrendPoint.objects.filter(series__keyword="bb basico").count() == 234
     record = TrendImport.objects.get(filename="broken.csv")
-    assert record.status == "failed" and record.error.startswith("broken.csv, line 7, field 'Week':")
+    assert record.status == "failed" and record.error.startswith("broken.csv, line 7, column 'Week':")
 
 
 def test_non_numeric_value_fails_the_file():

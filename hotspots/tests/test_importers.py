@@ -156,7 +156,7 @@ def test_broken_date_names_file_line_and_field():
     with pytest.raises(ImportProblem) as caught:
         parse("\n".join(lines), "broken.csv")
     assert (caught.value.file, caught.value.line, caught.value.field) == ("broken.csv", 7, "Week")
-    assert "broken.csv, line 7, field 'Week'" in str(caught.value)
+    assert "broken.csv, line 7, column 'Week'" in str(caught.value)
 
 
 def test_non_numeric_value_names_the_column():
