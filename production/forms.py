@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.dashboard.forms import MultipleFileField
+from core.files import MaxUploadSize
 from design.models import Variant
 from design.selectors import concept_list
 
-from .importers import TEMPLATE_COLUMNS
+from .importers import MAX_FILE_BYTES, TEMPLATE_COLUMNS
 from .models import PreOrder
 from .services.sizing import factory_makes_category
 
@@ -276,6 +277,7 @@ class PreOrderUploadForm(forms.Form):
     files = MultipleFileField(
         label="Files",
         accept=".csv,.txt,text/csv",
+        validators=[MaxUploadSize(MAX_FILE_BYTES)],
         help_text=f"The template ({','.join(TEMPLATE_COLUMNS)}) or Shopify orders exports; up to {MAX_PRE_ORDER_FILES} at once.",
     )
     channel = forms.ChoiceField(

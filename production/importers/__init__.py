@@ -1,4 +1,4 @@
-"""Files from outside that link 5 reads: pre-order lists and shop exports. No database here."""
+"""Files from outside that link 5 reads: pre-order lists and shop exports, through ``core.files``. No database here."""
 
 from .pre_orders import (
     MAX_FILE_BYTES,
@@ -8,7 +8,6 @@ from .pre_orders import (
     TEMPLATE_COLUMNS,
     ParsedFile,
     PreOrderLine,
-    Problem,
     parse_pre_orders,
 )
 
@@ -20,6 +19,5 @@ __all__ = [
     "TEMPLATE_COLUMNS",
     "ParsedFile",
     "PreOrderLine",
-    "Problem",
     "parse_pre_orders",
 ]

@@ -8,23 +8,26 @@ Two formats, told apart by the header row:
   (``US``, ``GB``, ``DE`` ...), ``quantity`` a whole number above 0, ``ordered_at`` an
   ISO 8601 date or date and time (a time without offset is UTC), ``customer`` a name
   or email.
-- a **Shopify orders export** (Admin → Orders → Export): one row per line item; the
-  order's own columns (``Created at``, ``Email``, ``Financial Status``, ``Shipping
-  Country``, ``Tags``) are filled on its first row only and carried to the rest.
-  Orders whose financial status is refunded or voided, and line items without a SKU
-  (tips, gift cards), are skipped and counted. The market is the 2-letter shipping
-  country (the billing country when there is none).
+- a **Shopify orders export** (Admin → Orders → Export), read by
+  ``core.files.shopify_orders``: one row per line item, the order's own columns
+  filled on its first row. Orders refunded, voided or cancelled, and line items
+  without a SKU (tips, gift cards), are skipped and counted. The market is the
+  2-letter shipping country (the billing country when there is none).
 
-Every problem names the file, the line, the column and the reason; the caller
-refuses a file with any problem whole.
+Files are read by ``core.files`` (UTF-8, UTF-16 or Windows-1252; comma, semicolon
+or tab). Formulas: a reference or SKU that a spreadsheet would run is refused, a
+customer or a Shopify tag is stored defused (a leading ``'``). Every problem names
+the file, the line, the column and the reason; the caller refuses a file with any
+problem whole.
 """
 
-import csv
-import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+
+from core.files import FileProblem, Problems, Row, TooManyProblems, defuse, looks_like_formula, read_csv
+from core.files import shopify_orders as shopify
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_LINES = 20_000
@@ -37,30 +40,11 @@ TEMPLATE = "template"
 SHOPIFY = "shopify"
 TEMPLATE_COLUMNS = ("reference", "sku", "market", "quantity", "ordered_at", "customer")
 TEMPLATE_REQUIRED = ("reference", "sku", "market", "quantity", "ordered_at")
-SHOPIFY_REQUIRED = ("Name", "Created at", "Lineitem quantity", "Lineitem sku", "Shipping Country")
-SHOPIFY_ORDER_COLUMNS = ("Created at", "Email", "Financial Status", "Shipping Country", "Billing Country", "Tags")
-SHOPIFY_SKIPPED_STATUSES = {"refunded", "voided"}
-
-# A cell a spreadsheet would run as a formula when the data is opened again.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHOPIFY_REQUIRED = ("name", "created_at", "lineitem_quantity", "lineitem_sku", "shipping_country")
+SHOPIFY_SKIPPED_STATUSES = {shopify.REFUNDED, shopify.VOIDED}
 _MARKET = re.compile(r"^[A-Z][A-Z0-9-]{1,11}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    column: str
-    reason: str
-
-    def __str__(self):
-        where = f"{self.file}, line {self.line}" + (f", column {self.column!r}" if self.column else "")
-        return f"{where}: {self.reason}"
-
-    def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "reason": self.reason, "message": str(self)}
 
 
 @dataclass
@@ -80,32 +64,21 @@ class ParsedFile:
     filename: str
     format: str = ""
     lines: list[PreOrderLine] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems | None = None
     skipped: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
     neutralised: int = 0
     rows_read: int = 0
 
-    def problem(self, line: int, column: str, reason: str) -> None:
-        self.problems.append(Problem(self.filename, line, column, reason))
-        if len(self.problems) >= MAX_PROBLEMS:
-            raise _TooManyProblems
+    def __post_init__(self):
+        if self.problems is None:
+            self.problems = Problems(self.filename, limit=MAX_PROBLEMS)
 
-
-class _TooManyProblems(Exception):
-    pass
+    def problem(self, line: int | None, column: str | None, reason: str) -> None:
+        self.problems.add(line, column, reason)
 
 
 # --- single values: shared by the file formats and by manual entry --------------------
-
-def looks_like_formula(value: str) -> bool:
-    return value.startswith(FORMULA_START)
-
-
-def neutralise(value: str) -> str:
-    """Free text kept as written, but never run as a formula by a spreadsheet: a leading ' defuses it."""
-    return f"'{value}" if looks_like_formula(value) else value
-
 
 def clean_reference(value) -> str:
     reference = value.strip() if isinstance(value, str) else ""
@@ -161,7 +134,7 @@ def clean_customer(value) -> str:
     customer = value.strip() if isinstance(value, str) else ""
     if len(customer) > MAX_LENGTHS["customer"]:
         raise ValueError(f"longer than {MAX_LENGTHS['customer']} characters")
-    return neutralise(customer)
+    return defuse(customer)
 
 
 def clean_ordered_at(value, *, now: datetime) -> datetime:
@@ -174,18 +147,10 @@ def clean_ordered_at(value, *, now: datetime) -> datetime:
         text = value.strip() if isinstance(value, str) else ""
         if not text:
             raise ValueError("the order date is empty")
-        moment = None
-        for pattern in ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"):
-            try:
-                moment = datetime.strptime(text, pattern)
-                break
-            except ValueError:
-                continue
-        if moment is None:
-            try:
-                moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-            except ValueError:
-                raise ValueError(f"{text[:40]!r} is not a date (YYYY-MM-DD) or an ISO 8601 date and time") from None
+        try:
+            moment = shopify.parse_datetime(text)
+        except ValueError:
+            raise ValueError(f"{text[:40]!r} is not a date (YYYY-MM-DD) or an ISO 8601 date and time") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     try:
@@ -201,129 +166,102 @@ def clean_ordered_at(value, *, now: datetime) -> datetime:
 
 # --- files -----------------------------------------------------------------------------
 
-def decode(data: bytes, parsed: ParsedFile) -> str | None:
-    if len(data) > MAX_FILE_BYTES:
-        parsed.problem(0, "", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        return None
-    if b"\x00" in data:
-        parsed.problem(0, "", "binary data (NUL bytes), not a CSV file")
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        parsed.problem(line, "", f"not UTF-8 text (byte {exc.start}); save the file as CSV UTF-8")
-        return None
-    if text.count("\n") > MAX_LINES + 1:
-        parsed.problem(0, "", f"more than {MAX_LINES:,} lines; split the file")
-        return None
-    return text
-
-
 def parse_pre_orders(
-    data: bytes, *, filename: str, now: datetime | None = None, progress: Callable[[int, int], None] | None = None
+    data: bytes | str, *, filename: str, now: datetime | None = None, progress: Callable[[int, int], None] | None = None
 ) -> ParsedFile:
     """Read one pre-order file (template or Shopify export); ``progress(done, total)`` is told every few thousand rows."""
     parsed = ParsedFile(filename=filename)
     now = now or datetime.now(timezone.utc)
     try:
-        text = decode(data, parsed)
-        if text is None:
+        table = read_csv(data, file=filename, max_bytes=MAX_FILE_BYTES, max_lines=MAX_LINES)
+        rows = _counted(table.rows(), parsed, total=table.lines, progress=progress)
+        header = next(rows, None)
+        if header is None:
+            parsed.problem(1, None, "the file is empty")
             return parsed
-        total = text.count("\n")
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        try:
-            header = next(reader)
-        except StopIteration:
-            parsed.problem(1, "", "the file is empty")
-            return parsed
-        except csv.Error as exc:
-            parsed.problem(1, "", f"malformed CSV header ({exc})")
-            return parsed
-        header = [cell.strip() for cell in header]
-        kind = detect_format(header)
-        if kind is None:
+        if shopify.is_orders_header(header.cells):
+            parsed.format = SHOPIFY
+            _read_shopify(rows, header, parsed, now=now)
+        elif {"reference", "sku"} <= {cell.lower() for cell in header.cells}:
+            parsed.format = TEMPLATE
+            _read_template(rows, header, parsed, now=now)
+        else:
             parsed.problem(
-                1, "",
+                header.line, None,
                 "not a pre-order file: expected the template header "
                 f"{','.join(TEMPLATE_COLUMNS)} or a Shopify orders export "
-                f"({', '.join(SHOPIFY_REQUIRED)}); found {', '.join(h[:30] for h in header[:8]) or 'nothing'}",
+                f"(Name, Created at, Lineitem quantity, Lineitem sku, Shipping Country); "
+                f"found {', '.join(h[:30] for h in header.cells[:8]) or 'nothing'}",
             )
             return parsed
-        parsed.format = kind
-        columns = header if kind == SHOPIFY else [h.lower() for h in header]
-        repeated = sorted({c for c in columns if c and columns.count(c) > 1})
-        if repeated:
-            parsed.problem(1, repeated[0], "this column appears more than once in the header")
-            return parsed
-        required = SHOPIFY_REQUIRED if kind == SHOPIFY else TEMPLATE_REQUIRED
-        missing = [c for c in required if c not in columns]
-        for column in missing:
-            parsed.problem(1, column, "column missing from the header")
-        if missing:
-            return parsed
-        _read_rows(reader, columns, kind, parsed, now=now, total=total, progress=progress)
-    except _TooManyProblems:
-        parsed.problems.append(Problem(filename, 0, "", f"stopped after {MAX_PROBLEMS} problems"))
+    except FileProblem as problem:
+        parsed.problems.append(problem)
+    except TooManyProblems:
+        pass
     if not parsed.problems and not parsed.lines and not parsed.skipped:
-        parsed.problem(2, "", "no pre-order lines under the header")
+        parsed.problem(2, None, "no pre-order lines under the header")
     return parsed
 
 
-def detect_format(header: list[str]) -> str | None:
-    if {"Name", "Lineitem sku", "Lineitem quantity"} <= set(header):
-        return SHOPIFY
-    lowered = {h.lower() for h in header}
-    if {"reference", "sku"} <= lowered:
-        return TEMPLATE
-    return None
+def _counted(rows: Iterable[Row], parsed: ParsedFile, *, total: int, progress) -> Iterator[Row]:
+    """The rows, counting the non-blank ones under the header and telling ``progress`` every few thousand."""
+    rows = iter(rows)
+    header = next(rows, None)
+    if header is None:
+        return
+    yield header
+    for row in rows:
+        if any(row.cells):
+            parsed.rows_read += 1
+            if progress is not None and parsed.rows_read % PROGRESS_EVERY == 0:
+                progress(row.line, total)
+        yield row
 
 
-def _read_rows(reader, columns, kind, parsed: ParsedFile, *, now, total, progress) -> None:
+def _add(record: PreOrderLine | None, parsed: ParsedFile, seen: dict, *, merge: bool) -> None:
+    """Keep a line once per reference, SKU and market: a Shopify order's repeated SKU adds up, a template's is refused."""
+    if record is None:
+        return
+    key = (record.reference, record.sku, record.market)
+    first = seen.get(key)
+    if first is None:
+        seen[key] = record
+        parsed.lines.append(record)
+        return
+    duplicate = {"line": record.line, "first_line": first.line, "reference": record.reference, "sku": record.sku,
+                 "market": record.market}
+    if merge:
+        first.quantity += record.quantity
+        if first.quantity > MAX_QUANTITY:
+            parsed.problem(record.line, "Lineitem quantity", f"order {record.reference} has more than {MAX_QUANTITY:,} of {record.sku}")
+        parsed.duplicates.append(duplicate | {"merged": True})
+    else:
+        parsed.duplicates.append(duplicate | {"merged": False})
+        parsed.problem(
+            record.line, "reference",
+            f"reference {record.reference}, SKU {record.sku}, market {record.market} is already given on line {first.line}",
+        )
+
+
+def _read_template(rows: Iterable[Row], header: Row, parsed: ParsedFile, *, now) -> None:
+    columns = [cell.lower() for cell in header.cells]
+    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if repeated:
+        parsed.problem(header.line, repeated[0], "this column appears more than once in the header")
+        return
+    missing = [c for c in TEMPLATE_REQUIRED if c not in columns]
+    for column in missing:
+        parsed.problem(header.line, column, "column missing from the header")
+    if missing:
+        return
     seen: dict[tuple[str, str, str], PreOrderLine] = {}
-    orders: dict[str, dict] = {}  # Shopify: the order's own columns, from its first row
-    last_line = reader.line_num
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            parsed.problem(reader.line_num, "", f"malformed CSV ({exc})")
-            return
-        line, last_line = last_line + 1, reader.line_num
-        if not any(v.strip() for v in values):
+    for row in rows:
+        if not any(row.cells):
             continue
-        parsed.rows_read += 1
-        if progress is not None and parsed.rows_read % PROGRESS_EVERY == 0:
-            progress(last_line, total)
-        if len(values) != len(columns):
-            parsed.problem(line, "", f"{len(values)} values for {len(columns)} columns")
+        if len(row.cells) != len(columns):
+            parsed.problem(row.line, None, f"{len(row.cells)} values for {len(columns)} columns")
             continue
-        row = dict(zip(columns, values))
-        record = _shopify_row(row, line, parsed, orders, now) if kind == SHOPIFY else _template_row(row, line, parsed, now)
-        if record is None:
-            continue
-        key = (record.reference, record.sku, record.market)
-        first = seen.get(key)
-        if first is None:
-            seen[key] = record
-            parsed.lines.append(record)
-            continue
-        duplicate = {"line": line, "first_line": first.line, "reference": record.reference, "sku": record.sku,
-                     "market": record.market}
-        if kind == SHOPIFY:
-            # One order may list the same SKU on two line items: one pre-order line of both quantities.
-            first.quantity += record.quantity
-            if first.quantity > MAX_QUANTITY:
-                parsed.problem(line, "Lineitem quantity", f"order {record.reference} has more than {MAX_QUANTITY:,} of {record.sku}")
-            parsed.duplicates.append(duplicate | {"merged": True})
-        else:
-            parsed.duplicates.append(duplicate | {"merged": False})
-            parsed.problem(
-                line, "reference",
-                f"reference {record.reference}, SKU {record.sku}, market {record.market} is already given on line {first.line}",
-            )
+        _add(_template_row(dict(zip(columns, row.cells)), row.line, parsed, now), parsed, seen, merge=False)
 
 
 def _field(parsed: ParsedFile, line: int, column: str, clean, value, **kwargs):
@@ -353,35 +291,42 @@ def _customer(parsed: ParsedFile, line: int, column: str, value: str) -> tuple[s
     return customer or "", ok
 
 
-def _shopify_row(row: dict, line: int, parsed: ParsedFile, orders: dict, now) -> PreOrderLine | None:
-    reference, ok = _field(parsed, line, "Name", clean_reference, row["Name"])
+def _read_shopify(rows: Iterable[Row], header: Row, parsed: ParsedFile, *, now) -> None:
+    export = shopify.read_shopify_orders(
+        rows, header=header, file=parsed.filename, problems=parsed.problems, required=SHOPIFY_REQUIRED
+    )
+    seen: dict[tuple[str, str, str], PreOrderLine] = {}
+    for order in export.orders:
+        for record in _shopify_lines(order, export, parsed, now):
+            _add(record, parsed, seen, merge=True)
+
+
+def _shopify_lines(order: shopify.ShopifyOrder, export: shopify.ShopifyExport, parsed: ParsedFile, now):
+    """The pre-order lines of one order: one per line item with a SKU, none for an order that was called off."""
+    column = export.column
+    reference, ok = _field(parsed, order.line, column("name"), clean_reference, order.name)
     if not ok:
-        return None
-    order = orders.get(reference)
-    if order is None:
-        order = orders[reference] = {c: row.get(c, "").strip() for c in SHOPIFY_ORDER_COLUMNS}
-    else:
-        for column in SHOPIFY_ORDER_COLUMNS:
-            order[column] = order[column] or row.get(column, "").strip()
-    status = order["Financial Status"].lower()
-    if status in SHOPIFY_SKIPPED_STATUSES:
-        parsed.skipped.append({"line": line, "reference": reference, "reason": f"financial status {status}"})
-        return None
-    if not row["Lineitem sku"].strip():
-        parsed.skipped.append({"line": line, "reference": reference, "reason": "line item without a SKU"})
-        return None
-    sku, ok2 = _field(parsed, line, "Lineitem sku", clean_sku, row["Lineitem sku"])
-    quantity, ok3 = _field(parsed, line, "Lineitem quantity", clean_quantity, row["Lineitem quantity"])
-    ordered_at, ok4 = _field(parsed, line, "Created at", clean_ordered_at, order["Created at"], now=now)
-    country_column = "Shipping Country" if order["Shipping Country"] or not order["Billing Country"] else "Billing Country"
-    country = order[country_column].upper()
-    ok5 = bool(_COUNTRY.match(country))
-    if not ok5:
-        reason = "the country is empty" if not country else f"{country[:20]!r} is not a 2-letter country code"
-        parsed.problem(line, country_column, reason)
-    customer, ok6 = _customer(parsed, line, "Email", order["Email"].lower())
-    tags = order["Tags"]
-    note = f"Shopify tags: {neutralise(tags)}"[: MAX_LENGTHS["note"]] if tags else ""
-    if not all((ok2, ok3, ok4, ok5, ok6)):
-        return None
-    return PreOrderLine(line, reference, sku, country, quantity, ordered_at, customer, note)
+        return
+    skip = ""
+    if order.financial_status in SHOPIFY_SKIPPED_STATUSES:
+        skip = f"financial status {order.financial_status}"
+    elif order.is_cancelled:
+        skip = "order cancelled"
+    country_column = column(order.country_field)
+    country = getattr(order, order.country_field).upper()
+    tags = order.tags
+    note = f"Shopify tags: {defuse(tags)}"[: MAX_LENGTHS["note"]] if tags else ""
+    for item in order.lines:
+        if skip or not item.sku:
+            parsed.skipped.append({"line": item.line, "reference": reference, "reason": skip or "line item without a SKU"})
+            continue
+        sku, ok2 = _field(parsed, item.line, column("lineitem_sku"), clean_sku, item.sku)
+        quantity, ok3 = _field(parsed, item.line, column("lineitem_quantity"), clean_quantity, item.quantity)
+        ordered_at, ok4 = _field(parsed, item.line, column("created_at"), clean_ordered_at, order.created_at, now=now)
+        ok5 = bool(_COUNTRY.match(country))
+        if not ok5:
+            reason = "the country is empty" if not country else f"{country[:20]!r} is not a 2-letter country code"
+            parsed.problem(item.line, country_column, reason)
+        customer, ok6 = _customer(parsed, item.line, column("email"), order.email.lower())
+        if all((ok2, ok3, ok4, ok5, ok6)):
+            yield PreOrderLine(item.line, reference, sku, country, quantity, ordered_at, customer, note)

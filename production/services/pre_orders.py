@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.files import FileProblem, defuse, read_limited
 from design.models import Concept, Variant
 
 from ..importers import pre_orders as parse
@@ -52,7 +53,7 @@ class PreOrderImportReport:
             return f"{self.filename}: nothing stored, {len(self.errors)} problem(s): " + "; ".join(self.problems)
         parts = [f"{self.created} new ({self.units} units)", f"{self.unchanged} unchanged"]
         if self.skipped:
-            parts.append(f"{len(self.skipped)} skipped (refunded, voided or without a SKU)")
+            parts.append(f"{len(self.skipped)} skipped (refunded, voided, cancelled or without a SKU)")
         merged = sum(1 for d in self.duplicates if d.get("merged"))
         if merged:
             parts.append(f"{merged} repeated line item(s) added to their order's line")
@@ -62,8 +63,8 @@ class PreOrderImportReport:
         return text + "".join(f"\n  warning: {w}" for w in self.warnings)
 
 
-def _error(report: PreOrderImportReport, line: int, column: str, reason: str) -> None:
-    report.errors.append(parse.Problem(report.filename, line, column, reason).as_dict())
+def _error(report: PreOrderImportReport, line: int | None, column: str | None, reason: str) -> None:
+    report.errors.append(FileProblem(report.filename, line, column, reason).as_dict())
 
 
 def _channel_clean(channel, *, is_demo: bool, errors: dict) -> str:
@@ -73,33 +74,6 @@ def _channel_clean(channel, *, is_demo: bool, errors: dict) -> str:
     elif value == PreOrder.Channel.DEMO and not is_demo:
         errors["channel"] = ["The demo channel is kept for generated demo data."]
     return value
-
-
-def _read(file) -> bytes | None:
-    """The bytes of ``file`` (bytes, text, or an open or uploaded file); None when it is over the size limit.
-
-    A file object is read to at most one byte past the limit.
-    """
-    if isinstance(file, bytes):
-        data = file
-    elif isinstance(file, str):
-        data = file.encode("utf-8")
-    else:
-        size = getattr(file, "size", None)
-        if isinstance(size, int) and size > parse.MAX_FILE_BYTES:
-            return None
-        data = _read_stream(file)
-    return None if len(data) > parse.MAX_FILE_BYTES else data
-
-
-def _read_stream(file) -> bytes:
-    if hasattr(file, "seek"):
-        try:
-            file.seek(0)
-        except (OSError, ValueError):
-            pass
-    data = file.read(parse.MAX_FILE_BYTES + 1)
-    return data.encode("utf-8") if isinstance(data, str) else data
 
 
 def _chunks(values: list, size: int = _CHUNK):
@@ -126,9 +100,11 @@ def pre_orders_import(
     if errors:
         raise ValidationError(errors)
     report = PreOrderImportReport(filename=filename)
-    data = _read(file)
-    if data is None:
-        _error(report, 0, "", f"the file is larger than {parse.MAX_FILE_BYTES // (1024 * 1024)} MB")
+    try:
+        # An uploaded file's size is checked before any of it is read; a stream is read to one byte past the limit.
+        data = read_limited(file, max_bytes=parse.MAX_FILE_BYTES, file=filename)
+    except FileProblem as problem:
+        report.errors.append(problem.as_dict())
         return report
     parsed = parse.parse_pre_orders(data, filename=filename, now=timezone.now(), progress=progress)
     report.format = parsed.format
@@ -153,7 +129,7 @@ def pre_orders_import(
         elif line.market not in (variant.concept.target_markets or []):
             outside.add(f"{variant.sku} in {line.market}")
         if len(report.errors) >= parse.MAX_PROBLEMS:
-            _error(report, 0, "", f"stopped after {parse.MAX_PROBLEMS} problems")
+            _error(report, None, None, f"stopped after {parse.MAX_PROBLEMS} problems")
             break
     if report.errors:
         return report
@@ -186,7 +162,7 @@ def pre_orders_import(
                 )
             PreOrder.objects.bulk_create(new, batch_size=_CHUNK)
     except IntegrityError:
-        _error(report, 0, "", "another import stored some of these lines at the same moment; import the file again")
+        _error(report, None, None, "another import stored some of these lines at the same moment; import the file again")
         return report
     report.created = len(new)
     report.units = sum(p.quantity for p in new)
@@ -253,7 +229,7 @@ def pre_order_create(
     try:
         with transaction.atomic():
             return PreOrder.objects.create(
-                variant=variant, channel=channel, note=parse.neutralise(note), is_demo=is_demo, **values
+                variant=variant, channel=channel, note=defuse(note), is_demo=is_demo, **values
             )
     except IntegrityError:
         raise ValidationError(
@@ -276,7 +252,7 @@ def pre_order_cancel(*, pre_order_id: int, actor: str = "", reason: str = "") ->
                 {"status": [f"Pre-order {pre_order.reference} is {pre_order.get_status_display().lower()}; only an open one can be cancelled."]}
             )
         stamp = f"Cancelled {timezone.now():%Y-%m-%d %H:%M}" + (f" by {actor[:_ACTOR_MAX]}" if actor else "")
-        line = stamp + (f": {parse.neutralise(reason)}" if reason else ".")
+        line = stamp + (f": {defuse(reason)}" if reason else ".")
         pre_order.status = PreOrder.Status.CANCELLED
         pre_order.note = f"{pre_order.note}\n{line}".strip()
         pre_order.save(update_fields=["status", "note"])

@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from c2f.demo import demo_pre_orders_create
 from production import selectors, services
@@ -309,6 +311,39 @@ def test_shopify_rows_with_a_bad_country_sku_or_date_refuse_the_file(throw):
     assert not PreOrder.objects.exists()
 
 
+def test_an_older_shopify_export_from_a_german_spreadsheet_with_cancelled_and_guest_orders(throw):
+    """Header names of another export version, semicolons, Windows-1252, a quoted note over two lines."""
+    header = "Name;Email;Financial status;Created at;Line item quantity;Lineitem name;Line item SKU;Shipping Country;Notes;Canceled at;Tags"
+    rows = [
+        '#3001;jürgen@shoppers.example;Partially Refunded;2025-03-02 09:14:08 +0100;2;Decke „Salbei“;ST-SAGE-130;DE;"Bitte klingeln,\nDanke";;',
+        "#3001;;;;1;Decke „Creme“;ST-CREAM-130;;;;",
+        "#3002;a@shoppers.example;paid;2025-03-03 10:00:00 +0100;1;Decke;ST-BLGR-130;DE;;2025-03-04 08:00:00 +0100;",
+        "#3003;;paid;2025-03-05 11:00:00 +0100;3;Decke;ST-BLGR-130;DE;;;pos",
+    ]
+    data = ("\r\n".join([header, *rows]) + "\r\n").encode("cp1252")
+    report = import_text(data, filename="export_alt.csv")
+    assert report.ok, report.problems
+    assert report.format == "shopify"
+    assert stored() == [
+        ("shopify", "#3001", "ST-CREAM-130", "DE", 1), ("shopify", "#3001", "ST-SAGE-130", "DE", 2),
+        ("shopify", "#3003", "ST-BLGR-130", "DE", 3),
+    ]
+    assert report.skipped == [{"line": 5, "reference": "#3002", "reason": "order cancelled"}]
+    assert PreOrder.objects.get(reference="#3001", variant__sku="ST-SAGE-130").customer == "jürgen@shoppers.example"
+    assert PreOrder.objects.get(reference="#3003").customer == ""  # a point-of-sale order has no email
+
+
+def test_an_order_whose_rows_are_split_apart_is_refused(throw):
+    header = "Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem sku,Shipping Country"
+    text = (f"{header}\n#1,a@shoppers.example,paid,2025-03-02,1,ST-SAGE-130,US\n#2,b@shoppers.example,paid,2025-03-02,1,ST-SAGE-130,US\n"
+            "#1,,,,1,ST-CREAM-130,\n")
+    report = import_text(text, filename="twice.csv")
+    assert report.problems == [
+        "twice.csv, line 4, column 'Name': order '#1' already appeared at line 2; the rows of one order follow each other"
+    ]
+    assert not PreOrder.objects.exists()
+
+
 def test_a_shopify_export_without_shipping_country_is_refused():
     report = import_text("Name,Created at,Lineitem quantity,Lineitem sku\n#1,2025-03-02,1,ST-1\n")
     assert report.problems == ["pre_orders.csv, line 1, column 'Shipping Country': column missing from the header"]
@@ -318,19 +353,31 @@ def test_a_shopify_export_without_shipping_country_is_refused():
 
 def test_hostile_files_are_refused_whole(throw):
     cases = {
-        "photo.csv": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 40, "binary data"),
-        "latin1.csv": (f"{TEMPLATE_HEADER}\nR-1,ST-SAGE-130,US,1,2025-01-01,Jos\u00e9\n".encode("latin-1"), "line 2: not UTF-8 text"),
-        "utf16.csv": (TEMPLATE_HEADER.encode("utf-16"), "binary data"),
+        "photo.csv": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 40, "binary content"),
+        "utf16_no_bom.csv": (TEMPLATE_HEADER.encode("utf-16-le"), "UTF-16 text without a byte order mark"),
+        "mixed.csv": (f"{TEMPLATE_HEADER}\nR-1,ST-SAGE-130,US,1,2025-01-01,Jos\u00e9\n".encode()
+                      + "R-2,ST-SAGE-130,US,1,2025-01-01,Jos\u00e9\n".encode("cp1252"), "line 3: byte 0xE9 is not UTF-8"),
         "huge.csv": (f"{TEMPLATE_HEADER}\n".encode() + b"x" * (parser.MAX_FILE_BYTES + 10), "larger than 5 MB"),
         "long.csv": (f"{TEMPLATE_HEADER}\n".encode() + b"\n" * (parser.MAX_LINES + 5), "more than 20,000 lines"),
-        "cell.csv": (f'{TEMPLATE_HEADER}\nR-1,ST-SAGE-130,US,1,2025-01-01,"{"x" * 200_000}"\n'.encode(), "malformed CSV"),
-        "quote.csv": (f'{TEMPLATE_HEADER}\nR-1,ST-SAGE-130,US,1,2025-01-01,"unterminated\n'.encode(), "line 2"),
+        "cell.csv": (f'{TEMPLATE_HEADER}\nR-1,ST-SAGE-130,US,1,2025-01-01,"{"x" * 200_000}"\n'.encode(), "line 2: line is longer"),
+        "quote.csv": (f'{TEMPLATE_HEADER}\nR-1,ST-SAGE-130,US,1,2025-01-01,"unterminated\n'.encode(), "line 2: malformed CSV"),
     }
     for name, (data, expected) in cases.items():
         report = services.pre_orders_import(file=data, filename=name)
         assert not report.ok, name
         assert any(expected in p and p.startswith(name) for p in report.problems), (name, report.problems)
     assert not PreOrder.objects.exists()
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-16-be", "utf-8-sig"])
+def test_files_saved_as_windows_1252_or_utf16_are_read(throw, encoding):
+    text = f"{TEMPLATE_HEADER}\r\nR-1;ST-SAGE-130;US;1;2025-01-01;Jos\u00e9 M\u00fcller \u20ac\r\n".replace(",", ";")
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    report = services.pre_orders_import(file=data, filename="excel.csv")
+    assert report.ok, report.problems
+    assert PreOrder.objects.get().customer == "Jos\u00e9 M\u00fcller \u20ac"
 
 
 def test_formula_injection_is_refused_in_keys_and_defused_in_free_text(throw):
@@ -537,7 +584,24 @@ def test_upload_form_errors(staff, throw):
     assert response.status_code == 400 and "At most 20 files" in response.content.decode()
     hostile = upload("x.csv", b"\x00\x01binary")
     response = staff.post(reverse("production:pre_orders_import"), {"files": [hostile]})
-    assert response.status_code == 400 and "binary data" in response.content.decode()
+    assert response.status_code == 400 and "binary content" in response.content.decode()
+    assert not PreOrder.objects.exists()
+
+
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(staff, throw):
+    from django.utils.datastructures import MultiValueDict
+
+    from core.tests.uploads import UnreadableUpload
+    from production.forms import PreOrderUploadForm
+
+    huge = UnreadableUpload("huge.csv", parser.MAX_FILE_BYTES + 1)
+    form = PreOrderUploadForm(data={}, files=MultiValueDict({"files": [huge]}))
+    assert not form.is_valid()
+    assert form.errors["files"] == [f"huge.csv is larger than 5 MB ({parser.MAX_FILE_BYTES + 1:,} bytes)."]
+
+    big = upload("big.csv", f"{TEMPLATE_HEADER}\n".encode() + b"x" * parser.MAX_FILE_BYTES)
+    response = staff.post(reverse("production:pre_orders_import"), {"files": [upload("pre_orders_template.csv"), big]})
+    assert response.status_code == 400 and "big.csv is larger than 5 MB" in response.content.decode()
     assert not PreOrder.objects.exists()
 
 
@@ -682,3 +746,23 @@ def test_command_shows_progress_on_big_files(throw, tmp_path):
     assert "big.csv: 2,001 of 4,501 lines read" in text and "big.csv: 4,001 of 4,501 lines read" in text
     assert "4500 new (4500 units)" in text
     assert PreOrder.objects.count() == 4500
+
+
+PRE_ORDER_ALPHABET = st.sampled_from(
+    [",", ",", "\n", "\r\n", '"', ";", "reference", "sku", "Name", "Lineitem sku", "Lineitem quantity", "R-1",
+     "ST-SAGE-130", "US", "1", "0", "2025-01-01", "=1+1", "é", "\x00", "\ufeff"]
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=400),
+    st.lists(PRE_ORDER_ALPHABET, max_size=60).map(lambda parts: "".join(parts).encode()),
+    st.lists(PRE_ORDER_ALPHABET, max_size=60).map(lambda parts: (TEMPLATE_HEADER + "\n" + "".join(parts)).encode("utf-16")),
+))
+def test_any_bytes_give_pre_order_lines_or_problems_naming_the_file(data):
+    parsed = parser.parse_pre_orders(data, filename="fuzz.csv", now=timezone.now())
+    assert parsed.lines or parsed.problems or parsed.skipped
+    for problem in parsed.problems:
+        assert problem.file == "fuzz.csv" and problem.reason and problem.message.startswith("fuzz.csv")
+
