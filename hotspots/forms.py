@@ -1,14 +1,17 @@
 from django import forms
 
 from core.dashboard.forms import MultipleFileField
+from core.files import MaxUploadSize
 from core.models import Cycle
 
+from .importers.common import MAX_BYTES
 from .models import KeywordColumnMapping
 
 
 class TrendUploadForm(forms.Form):
     files = MultipleFileField(
         accept=".csv,.tsv,.txt,text/csv",
+        validators=[MaxUploadSize(MAX_BYTES)],
         help_text="Google Trends exports (multiTimeline, geoMap, relatedQueries), Amazon keyword-tool exports "
                   "(Helium 10 Cerebro, Magnet, Jungle Scout) and product-listing exports (Helium 10 Xray, "
                   "Jungle Scout products); several at once."

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.files import read_limited
 from core.models import Cycle, TaskRun
 from core.services import task_run_finish, task_run_progress
 
@@ -71,12 +72,12 @@ def trends_import_files(
     generic keyword CSVs; ``market`` and ``snapshot`` name an Amazon export's
     marketplace and date when its file name does not (the date defaults to today).
     """
-    items: list[tuple[str, bytes | OSError]] = []
+    items: list[tuple[str, bytes | OSError | ImportProblem]] = []
     for path in paths or []:
         path = pathlib.Path(path)
         try:
-            items.append((path.name, path.read_bytes()))
-        except OSError as exc:
+            items.append((path.name, read_limited(path, max_bytes=importers.common.MAX_BYTES, file=path.name)))
+        except (OSError, ImportProblem) as exc:
             items.append((path.name, exc))
     items.extend(uploads or [])
     reports = []
@@ -89,7 +90,7 @@ def trends_import_files(
 
 
 def _import_one(
-    filename: str, data: bytes | OSError, *, is_demo: bool, options: dict | None = None,
+    filename: str, data: bytes | OSError | ImportProblem, *, is_demo: bool, options: dict | None = None,
     task_run: TaskRun | None = None,
 ) -> ImportReport:
     report = ImportReport(filename=filename[:255])
@@ -98,6 +99,8 @@ def _import_one(
     try:
         if isinstance(data, OSError):
             raise ImportProblem(filename, None, None, f"cannot read the file ({data.strerror or data})")
+        if isinstance(data, ImportProblem):
+            raise data
         parsed = importers.parse_export(
             data, filename, mapping=options.get("mapping"), market=options.get("market") or "",
             snapshot=options.get("snapshot"),

@@ -49,7 +49,7 @@ def test_upload_several_files_runs_the_task_and_shows_the_per_file_report(staff_
     assert TrendPoint.objects.count() == 205 and AmazonKeywordMetric.objects.count() == 4
     page = staff_client.get(response.url)
     body = page.content.decode()
-    assert "2 of 3 files imported" in body and "broken.csv, line 2, field &#x27;a: (US)&#x27;" in body
+    assert "2 of 3 files imported" in body and "broken.csv, line 2, column &#x27;a: (US)&#x27;" in body
     assert 'id="import-report"' in body and "hx-get" not in body
     partial = staff_client.get(response.url, headers={"HX-Request": "true"})
     assert partial.templates[0].name == "hotspots/_import_run.html"
@@ -191,3 +191,20 @@ def test_watchlist_form_hostile_and_duplicate_keywords(staff_client):
     assert response.status_code == 200 and "too long" in response.content.decode()
     assert staff_client.post(url, {"cycle": 99, "name": "W", "markets": "US", "timeframe": "today 5-y"}).status_code == 200
     assert Watchlist.objects.count() == 1
+
+
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(staff_client):
+    from django.utils.datastructures import MultiValueDict
+
+    from core.tests.uploads import UnreadableUpload
+    from hotspots.forms import TrendUploadForm
+    from hotspots.importers.common import MAX_BYTES
+
+    form = TrendUploadForm(data={}, files=MultiValueDict({"files": [UnreadableUpload("huge.csv", MAX_BYTES + 1)]}))
+    assert not form.is_valid()
+    assert form.errors["files"] == [f"huge.csv is larger than 20 MB ({MAX_BYTES + 1:,} bytes)."]
+
+    big = SimpleUploadedFile("big.csv", b"x" * (MAX_BYTES + 1), content_type="text/csv")
+    response = staff_client.post(reverse("hotspots:import"), {"files": [upload(YEEZY), big]})
+    assert response.status_code == 200 and "big.csv is larger than 20 MB" in response.content.decode()
+    assert not TaskRun.objects.exists() and not TrendUpload.objects.exists() and not TrendPoint.objects.exists()
