@@ -1,9 +1,10 @@
-"""Shop order exports (Shopify, Amazon, WooCommerce, generic CSV) -> plain records. No Django here."""
+"""Shop order exports (Shopify, Amazon, WooCommerce, generic CSV) -> plain records, read through ``core.files``.
+No Django here."""
 
-from .layouts import GENERIC_HEADER, LAYOUTS, Layout
-from .parse import ImportRefused, LineRecord, OrderRecord, RowProblem, parse_orders
+from .layouts import FORMATS, GENERIC_HEADER, LAYOUTS, SHOPIFY, Layout
+from .parse import MAX_FILE_BYTES, GuestOrder, ImportRefused, LineRecord, OrderRecord, ParsedOrders, parse_orders
 
 __all__ = [
-    "GENERIC_HEADER", "LAYOUTS", "ImportRefused", "Layout", "LineRecord", "OrderRecord", "RowProblem",
-    "parse_orders",
+    "FORMATS", "GENERIC_HEADER", "LAYOUTS", "MAX_FILE_BYTES", "SHOPIFY", "GuestOrder", "ImportRefused", "Layout",
+    "LineRecord", "OrderRecord", "ParsedOrders", "parse_orders",
 ]

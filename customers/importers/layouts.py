@@ -1,9 +1,10 @@
 """Where each shop export keeps the facts of an order.
 
-Column names follow the shops' own exports:
+``shopify``, the Orders export CSV (Admin → Orders → Export), is read by
+``core.files.shopify_orders``, which knows its columns across export versions and
+its multi-line orders. The other formats are one row per line item with the
+order's columns on every row; their column names follow the shops' own exports:
 
-- ``shopify``: the Orders export CSV (Admin → Orders → Export). One row per line
-  item; the order's fields are filled on its first row only.
 - ``amazon``: the seller-fulfilled Order Report (tab-delimited). ``item-price``
   is the amount for the whole quantity, not a unit price.
 - ``woocommerce``: Customer/Order CSV Export, "Default – One Row per Item".
@@ -40,21 +41,6 @@ class Layout:
         columns = [self.order_id, self.placed_at, self.currency, self.sku, self.quantity, self.price]
         return columns + [c for c in (self.customer_id or self.email,) if c]
 
-
-SHOPIFY = Layout(
-    platform="shopify",
-    order_id="Name",
-    email="Email",
-    placed_at="Created at",
-    currency="Currency",
-    total="Total",
-    countries=("Shipping Country", "Billing Country"),
-    sku="Lineitem sku",
-    title="Lineitem name",
-    quantity="Lineitem quantity",
-    price="Lineitem price",
-    price_is_line_total=False,
-)
 
 AMAZON = Layout(
     platform="amazon",
@@ -109,4 +95,7 @@ GENERIC = Layout(
     attributes="attributes",
 )
 
-LAYOUTS = {layout.platform: layout for layout in (SHOPIFY, AMAZON, WOOCOMMERCE, GENERIC)}
+SHOPIFY = "shopify"
+LAYOUTS = {layout.platform: layout for layout in (AMAZON, WOOCOMMERCE, GENERIC)}
+# Every format the importer reads.
+FORMATS = (SHOPIFY, *LAYOUTS)

@@ -1,14 +1,19 @@
 """Shop order exports into customers, orders and lines: one transaction per file,
-an upsert on (platform, external id), so importing a file twice changes nothing."""
+an upsert on (platform, external id), so importing a file twice changes nothing.
+
+An order without a customer id or email (draft, point-of-sale, guest checkout) is
+not stored, since an order belongs to a customer; the report lists it and the rest
+of the file is imported."""
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 
+from core.files import FileProblem, read_limited
 from core.models import Cycle
 from core.selectors import cycle_current
-from customers.importers import LAYOUTS, ImportRefused, OrderRecord, RowProblem, parse_orders
+from customers.importers import FORMATS, MAX_FILE_BYTES, GuestOrder, ImportRefused, OrderRecord, parse_orders
 from customers.models import Customer, Order, OrderLine, Product
 
 from .products import attributes_ensure
@@ -26,14 +31,24 @@ class OrdersImportReport:
     customers_new: int = 0
     products_new: int = 0
     problems: list[str] = field(default_factory=list)
+    # Orders left out because they have no customer id or email.
+    guests: list[GuestOrder] = field(default_factory=list)
 
     def __str__(self):
         if not self.ok:
             return f"{self.file}: refused, nothing stored — " + "; ".join(self.problems)
-        return (
+        text = (
             f"{self.file}: {self.orders_new} new, {self.orders_updated} updated, {self.orders_unchanged} unchanged "
             f"orders ({self.lines} lines stored); {self.customers_new} new customers, {self.products_new} new products"
         )
+        if self.guests:
+            shown = ", ".join(f"{g.external_id} (line {g.line})" for g in self.guests[:5])
+            more = f" and {len(self.guests) - 5} more" if len(self.guests) > 5 else ""
+            text += (
+                f"; {len(self.guests)} order(s) without an email or customer id not stored "
+                f"(draft, point-of-sale or guest orders): {shown}{more}"
+            )
+        return text
 
 
 def _signature(placed_at, market, currency, total, lines) -> tuple:
@@ -52,7 +67,7 @@ def _products_ensure(records: list[OrderRecord], file: str, report: OrdersImport
         try:
             attributes = attributes_ensure(names=line.attributes, context=f"SKU {sku}")
         except ValueError as exc:
-            raise ImportRefused([RowProblem(file, line.line, "attributes", str(exc))]) from None
+            raise ImportRefused([FileProblem(file, line.line, "attributes", str(exc))]) from None
         product = Product.objects.create(sku=sku, title=line.title, category=line.category)
         if attributes:
             product.attributes.set(attributes.values())
@@ -144,23 +159,27 @@ def orders_import_file(*, fmt: str, path: str | Path, cycle: Cycle | None = None
     """Import one export; on any problem nothing of the file is stored."""
     path = Path(path)
     report = OrdersImportReport(file=path.name, format=fmt)
-    layout = LAYOUTS.get(fmt)
-    if layout is None:
-        report.problems = [f"unknown format {fmt!r}; one of {', '.join(sorted(LAYOUTS))}"]
+    if fmt not in FORMATS:
+        report.problems = [f"unknown format {fmt!r}; one of {', '.join(sorted(FORMATS))}"]
         return report
     try:
-        data = path.read_bytes()
+        data = read_limited(path, max_bytes=MAX_FILE_BYTES, file=path.name)
+    except FileProblem as problem:
+        report.problems = [problem.message]
+        return report
     except OSError as exc:
         report.problems = [f"cannot read the file: {exc.strerror or exc}"]
         return report
     try:
-        records = parse_orders(data, path.name, layout)
+        parsed = parse_orders(data, path.name, fmt)
         with transaction.atomic():
-            _store(records, platform=layout.platform, cycle=cycle, file=path.name, report=report)
+            if parsed.orders:
+                _store(parsed.orders, platform=fmt, cycle=cycle, file=path.name, report=report)
     except ImportRefused as exc:
         fresh = OrdersImportReport(file=path.name, format=fmt)
         fresh.problems = [str(p) for p in exc.problems]
         return fresh
+    report.guests = parsed.guests
     report.ok = True
     return report
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.models import Cycle
-from customers.importers import LAYOUTS
+from customers.importers import FORMATS
 from customers.services import orders_import
 
 
@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "Import shop order exports (Shopify, Amazon Order Report, WooCommerce, generic CSV)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", required=True, choices=sorted(LAYOUTS), dest="fmt")
+        parser.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt")
         parser.add_argument("--cycle", type=int, help="Cycle number new orders belong to (default: the newest).")
         parser.add_argument("files", nargs="+", metavar="FILE")
 
