@@ -1,9 +1,12 @@
 from django import forms
 from django.utils import timezone
 
+from core.files import MaxUploadSize
 from design.forms import bootstrap_form
 from design.models import Concept
 
+from .images import PHOTO_MAX_BYTES
+from .importers import MAX_BYTES as PANEL_MAX_BYTES
 from .models import BuyerPanel, VoteRound
 from .services import COMMENT_MAX, QTY_MAX
 
@@ -76,7 +79,9 @@ class SampleVersionForm(forms.Form):
     change_notes = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Changes from the previous version"
     )
-    photo = forms.FileField(required=False, label="Photo (JPEG, PNG or WebP, up to 8 MB)")
+    photo = forms.FileField(
+        required=False, label="Photo (JPEG, PNG or WebP, up to 8 MB)", validators=[MaxUploadSize(PHOTO_MAX_BYTES)]
+    )
     caption = forms.CharField(required=False, max_length=160, label="Photo caption")
 
     def __init__(self, *args, previous=None, **kwargs):
@@ -90,7 +95,7 @@ class SampleVersionForm(forms.Form):
 
 
 class SamplePhotoForm(forms.Form):
-    photo = forms.FileField(label="Photo (JPEG, PNG or WebP, up to 8 MB)")
+    photo = forms.FileField(label="Photo (JPEG, PNG or WebP, up to 8 MB)", validators=[MaxUploadSize(PHOTO_MAX_BYTES)])
     caption = forms.CharField(required=False, max_length=160, label="Caption")
 
     def __init__(self, *args, **kwargs):
@@ -100,7 +105,9 @@ class SamplePhotoForm(forms.Form):
 
 class PanelImportForm(forms.Form):
     name = forms.CharField(max_length=120, label="Panel name")
-    file = forms.FileField(label="CSV file (name, email, company, country, markets, language)")
+    file = forms.FileField(
+        label="CSV file (name, email, company, country, markets, language)", validators=[MaxUploadSize(PANEL_MAX_BYTES)]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -111,3 +111,20 @@ def test_vote_page_shows_photos_through_the_signed_link_only(staff_client):
     assert buyer.get(reverse("samples_vote:photo", args=[token, foreign.pk, "thumb"])).status_code == 404
     assert buyer.get(reverse("samples_vote:photo", args=[token, photo.pk, "huge"])).status_code == 404
     assert buyer.get(reverse("samples_vote:photo", args=[token + "x", photo.pk, "thumb"])).status_code == 400
+
+
+def test_a_photo_over_the_size_limit_is_refused_before_it_is_read(staff_client):
+    from core.tests.uploads import UnreadableUpload
+    from samples.forms import SamplePhotoForm, SampleVersionForm
+    from samples.images import PHOTO_MAX_BYTES
+
+    for form_class, data in ((SamplePhotoForm, {}), (SampleVersionForm, {"spec": "s"})):
+        form = form_class(data=data, files={"photo": UnreadableUpload("huge.png", PHOTO_MAX_BYTES + 1, "image/png")})
+        assert not form.is_valid()
+        assert form.errors["photo"] == [f"huge.png is larger than 8 MB ({PHOTO_MAX_BYTES + 1:,} bytes)."]
+
+    sample = SampleFactory()
+    big = SimpleUploadedFile("big.png", b"\x89PNG" + b"x" * PHOTO_MAX_BYTES, content_type="image/png")
+    response = staff_client.post(reverse("samples:photo_add", args=[sample.pk]), {"photo": big})
+    assert response.status_code == 200 and "big.png is larger than 8 MB" in response.content.decode()
+    assert not SamplePhoto.objects.exists()
