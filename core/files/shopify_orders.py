@@ -20,7 +20,8 @@ What the export looks like, across its versions:
   Refunded``: it is given here as ``partially_refunded``); ``Cancelled at`` is set
   on a cancelled order, ``Refunded Amount`` on a refunded one.
 
-``read_shopify_orders`` groups the rows into orders and reports what breaks the
+``read_shopify_orders`` (or ``ShopifyExport(...).iter_orders()``, one order at a
+time) groups the rows into orders and reports what breaks the
 export's shape (a missing or repeated column, a row of the wrong width, an empty
 order name, an order whose rows are split apart) as ``FileProblem``s. Values are
 given as written, stripped; each importer checks the ones it uses by its own rules.
@@ -28,9 +29,10 @@ given as written, stripped; each importer checks the ones it uses by its own rul
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
+from operator import itemgetter
 
 from .problems import Problems
 from .tables import Row
@@ -98,12 +100,11 @@ def normalise(header: str) -> str:
     return re.sub(r"[\W_]+", "", header.casefold())
 
 
-_FIELD_BY_HEADER = {
-    normalise(name): key for columns in (ORDER_COLUMNS, LINE_COLUMNS) for key, names in columns.items() for name in names
-}
+_COLUMNS = ORDER_COLUMNS | LINE_COLUMNS
+_FIELD_BY_HEADER = {normalise(name): key for key, names in _COLUMNS.items() for name in names}
 
 
-@dataclass
+@dataclass(slots=True)
 class LineItem:
     line: int
     title: str = ""
@@ -126,7 +127,7 @@ _ITEM_ATTRIBUTES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class ShopifyOrder:
     """One order as the export writes it; ``line`` is its first row."""
 
@@ -188,19 +189,14 @@ class ShopifyOrder:
 _ORDER_FIELDS = [f.name for f in fields(ShopifyOrder) if f.name not in ("line", "name", "lines")]
 
 
-@dataclass
-class ShopifyExport:
-    file: str
-    header_line: int = 1
-    # Field -> the header as this file writes it.
-    columns: dict[str, str] = field(default_factory=dict)
-    orders: list[ShopifyOrder] = field(default_factory=list)
-    # Non-blank rows under the header.
-    rows: int = 0
-
-    def column(self, key: str) -> str:
-        """The header of ``key`` as written in the file, or its usual name when the file lacks it."""
-        return self.columns.get(key) or (ORDER_COLUMNS | LINE_COLUMNS)[key][0]
+def _getter(positions: list[int]):
+    """cells -> the tuple of the cells at ``positions`` (an empty tuple for none)."""
+    if not positions:
+        return lambda cells: ()
+    if len(positions) == 1:
+        position = positions[0]
+        return lambda cells: (cells[position],)
+    return itemgetter(*positions)
 
 
 def header_fields(cells: Iterable[str]) -> set[str]:
@@ -214,7 +210,9 @@ def is_orders_header(cells: Iterable[str]) -> bool:
 
 def status(value: str) -> str:
     """``Partially Refunded`` -> ``partially_refunded``."""
-    return re.sub(r"[\s-]+", "_", value.strip().casefold())
+    if not value:
+        return value
+    return "_".join(value.casefold().replace("-", " ").split())
 
 
 def parse_datetime(text: str) -> datetime:
@@ -223,99 +221,134 @@ def parse_datetime(text: str) -> datetime:
     Raises ``ValueError`` for anything else.
     """
     value = text.strip()
-    for pattern in ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"):
-        try:
-            return datetime.strptime(value, pattern)
-        except ValueError:
-            continue
-    moment = datetime.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        # Older Pythons and some tools: a space before the offset that fromisoformat may refuse.
+        for pattern in ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"):
+            try:
+                return datetime.strptime(value, pattern)
+            except ValueError:
+                continue
+        raise
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def read_shopify_orders(
-    rows: Iterable[Row], *, file: str, problems: Problems, required: Iterable[str] = ("name",),
-    header: Row | None = None,
-) -> ShopifyExport:
-    """Group an orders export's rows (after ``header``, or from the first non-blank row) into orders.
+class ShopifyExport:
+    """An orders export being read: its header when made, its orders one by one as each one ends (``iter_orders``).
 
     ``required`` names the fields (keys of ``ORDER_COLUMNS`` and ``LINE_COLUMNS``) the caller
-    needs; a missing one is a problem and no order is read. Problems go to ``problems``,
-    which may stop the reading by raising ``TooManyProblems``.
+    needs besides ``name``; a missing one is a problem and no order is read. Problems go to
+    ``problems``, which may stop the reading by raising ``TooManyProblems``.
     """
-    rows = iter(rows)
-    if header is None:
-        header = next((row for row in rows if any(row.cells)), None)
+
+    def __init__(
+        self, rows: Iterable[Row], *, file: str, problems: Problems, required: Iterable[str] = (),
+        header: Row | None = None,
+    ):
+        self.file = file
+        self.problems = problems
+        # Field -> the header as this file writes it.
+        self.columns: dict[str, str] = {}
+        # Non-blank rows under the header, once read.
+        self.rows = 0
+        self.orders: list[ShopifyOrder] = []
+        self._rows = iter(rows)
+        self._index: dict[str, int] = {}
+        if header is None:
+            header = next((row for row in self._rows if any(row.cells)), None)
+        self.header_line = header.line if header else 1
+        self._width = len(header.cells) if header else 0
         if header is None:
             problems.add(1, None, "the file is empty")
-            return ShopifyExport(file=file)
-    export = ShopifyExport(file=file, header_line=header.line)
-    index: dict[str, int] = {}
-    seen_headers: set[str] = set()
-    for position, cell in enumerate(header.cells):
-        name = normalise(cell)
-        if name and name in seen_headers:
-            problems.add(header.line, cell, "this column appears more than once in the header")
-            return export
-        seen_headers.add(name)
-        key = _FIELD_BY_HEADER.get(name)
-        if key and key not in index:
-            index[key] = position
-            export.columns[key] = cell
-    missing = [key for key in required if key not in index]
-    for key in missing:
-        problems.add(header.line, export.column(key), "column missing from the header")
-    if missing:
-        return export
+        self.readable = header is not None and self._read_header(header, ("name", *required))
 
-    width = len(header.cells)
-    first_line: dict[str, int] = {}
-    current: ShopifyOrder | None = None
-    split_apart = ""
-    for row in rows:
-        cells = row.cells
-        if not any(cells):
-            continue
-        export.rows += 1
-        if len(cells) != width:
-            if len(cells) > width and not any(cells[width:]):
-                cells = cells[:width]
+    def column(self, key: str) -> str:
+        """The header of ``key`` as written in the file, or its usual name when the file lacks it."""
+        return self.columns.get(key) or _COLUMNS[key][0]
+
+    def _read_header(self, header: Row, required: tuple[str, ...]) -> bool:
+        seen: set[str] = set()
+        for position, cell in enumerate(header.cells):
+            name = normalise(cell)
+            if name and name in seen:
+                self.problems.add(header.line, cell, "this column appears more than once in the header")
+                return False
+            seen.add(name)
+            key = _FIELD_BY_HEADER.get(name)
+            if key and key not in self._index:
+                self._index[key] = position
+                self.columns[key] = cell
+        missing = [key for key in dict.fromkeys(required) if key not in self._index]
+        for key in missing:
+            self.problems.add(header.line, self.column(key), "column missing from the header")
+        return not missing
+
+    def iter_orders(self) -> Iterator[ShopifyOrder]:
+        """Each order once its last row is read, in the order of the file."""
+        if not self.readable:
+            return
+        index, width, problems = self._index, self._width, self.problems
+        name_at = index["name"]
+        order_keys = [key for key in _ORDER_FIELDS if key in index]
+        order_cells = _getter([index[key] for key in order_keys])
+        item_keys = [key for key in _ITEM_ATTRIBUTES if key in index]
+        item_attributes = [_ITEM_ATTRIBUTES[key] for key in item_keys]
+        item_cells = _getter([index[key] for key in item_keys])
+        marks_item = _getter([index[key] for key in _ITEM_FIELDS if key in index])
+        first_line: dict[str, int] = {}
+        current: ShopifyOrder | None = None
+        split_apart = ""
+        for row in self._rows:
+            cells = row.cells
+            if not any(cells):
+                continue
+            self.rows += 1
+            if len(cells) != width:
+                if len(cells) > width and not any(cells[width:]):
+                    cells = cells[:width]
+                else:
+                    problems.add(row.line, None, f"{len(cells)} values for {width} columns")
+                    continue
+            name = cells[name_at]
+            if not name:
+                problems.add(row.line, self.column("name"), "the order name is empty")
+                continue
+            if name == split_apart:
+                continue
+            if current is None or name != current.name:
+                if current is not None:
+                    yield current
+                    current = None
+                if name in first_line:
+                    problems.add(
+                        row.line, self.column("name"),
+                        f"order {name[:40]!r} already appeared at line {first_line[name]}; the rows of one order follow each other",
+                    )
+                    split_apart = name
+                    continue
+                first_line[name], split_apart = row.line, ""
+                current = ShopifyOrder(line=row.line, name=name, **dict(zip(order_keys, order_cells(cells))))
+                current.financial_status = status(current.financial_status)
+                current.fulfillment_status = status(current.fulfillment_status)
             else:
-                problems.add(row.line, None, f"{len(cells)} values for {width} columns")
-                continue
-        values = {key: cells[position] for key, position in index.items()}
-        name = values["name"]
-        if not name:
-            problems.add(row.line, export.column("name"), "the order name is empty")
-            continue
-        if name == split_apart:
-            continue
-        if current is None or name != current.name:
-            if name in first_line:
-                problems.add(
-                    row.line, export.column("name"),
-                    f"order {name[:40]!r} already appeared at line {first_line[name]}; the rows of one order follow each other",
-                )
-                current, split_apart = None, name
-                continue
-            first_line[name], split_apart = row.line, ""
-            current = ShopifyOrder(line=row.line, name=name, **_order_values(values))
-            export.orders.append(current)
-        else:
-            for key, value in _order_values(values).items():
-                if value and not getattr(current, key):
-                    setattr(current, key, value)
-        if any(values.get(key) for key in _ITEM_FIELDS):
-            current.lines.append(
-                LineItem(line=row.line, **{
-                    attribute: status(values[key]) if key == "lineitem_fulfillment_status" else values[key]
-                    for key, attribute in _ITEM_ATTRIBUTES.items() if key in values
-                })
-            )
+                values = order_cells(cells)
+                if any(values):
+                    for key, value in zip(order_keys, values):
+                        if value and not getattr(current, key):
+                            setattr(current, key, status(value) if key in _STATUS_FIELDS else value)
+            if any(marks_item(cells)):
+                item = LineItem(row.line, **dict(zip(item_attributes, item_cells(cells))))
+                item.fulfillment_status = status(item.fulfillment_status)
+                current.lines.append(item)
+        if current is not None:
+            yield current
+
+
+def read_shopify_orders(
+    rows: Iterable[Row], *, file: str, problems: Problems, required: Iterable[str] = (), header: Row | None = None,
+) -> ShopifyExport:
+    """Read a whole orders export (after ``header``, or from the first non-blank row): ``export.orders`` holds them."""
+    export = ShopifyExport(rows, file=file, problems=problems, required=required, header=header)
+    export.orders = list(export.iter_orders())
     return export
-
-
-def _order_values(values: dict[str, str]) -> dict[str, str]:
-    return {
-        key: status(values[key]) if key in _STATUS_FIELDS else values[key]
-        for key in _ORDER_FIELDS if key in values
-    }

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .problems import FileProblem
-from .text import DEFAULT_MAX_BYTES, decode, line_count
+from .text import DEFAULT_MAX_BYTES, decode, line_breaks, line_count
 
 DEFAULT_MAX_LINE_CHARS = 32_768
 DELIMITERS = (",", ";", "\t")
@@ -23,7 +23,7 @@ _SAMPLE_ROWS = 200
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     line: int
     cells: list[str]
@@ -79,19 +79,29 @@ class CsvText:
     def delimiter_name(self) -> str:
         return _NAMES.get(self.delimiter, repr(self.delimiter))
 
-    def _physical_lines(self) -> Iterator[str]:
-        for number, line in enumerate(io.StringIO(self.text, newline=""), start=1):
-            if len(line.rstrip("\r\n")) > self.max_line_chars:
-                raise FileProblem(self.file, number, None, f"line is longer than {self.max_line_chars:,} characters")
-            yield line
+    def _check_line_lengths(self) -> None:
+        limit, text = self.max_line_chars, self.text
+        if len(text) <= limit:
+            return
+        offset = 0
+        for piece in text.split("\n"):
+            if len(piece) > limit:
+                start = offset
+                for part in piece.split("\r"):
+                    if len(part) > limit:
+                        line = line_breaks(text[:start]) + 1
+                        raise FileProblem(self.file, line, None, f"line is longer than {limit:,} characters")
+                    start += len(part) + 1
+            offset += len(piece) + 1
 
     def rows(self, *, strip: bool = True) -> Iterator[Row]:
         """Every record, blank ones included, with the line it starts on; cells stripped unless ``strip=False``."""
-        reader = csv.reader(self._physical_lines(), delimiter=self.delimiter, strict=True)
+        self._check_line_lengths()
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter, strict=True)
         start = 1
         try:
             for cells in reader:
-                yield Row(start, [cell.strip() for cell in cells] if strip else cells)
+                yield Row(start, list(map(str.strip, cells)) if strip else cells)
                 start = reader.line_num + 1
         except csv.Error as exc:
             reason, line = str(exc), reader.line_num or start

@@ -40,7 +40,7 @@ class ImportRefused(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
-@dataclass
+@dataclass(slots=True)
 class LineRecord:
     line: int
     sku: str
@@ -274,29 +274,30 @@ def _read_columns(table: CsvText, layout: Layout, checks: _Checks, parsed: Parse
 
 
 def _read_shopify(table: CsvText, checks: _Checks, parsed: ParsedOrders) -> None:
-    export = shopify.read_shopify_orders(
-        table.rows(), file=table.file, problems=checks.problems, required=SHOPIFY_REQUIRED
-    )
-    column = export.column
-    for order in export.orders:
+    export = shopify.ShopifyExport(table.rows(), file=table.file, problems=checks.problems, required=SHOPIFY_REQUIRED)
+    column = {key: export.column(key) for key in (
+        "name", "email", "created_at", "currency", "shipping_country", "billing_country", "total", "lineitem_sku",
+        "lineitem_quantity", "lineitem_price",
+    )}
+    for order in export.iter_orders():
         record = checks.order(
             order.line,
-            order_id=(order.name, column("name")),
+            order_id=(order.name, column["name"]),
             customer_id=None,
-            email=(order.email, column("email")),
-            placed_at=(order.created_at, column("created_at")),
-            currency=(order.currency, column("currency")),
-            countries=[(order.shipping_country, column("shipping_country")),
-                       (order.billing_country, column("billing_country"))],
-            total=(order.total, column("total")),
+            email=(order.email, column["email"]),
+            placed_at=(order.created_at, column["created_at"]),
+            currency=(order.currency, column["currency"]),
+            countries=[(order.shipping_country, column["shipping_country"]),
+                       (order.billing_country, column["billing_country"])],
+            total=(order.total, column["total"]),
         )
         if isinstance(record, GuestOrder):
             parsed.guests.append(record)
             continue
         items = [
             checks.line_item(
-                item.line, sku=(item.sku, column("lineitem_sku")), title=item.title,
-                quantity=(item.quantity, column("lineitem_quantity")), price=(item.price, column("lineitem_price")),
+                item.line, sku=(item.sku, column["lineitem_sku"]), title=item.title,
+                quantity=(item.quantity, column["lineitem_quantity"]), price=(item.price, column["lineitem_price"]),
                 price_is_line_total=False,
             )
             for item in order.lines
