@@ -224,7 +224,7 @@ def parse_datetime(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        # Older Pythons and some tools: a space before the offset that fromisoformat may refuse.
+        # A one-digit hour (``9:14:08``), as a spreadsheet may write it back.
         for pattern in ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"):
             try:
                 return datetime.strptime(value, pattern)

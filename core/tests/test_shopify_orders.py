@@ -139,6 +139,7 @@ def test_an_orders_export_is_told_by_its_header(cells, expected):
     [
         ("2025-03-02 09:14:08 -0500", datetime(2025, 3, 2, 14, 14, 8, tzinfo=timezone.utc)),
         ("2025-03-02 09:14 +0100", datetime(2025, 3, 2, 8, 14, tzinfo=timezone.utc)),
+        ("2025-03-02 9:14:08 -0500", datetime(2025, 3, 2, 14, 14, 8, tzinfo=timezone.utc)),
         ("2025-03-02T09:14:08Z", datetime(2025, 3, 2, 9, 14, 8, tzinfo=timezone.utc)),
         ("2025-03-02", datetime(2025, 3, 2, tzinfo=timezone.utc)),
     ],
