@@ -131,10 +131,11 @@ def clean_quantity(value) -> int:
 
 
 def clean_customer(value) -> str:
-    customer = value.strip() if isinstance(value, str) else ""
+    # Defused first, so the stored text (with its leading ') is what must fit.
+    customer = defuse(value.strip() if isinstance(value, str) else "")
     if len(customer) > MAX_LENGTHS["customer"]:
         raise ValueError(f"longer than {MAX_LENGTHS['customer']} characters")
-    return defuse(customer)
+    return customer
 
 
 def clean_ordered_at(value, *, now: datetime) -> datetime:

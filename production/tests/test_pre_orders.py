@@ -104,6 +104,7 @@ def test_manual_entry_stores_a_clean_pre_order(throw):
         ({"reference": "=HYPERLINK(\"x\")"}, "reference"),
         ({"reference": "R" * 81}, "reference"),
         ({"customer": "c" * 201}, "customer"),
+        ({"customer": "=" + "c" * 199}, "customer"),  # 201 characters once defused
         ({"channel": "telex"}, "channel"),
         ({"channel": "demo"}, "channel"),
         ({"ordered_at": timezone.now() + datetime.timedelta(days=30)}, "ordered_at"),
