@@ -1,30 +1,23 @@
 """Celery entry points of link 4; routed to the ``email`` queue by ``samples.*``."""
 
 import logging
-import smtplib
 
 from celery import shared_task
+
+from core.tasks import TRANSIENT_SMTP_ERRORS, retried_task
 
 from . import services
 from .models import Invitation
 
 logger = logging.getLogger(__name__)
 
-# SMTP and network failures are transient; anything else is a bug and is not retried.
-TRANSIENT_SEND_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+
+def _email_task(name: str):
+    """An email send: claimed before it goes out, so ``acks_late`` and retries never send twice."""
+    return retried_task(name=name, transient=TRANSIENT_SMTP_ERRORS, acks_late=True, soft_time_limit=60, time_limit=90)
 
 
-@shared_task(
-    name="samples.send_invitation",
-    acks_late=True,
-    soft_time_limit=60,
-    time_limit=90,
-    autoretry_for=TRANSIENT_SEND_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
-)
+@_email_task("samples.send_invitation")
 def send_invitation(invitation_id: int) -> bool:
     try:
         return services.invitation_send(invitation_id=invitation_id)
@@ -43,17 +36,7 @@ def close_due_rounds() -> int:
     return services.round_close_due()
 
 
-@shared_task(
-    name="samples.send_reminder",
-    acks_late=True,
-    soft_time_limit=60,
-    time_limit=90,
-    autoretry_for=TRANSIENT_SEND_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
-)
+@_email_task("samples.send_reminder")
 def send_reminder(invitation_id: int, number: int) -> bool:
     try:
         return services.reminder_send(invitation_id=invitation_id, number=number)
