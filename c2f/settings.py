@@ -151,6 +151,20 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# The languages a buyer's vote page and invitation speak (Buyer.language); the dashboard stays
+# in LANGUAGE_CODE. Catalogues live in locale/<code>/LC_MESSAGES (README: "Languages").
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+    ("nl", "Nederlands"),
+    ("pl", "Polski"),
+    ("ja", "日本語"),
+    ("zh-hans", "简体中文"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static files: everything served by the app itself, no CDN ------------
 STATIC_URL = "static/"
