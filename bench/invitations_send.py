@@ -138,7 +138,8 @@ def run(args, inbox, smtp, queue, log, workers, started):
     from core.models import Cycle
     from design.models import Concept
     from samples.models import Buyer, Invitation, Sample, VoteRound
-    from samples.services import invitation_message, invitations_lost_sends
+    from samples.selectors import invitations_lost_sends
+    from samples.services import invitation_message
     from samples.tasks import send_invitation
 
     n = args.size

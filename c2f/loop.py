@@ -110,7 +110,7 @@ def step_samples(cycle: Cycle) -> str:
     if vote_round is None:
         sample = sample_latest(concept=concept) or sample_create(
             concept=concept,
-            spec=f"{concept.category.capitalize()}; sizes and colours as listed; unit cost {concept.unit_cost} USD.",
+            spec=f"{concept.category.capitalize()}; sizes and colours as listed.",
             is_demo=cycle.is_demo,
         )
         if cycle.is_demo:

@@ -306,6 +306,14 @@ C2F_CONFIRM_MIN_RESPONSE = float(os.environ.get("C2F_CONFIRM_MIN_RESPONSE", "0.3
 C2F_DROP_MAX_SCORE = float(os.environ.get("C2F_DROP_MAX_SCORE", "2.5"))
 # A worker sending an invitation holds it this long; past it, the send counts as lost and is retried.
 C2F_SEND_LEASE_SECONDS = int(os.environ.get("C2F_SEND_LEASE_SECONDS", "300"))
+# An invitation no worker has claimed this long after its round opened lost its task: it is
+# queued again and the round page offers a retry.
+C2F_UNSENT_GRACE_SECONDS = int(os.environ.get("C2F_UNSENT_GRACE_SECONDS", "900"))
+# The retailer's share of the retail price in the margin plan: a round that asks no wholesale
+# price of its own compares buyers' answers with target retail price x (1 - this). 0.5 is keystone.
+C2F_RETAILER_MARGIN = float(os.environ.get("C2F_RETAILER_MARGIN", "0.5"))
+if not 0 <= C2F_RETAILER_MARGIN < 1:
+    raise ImproperlyConfigured(f"C2F_RETAILER_MARGIN must be a share from 0 up to 1, got {C2F_RETAILER_MARGIN}.")
 # Share of an unsold unit's landed cost that clearance brings back; sizes first batches (newsvendor).
 C2F_SALVAGE_SHARE = float(os.environ.get("C2F_SALVAGE_SHARE", "0.3"))
 

@@ -130,3 +130,18 @@ def landed_cost(
         "break_even_qty": break_even,
         "thin": margin_rate is None or margin_rate < THIN_MARGIN,
     }
+
+
+# --- wholesale price from the retail target ------------------------------------
+
+
+def wholesale_from_retail(*, retail, retailer_margin) -> Decimal:
+    """The wholesale price that leaves a retailer ``retailer_margin`` of the retail price.
+
+    wholesale = retail × (1 − retailer margin), rounded to the cent: with the
+    keystone plan (0.5) a 49.00 retail target asks 24.50 wholesale.
+    """
+    margin = _d(retailer_margin)
+    if not Decimal(0) <= margin < Decimal(1):
+        raise ValueError(f"retailer margin must be from 0 up to 1, got {retailer_margin}.")
+    return _money(_d(retail) * (1 - margin))

@@ -15,16 +15,17 @@ def variant_preference_chart(*, preference: dict[str, dict[str, int]]) -> str:
     return figure_html(fig)
 
 
-def price_acceptance_chart(*, curve: list[dict], target_price, currency: str) -> str:
-    """Share of answering buyers who accept each wholesale price; the target retail price marked."""
+def price_acceptance_chart(*, curve: list[dict], wholesale_price, wholesale_basis: str, currency: str) -> str:
+    """Share of answering buyers who accept each wholesale price; the wholesale price compared marked."""
     fig = go.Figure(
         go.Scatter(
             x=[float(p["price"]) for p in curve], y=[p["share"] * 100 for p in curve],
             mode="lines+markers", line_shape="hv", name="accepting",
         )
     )
-    if target_price is not None:
-        fig.add_vline(x=float(target_price), line_dash="dash", annotation_text="target price")
+    if wholesale_price is not None:
+        label = "wholesale price asked" if wholesale_basis == "asked" else "planned wholesale price"
+        fig.add_vline(x=float(wholesale_price), line_dash="dash", annotation_text=label)
     fig.update_layout(
         title="Price acceptance", xaxis_title=f"wholesale price ({currency})", yaxis_title="% of buyers accepting",
         yaxis_range=[0, 105], **CHART_LAYOUT,

@@ -108,6 +108,15 @@ class VoteRound(models.Model):
     demand_evidence = models.JSONField(
         default=dict, blank=True, help_text="Written on confirm: the demand production sizes the batch from."
     )
+    # The terms the buyers are shown: what they are asked to pay and order, and how long they wait.
+    wholesale_price = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True,
+        help_text="Wholesale price asked per unit (concept currency); empty: the planned price from the retail target.",
+    )
+    min_order_qty = models.PositiveIntegerField(null=True, blank=True, help_text="Minimum order per buyer, in units.")
+    lead_time_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days from a buyer's order to shipment."
+    )
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -119,7 +128,15 @@ class VoteRound(models.Model):
     class Meta:
         ordering = ["-opens_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_open")
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_open"),
+            models.CheckConstraint(
+                condition=models.Q(wholesale_price__isnull=True) | models.Q(wholesale_price__gt=0),
+                name="round_wholesale_price_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_order_qty__isnull=True) | models.Q(min_order_qty__gt=0),
+                name="round_min_order_qty_positive",
+            ),
         ]
 
     def __str__(self):

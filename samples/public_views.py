@@ -1,21 +1,30 @@
-"""The buyer's vote page behind a signed link: no account, one round, until it closes."""
+"""The buyer's vote page behind a signed link: no account, one round, until it closes.
+
+The page speaks the buyer's language (``Buyer.language``), activated for the request
+here rather than by LocaleMiddleware: the link, not the browser, says who is reading.
+"""
 
 import hashlib
+import logging
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from .forms import VoteForm
+from .languages import buyer_datetime, buyer_language
 from .models import SamplePhoto
-from .selectors import vote_for_invitation
+from .selectors import round_buyer_terms, vote_for_invitation
 from .services import VoteRefused, vote_record
 from .tokens import RoundClosed, VoteLinkError, vote_token_read
 from .views import photo_response
+
+logger = logging.getLogger(__name__)
 
 _RATE_UNITS = {
     "s": 1, "sec": 1, "second": 1,
@@ -65,30 +74,66 @@ def _private(view):
     return wrapper
 
 
+def _page_language(request, invitation=None) -> str:
+    """The buyer's language when the link names a buyer, else the browser's (Accept-Language)."""
+    if invitation is not None:
+        return buyer_language(invitation.buyer.language)
+    return buyer_language(translation.get_language_from_request(request))
+
+
+def _error_page(request, *, title, message, status: int, language: str):
+    with translation.override(language):
+        context = {"title": str(title), "message": str(message), "language": language}
+        response = render(request, "samples/vote/error.html", context, status=status)
+    response["Content-Language"] = language
+    return response
+
+
 def _link_error(request, error: VoteLinkError):
-    context = {"title": error.title, "message": error.message}
-    return render(request, "samples/vote/error.html", context, status=error.status)
+    language = _page_language(request, error.invitation)
+    with translation.override(language):
+        return _error_page(request, title=error.title, message=error.message, status=error.status, language=language)
+
+
+def _too_many(request):
+    return _error_page(
+        request,
+        title=gettext_lazy("Too many requests"),
+        message=gettext_lazy("Please wait a minute and open the link again."),
+        status=429,
+        language=_page_language(request),
+    )
 
 
 @_private
 @require_http_methods(["GET", "POST"])
 def vote_page(request, token: str):
     if not _rate_allowed(request, token):
-        return render(
-            request,
-            "samples/vote/error.html",
-            {"title": "Too many requests", "message": "Please wait a minute and open the link again."},
-            status=429,
-        )
+        return _too_many(request)
     try:
         invitation = vote_token_read(token)
     except VoteLinkError as error:
         return _link_error(request, error)
+    language = buyer_language(invitation.buyer.language)
+    with translation.override(language):
+        response = _vote_page(request, invitation, token, language)
+    response["Content-Language"] = language
+    return response
 
+
+def _vote_page(request, invitation, token: str, language: str):
+    """The page in the buyer's language: the form first, the sample and its terms after it."""
     vote_round = invitation.round
     concept = vote_round.sample.concept
+    variants = list(concept.variants.order_by("sku"))
+    terms = round_buyer_terms(round=vote_round, variants=variants)
     existing = vote_for_invitation(invitation=invitation)
-    form_kwargs = {"concept": concept, "buyer_markets": invitation.buyer.markets, "questions": vote_round.questions or []}
+    form_kwargs = {
+        "concept": concept,
+        "buyer_markets": invitation.buyer.markets,
+        "questions": vote_round.questions or [],
+        "terms": terms,
+    }
 
     if request.method == "POST":
         form = VoteForm(request.POST, **form_kwargs)
@@ -106,10 +151,20 @@ def vote_page(request, token: str):
                     answers=form.answers(),
                 )
             except VoteRefused as refused:
-                if refused.field and refused.field in form.fields:
-                    form.add_error(refused.field, refused.reason)
-                else:
-                    return _link_error(request, RoundClosed(refused.reason))
+                if refused.code == "not_open":
+                    return _error_page(
+                        request,
+                        title=_("Voting has not started yet"),
+                        message=_("Voting opens on %(date)s.") % {"date": buyer_datetime(vote_round.opens_at)},
+                        status=409,
+                        language=language,
+                    )
+                if refused.code == "closed" or not (refused.field and refused.field in form.fields):
+                    return _link_error(
+                        request, RoundClosed(_("Votes are no longer accepted."), invitation=invitation)
+                    )
+                logger.info("vote on invitation %s refused: %s", invitation.pk, refused.reason)
+                form.add_error(refused.field, _("This answer could not be accepted; please check it."))
             else:
                 return HttpResponseRedirect(f"{request.path}?saved=1", status=303)
     else:
@@ -133,15 +188,18 @@ def vote_page(request, token: str):
         "samples/vote/vote.html",
         {
             "form": form,
+            "error_summary": form.error_summary() if form.is_bound else [],
+            "language": language,
             "invitation": invitation,
             "buyer": invitation.buyer,
             "round": vote_round,
             "sample": vote_round.sample,
             "concept": concept,
-            "variants": list(concept.variants.order_by("sku")),
+            "variants": variants,
+            "terms": terms,
             "photos": list(vote_round.sample.photos.order_by("id")),
             "token": token,
-            "closes_at": timezone.localtime(vote_round.closes_at),
+            "closes_at": vote_round.closes_at,
             "saved": request.method == "GET" and request.GET.get("saved") == "1" and existing is not None,
             "existing": existing,
         },
@@ -153,7 +211,7 @@ def vote_page(request, token: str):
 def vote_photo(request, token: str, pk: int, size: str):
     """A photo of the round's sample, for the holder of a valid link only."""
     if not _rate_allowed(request, f"photo|{token}"):
-        return render(request, "samples/vote/error.html", {"title": "Too many requests", "message": "Please wait a minute."}, status=429)
+        return _too_many(request)
     try:
         invitation = vote_token_read(token)
     except VoteLinkError as error:

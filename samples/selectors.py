@@ -1,17 +1,22 @@
-"""Reads of link 4: a round's results and the votes that size a production batch."""
+"""Reads of link 4: a round's results, the terms its buyers see, the votes that size a production batch."""
 
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from scipy import stats
 
+from analysis.models import Attribute
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
 from core.dashboard.queries import correlated_count, correlated_first
 from core.models import Cycle
-from design.models import Concept
+from design.costing import wholesale_from_retail
+from design.models import Concept, Variant
 from design.selectors import DesignProgress, design_cycle_progress
 
 from .models import Buyer, Invitation, Sample, Vote, VoteRound
@@ -36,10 +41,64 @@ def _mean_interval(scores: list[int], confidence: float = 0.95) -> tuple[float |
     return mean, mean - half, mean + half
 
 
+# --- the wholesale price buyers answer against -----------------------------------
+
+WHOLESALE_ASKED = "asked"
+WHOLESALE_PLANNED = "planned"
+
+
+def concept_planned_wholesale(*, concept: Concept):
+    """The concept's retail target through the retailer's margin: retail × (1 − ``C2F_RETAILER_MARGIN``)."""
+    return wholesale_from_retail(retail=concept.target_price, retailer_margin=settings.C2F_RETAILER_MARGIN)
+
+
+def round_wholesale_price(*, round: VoteRound, concept: Concept) -> dict:
+    """The wholesale price per unit a round's buyers are asked, and where it comes from; no query.
+
+    Buyers answer a wholesale price (what they would pay the seller), so that is what
+    their answers are compared with: the price the round asks when the merchandiser
+    set one (``basis`` "asked"), otherwise the planned wholesale price, the concept's
+    retail target through the retailer's margin (``basis`` "planned"):
+    target retail × (1 − ``C2F_RETAILER_MARGIN``). Never the seller's unit cost.
+    """
+    if round.wholesale_price is not None:
+        price, basis = round.wholesale_price, WHOLESALE_ASKED
+    else:
+        price, basis = concept_planned_wholesale(concept=concept), WHOLESALE_PLANNED
+    return {
+        "price": price,
+        "basis": basis,
+        "currency": concept.currency,
+        "retail_price": concept.target_price,
+        "retailer_margin": settings.C2F_RETAILER_MARGIN,
+    }
+
+
+def round_buyer_terms(*, round: VoteRound, variants: list[Variant]) -> dict:
+    """What a buyer needs to judge the offer: wholesale price asked, minimum order, lead time, materials.
+
+    ``round`` comes with ``sample__concept``; one query (the concept's material
+    attributes). Holds nothing a buyer must not see: no unit cost, no margin.
+    """
+    concept = round.sample.concept
+    materials = [v.material for v in variants if v.material]
+    materials += Attribute.objects.filter(concepts=concept, kind=Attribute.Kind.MATERIAL).order_by("name").values_list(
+        "name", flat=True
+    )
+    return {
+        "wholesale_price": round_wholesale_price(round=round, concept=concept)["price"],
+        "currency": concept.currency,
+        "min_order_qty": round.min_order_qty,
+        "lead_time_days": round.lead_time_days,
+        "materials": list(dict.fromkeys(m.strip() for m in materials if m.strip())),
+    }
+
+
 def round_results(*, round: VoteRound) -> dict:
     """Figures of one round for the dashboard and the decision; three queries."""
     vote_round = VoteRound.objects.select_related("sample__concept").get(pk=round.pk)
     concept = vote_round.sample.concept
+    wholesale = round_wholesale_price(round=vote_round, concept=concept)
     invitations = Invitation.objects.filter(round=vote_round).values_list("sent_at", flat=True)
     invited = len(invitations)
     sent = sum(1 for s in invitations if s is not None)
@@ -65,13 +124,14 @@ def round_results(*, round: VoteRound) -> dict:
         cell["votes"] += 1
     by_variant_market = sorted(by_cell.values(), key=lambda c: (-c["would_order_qty"], c["sku"], c["market"]))
 
+    # Acceptable prices are wholesale prices: they are compared with the wholesale price asked.
     prices = sorted(v.acceptable_price for v in votes if v.acceptable_price is not None)
-    points = sorted(set(prices) | ({concept.target_price} if prices else set()))
+    points = sorted(set(prices) | ({wholesale["price"]} if prices else set()))
     price_curve = []
     for point in points:
         accepting = sum(1 for q in prices if q >= point)
         price_curve.append({"price": point, "buyers": accepting, "share": accepting / len(prices)})
-    share_at_target = (sum(1 for q in prices if q >= concept.target_price) / len(prices)) if prices else None
+    share_at_wholesale = (sum(1 for q in prices if q >= wholesale["price"]) / len(prices)) if prices else None
 
     distribution = Counter(scores)
     return {
@@ -92,9 +152,12 @@ def round_results(*, round: VoteRound) -> dict:
         "by_variant_market": by_variant_market,
         "target_price": concept.target_price,
         "currency": concept.currency,
+        "wholesale_price": wholesale["price"],
+        "wholesale_basis": wholesale["basis"],
+        "retailer_margin": wholesale["retailer_margin"],
         "price_curve": price_curve,
         "price_answers": len(prices),
-        "share_at_target_price": share_at_target,
+        "share_at_wholesale_price": share_at_wholesale,
         "comments": [
             {
                 "buyer": str(v.buyer),
@@ -121,6 +184,50 @@ def round_votes_for_sizing(*, round: VoteRound) -> list[dict]:
 
 def vote_for_invitation(*, invitation: Invitation) -> Vote | None:
     return Vote.objects.filter(round_id=invitation.round_id, buyer_id=invitation.buyer_id).first()
+
+
+# --- invitations whose email did not go out -------------------------------------
+
+
+def send_lease() -> timedelta:
+    """Longer than the send task's hard time limit: a claim this old was left by a worker that died."""
+    return timedelta(seconds=settings.C2F_SEND_LEASE_SECONDS)
+
+
+def unsent_grace() -> timedelta:
+    """How long after its round opens an invitation may wait for a worker to claim it."""
+    return timedelta(seconds=settings.C2F_UNSENT_GRACE_SECONDS)
+
+
+def _send_overdue(now: datetime) -> Q:
+    """The one rule for a send that should have happened by ``now`` and has not: claimed by a worker
+    that outlived the lease, or never claimed long (``unsent_grace``) after the round opened."""
+    return Q(sent_at__isnull=True) & (
+        Q(send_claimed_at__lt=now - send_lease())
+        | Q(send_claimed_at__isnull=True, round__opens_at__lt=now - unsent_grace())
+    )
+
+
+def invitations_lost_sends(*, now: datetime | None = None) -> list[int]:
+    """Ids of the invitations of open rounds whose send was lost; one query. Sending them
+    again is safe: the claim keeps a buyer from a second email."""
+    now = now or timezone.now()
+    return list(
+        Invitation.objects.filter(_send_overdue(now), round__status=VoteRound.Status.OPEN, round__closes_at__gt=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def round_unsent_invitations(*, round: VoteRound, now: datetime | None = None) -> list[Invitation]:
+    """A round's invitations the merchandiser should look at: the send failed, or it is overdue
+    by the same rule that queues lost sends again; one query."""
+    now = now or timezone.now()
+    return list(
+        Invitation.objects.filter(Q(sent_at__isnull=True) & (~Q(last_error="") | _send_overdue(now)), round_id=round.pk)
+        .select_related("buyer")
+        .order_by("buyer__name", "pk")
+    )
 
 
 
@@ -158,8 +265,10 @@ def round_demand_evidence(*, round: VoteRound) -> dict:
         "variant_mix": {v: share(n) for v, n in sorted(by_variant.items())},
         "currency": results["currency"],
         "target_price": str(results["target_price"]),
-        "share_at_target_price": (
-            round_(results["share_at_target_price"]) if results["share_at_target_price"] is not None else None
+        "wholesale_price": str(results["wholesale_price"]),
+        "wholesale_basis": results["wholesale_basis"],
+        "share_at_wholesale_price": (
+            round_(results["share_at_wholesale_price"]) if results["share_at_wholesale_price"] is not None else None
         ),
         "median_acceptable_price": str(_median(prices)) if prices else None,
         "price_curve": [{"price": str(p["price"]), "share": round_(p["share"])} for p in results["price_curve"]],

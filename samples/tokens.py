@@ -9,21 +9,33 @@ the links already sent.
 
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
 
+from .languages import buyer_datetime
 from .models import Invitation, VoteRound
 
 SALT = "c2f.samples.vote-link"
 
 
 class VoteLinkError(Exception):
-    """A vote link that cannot be used; ``status`` is the HTTP status to answer with."""
+    """A vote link that cannot be used; ``status`` is the HTTP status to answer with.
+
+    ``title`` and ``message`` are read when the page is rendered, so they speak the
+    language active then: the buyer's when ``invitation`` is known (a sound link to a
+    round that is over), the browser's otherwise.
+    """
 
     status = 400
-    title = "This vote link is not valid"
+    title = _("This vote link is not valid")
 
-    def __init__(self, message: str):
+    def __init__(self, message, *, invitation: Invitation | None = None):
         super().__init__(message)
-        self.message = message
+        self._message = message
+        self.invitation = invitation
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
 
 
 class TokenInvalid(VoteLinkError):
@@ -31,17 +43,25 @@ class TokenInvalid(VoteLinkError):
 
 
 class TokenForeignRound(VoteLinkError):
-    title = "This vote link belongs to another round"
+    title = _("This vote link belongs to another round")
 
 
 class TokenExpired(VoteLinkError):
     status = 410
-    title = "Voting has ended"
+    title = _("Voting has ended")
+
+    def __init__(self, closed_at, *, invitation: Invitation | None = None):
+        self.closed_at = closed_at
+        super().__init__(f"Voting closed at {closed_at:%Y-%m-%d %H:%M %Z}.", invitation=invitation)
+
+    @property
+    def message(self) -> str:
+        return gettext("Voting closed on %(date)s.") % {"date": buyer_datetime(self.closed_at)}
 
 
 class RoundClosed(VoteLinkError):
     status = 410
-    title = "This round is closed"
+    title = _("This round is closed")
 
 
 def vote_token_for(invitation: Invitation) -> str:
@@ -52,22 +72,21 @@ def vote_token_read(token: str) -> Invitation:
     try:
         payload = signing.loads(token, salt=SALT)
     except signing.BadSignature:
-        raise TokenInvalid("The link is incomplete or has been altered. Open it again from the invitation email.")
+        raise TokenInvalid(_("The link is incomplete or has been altered. Open it again from the invitation email."))
     if not isinstance(payload, dict) or not isinstance(payload.get("k"), str) or not isinstance(payload.get("r"), int):
-        raise TokenInvalid("The link does not name an invitation.")
+        raise TokenInvalid(_("The link does not name an invitation."))
 
     invitation = (
         Invitation.objects.select_related("round__sample__concept", "buyer").filter(key=payload["k"]).first()
     )
     if invitation is None:
-        raise TokenInvalid("The invitation this link names no longer exists.")
+        raise TokenInvalid(_("The invitation this link names no longer exists."))
     if invitation.round_id != payload["r"]:
-        raise TokenForeignRound("The link does not match the round its invitation belongs to.")
+        raise TokenForeignRound(_("The link does not match the round its invitation belongs to."))
 
     vote_round = invitation.round
-    if vote_round.status == VoteRound.Status.CLOSED:
-        raise RoundClosed(f"Round {vote_round.pk} was closed; votes are no longer accepted.")
     if timezone.now() >= vote_round.closes_at:
-        closed = timezone.localtime(vote_round.closes_at).strftime("%Y-%m-%d %H:%M %Z")
-        raise TokenExpired(f"Voting closed on {closed}.")
+        raise TokenExpired(vote_round.closes_at, invitation=invitation)
+    if vote_round.status == VoteRound.Status.CLOSED:
+        raise RoundClosed(_("The round was closed early; votes are no longer accepted."), invitation=invitation)
     return invitation

@@ -18,7 +18,13 @@ from .charts import price_acceptance_chart, variant_preference_chart, versions_c
 from .filters import VoteRoundFilter
 from .forms import DecisionForm, PanelImportForm, RoundOpenForm, SamplePhotoForm, SampleVersionForm
 from .models import BuyerPanel, Invitation, Sample, SamplePhoto, Vote, VoteRound
-from .selectors import concept_versions_compared, round_results, round_variant_preference
+from .selectors import (
+    concept_planned_wholesale,
+    concept_versions_compared,
+    round_results,
+    round_unsent_invitations,
+    round_variant_preference,
+)
 from .services import (
     invitation_retry,
     panel_import_csv,
@@ -26,6 +32,7 @@ from .services import (
     round_decide,
     round_open,
     round_suggest_decision,
+    round_terms_set,
     sample_create,
     sample_photo_add,
     sample_revise,
@@ -207,30 +214,40 @@ class RoundOpenView(MerchandiserFormView):
         now = timezone.localtime().replace(second=0, microsecond=0)
         return {"opens_at": now, "closes_at": now + timezone.timedelta(days=10)}
 
+    def get_form_kwargs(self):
+        concept = self.sample.concept
+        planned = concept_planned_wholesale(concept=concept)
+        return {**super().get_form_kwargs(), "concept": concept, "planned_wholesale": planned}
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "sample": self.sample}
 
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            vote_round = round_open(
-                cycle=self.sample.concept.cycle,
-                sample=self.sample,
-                panel=data["panel"],
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                questions=data["questions"],
-                reminder_hours=data["reminder_hours"],
-                is_demo=self.sample.is_demo,
-            )
+            # One transaction: the invitations go out on commit, with the terms already set.
+            with transaction.atomic():
+                vote_round = round_open(
+                    cycle=self.sample.concept.cycle,
+                    sample=self.sample,
+                    panel=data["panel"],
+                    opens_at=data["opens_at"],
+                    closes_at=data["closes_at"],
+                    questions=data["questions"],
+                    reminder_hours=data["reminder_hours"],
+                    is_demo=self.sample.is_demo,
+                )
+                round_terms_set(
+                    round=vote_round,
+                    wholesale_price=data["wholesale_price"],
+                    min_order_qty=data["min_order_qty"],
+                    lead_time_days=data["lead_time_days"],
+                )
         except ValidationError as error:
             form_add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Round {vote_round.pk} opened; {vote_round.invitations.count()} invitations queued.")
         return redirect(vote_round.get_absolute_url())
-
-
-UNSENT_AFTER = timezone.timedelta(minutes=15)
 
 
 class VoteRoundDetailView(MerchandiserDetailView):
@@ -247,12 +264,8 @@ class VoteRoundDetailView(MerchandiserDetailView):
         votes = list(vote_round.votes.select_related("buyer", "preferred_variant").order_by("-score", "buyer__name"))
         context["votes"] = votes
         context["invitations"] = vote_round.invitations.select_related("buyer").order_by("buyer__name")
-        # Failed, or still unsent well after the round opened (a lost task): both get a retry button.
-        overdue = timezone.now() - UNSENT_AFTER
-        context["failed_sends"] = [
-            i for i in context["invitations"]
-            if i.sent_at is None and (i.last_error or vote_round.opens_at < overdue)
-        ]
+        # Failed, or overdue by the rule that queues lost sends again: both get a retry button.
+        context["failed_sends"] = round_unsent_invitations(round=vote_round)
         results = round_results(round=vote_round)
         context["results"] = results
         distribution = results["score_distribution"]
@@ -264,7 +277,8 @@ class VoteRoundDetailView(MerchandiserDetailView):
             context["preference_chart"] = variant_preference_chart(preference=round_variant_preference(results=results))
         if results["price_curve"]:
             context["price_chart"] = price_acceptance_chart(
-                curve=results["price_curve"], target_price=results["target_price"], currency=results["currency"]
+                curve=results["price_curve"], wholesale_price=results["wholesale_price"],
+                wholesale_basis=results["wholesale_basis"], currency=results["currency"],
             )
         questions = vote_round.questions or []
         context["questions"] = questions

@@ -118,3 +118,21 @@ def test_running_a_cycle_again_changes_nothing(two_cycles, tmp_path):
     call_command("run_cycle", "--cycle", "1", stdout=open(tmp_path / "again.log", "w"))
     after = _counts()
     assert after == before
+
+
+def test_the_buyers_never_see_the_unit_cost(two_cycles):
+    """The loop writes the sample's specification the panel is emailed: neither holds the seller's cost."""
+    from samples.models import Invitation
+    from samples.services import invitation_message
+
+    for cycle in two_cycles:
+        concept = Concept.objects.get(cycle=cycle)
+        cost = f"{concept.unit_cost:.2f}"
+        invitations = Invitation.objects.filter(round__cycle=cycle).select_related("round__sample__concept", "buyer")
+        assert invitations
+        for invitation in invitations[:3]:
+            spec = invitation.round.sample.spec
+            assert cost not in spec and "unit cost" not in spec.lower()
+            message = invitation_message(invitation)
+            for text in (message.subject, message.body, message.alternatives[0][0]):
+                assert cost not in text and cost.replace(".", ",") not in text

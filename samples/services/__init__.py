@@ -19,17 +19,15 @@ from .rounds import (
     round_suggest_decision,
 )
 from .invitations import (
-    UNSENT_GRACE,
     invitation_message,
     invitation_retry,
     invitation_send,
-    invitations_lost_sends,
     invitations_resend_stale,
     reminder_send,
     reminders_due,
-    send_lease,
     vote_link_for,
 )
+from .terms import round_terms_set
 from .votes import (
     COMMENT_MAX,
     QTY_MAX,
@@ -41,13 +39,11 @@ __all__ = [
     "COMMENT_MAX",
     "QTY_MAX",
     "QUESTIONS_MAX",
-    "UNSENT_GRACE",
     "VoteRefused",
     "buyer_upsert",
     "invitation_message",
     "invitation_retry",
     "invitation_send",
-    "invitations_lost_sends",
     "invitations_resend_stale",
     "panel_create",
     "panel_import_csv",
@@ -60,10 +56,10 @@ __all__ = [
     "round_decide",
     "round_open",
     "round_suggest_decision",
+    "round_terms_set",
     "sample_create",
     "sample_photo_add",
     "sample_revise",
-    "send_lease",
     "vote_link_for",
     "vote_record",
 ]

@@ -10,9 +10,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from ..languages import buyer_language
 from ..models import Invitation, Vote, VoteRound
+from ..selectors import invitations_lost_sends, round_buyer_terms, send_lease
 from ..tokens import vote_token_for
 
 logger = logging.getLogger(__name__)
@@ -24,34 +26,40 @@ def vote_link_for(invitation: Invitation) -> str:
 
 
 def invitation_message(invitation: Invitation, *, reminder: bool = False) -> EmailMultiAlternatives:
+    """The invitation (or a reminder) in the buyer's language, with the terms a buyer needs.
+
+    The subject and the text part are plain text, rendered without HTML escaping
+    ("O'Neil", "Bed & Bath"); only the HTML part escapes. Two queries (variants
+    and material attributes) on an invitation loaded with its round's concept.
+    """
     vote_round = invitation.round
+    concept = vote_round.sample.concept
+    language = buyer_language(invitation.buyer.language)
+    variants = list(concept.variants.order_by("sku"))
     context = {
         "reminder": reminder,
         "buyer": invitation.buyer,
         "round": vote_round,
         "sample": vote_round.sample,
-        "concept": vote_round.sample.concept,
-        "closes_at": timezone.localtime(vote_round.closes_at),
+        "concept": concept,
+        "terms": round_buyer_terms(round=vote_round, variants=variants),
+        "closes_at": vote_round.closes_at,
         "link": vote_link_for(invitation),
+        "language": language,
     }
-    subject = " ".join(render_to_string("samples/email/invitation_subject.txt", context).split())
+    with translation.override(language):
+        subject = " ".join(render_to_string("samples/email/invitation_subject.txt", context).split())
+        body = render_to_string("samples/email/invitation.txt", context)
+        html = render_to_string("samples/email/invitation.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string("samples/email/invitation.txt", context),
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[invitation.buyer.email],
+        headers={"Content-Language": language},
     )
-    message.attach_alternative(render_to_string("samples/email/invitation.html", context), "text/html")
+    message.attach_alternative(html, "text/html")
     return message
-
-
-def send_lease() -> timedelta:
-    """Longer than the send task's hard time limit: a claim this old was left by a worker that died."""
-    return timedelta(seconds=settings.C2F_SEND_LEASE_SECONDS)
-
-
-# An invitation still neither sent nor claimed this long after its round opened lost its task.
-UNSENT_GRACE = timedelta(minutes=15)
 
 
 def invitation_send(*, invitation_id: int) -> bool:
@@ -92,22 +100,6 @@ def invitation_send(*, invitation_id: int) -> bool:
         sent_at=timezone.now(), send_attempts=F("send_attempts") + 1, last_error=""
     )
     return True
-
-
-def invitations_lost_sends(*, now: datetime | None = None) -> list[int]:
-    """Invitations of open rounds whose send was lost: claimed by a worker that died, or never
-    claimed long after the round opened. Sending them again is safe: the claim keeps a buyer
-    from a second email."""
-    now = now or timezone.now()
-    return list(
-        Invitation.objects.filter(sent_at__isnull=True, round__status=VoteRound.Status.OPEN, round__closes_at__gt=now)
-        .filter(
-            Q(send_claimed_at__lt=now - send_lease())
-            | Q(send_claimed_at__isnull=True, round__opens_at__lt=now - UNSENT_GRACE)
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
 
 
 def invitations_resend_stale(*, now: datetime | None = None) -> int:

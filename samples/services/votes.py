@@ -15,15 +15,17 @@ QTY_MAX = 1_000_000
 
 
 class VoteRefused(Exception):
-    """A vote that cannot be stored; ``field`` names the offending input when there is one."""
+    """A vote that cannot be stored; ``field`` names the offending input when there is one.
 
-    def __init__(self, reason: str, *, field: str | None = None):
+    ``code`` says why in a word a page can translate for the buyer: "invalid" (an
+    answer), "closed" (the round is over) or "not_open" (it has not started).
+    """
+
+    def __init__(self, reason: str, *, field: str | None = None, code: str = "invalid"):
         super().__init__(reason)
         self.reason = reason
         self.field = field
-
-
-
+        self.code = code
 
 
 def _clean_int(value, *, field: str, low: int, high: int) -> int:
@@ -100,11 +102,11 @@ def vote_record(
         vote_round = invitation.round
         now = timezone.now()
         if vote_round.status != VoteRound.Status.OPEN:
-            raise VoteRefused(f"Round {vote_round.pk} is closed.")
+            raise VoteRefused(f"Round {vote_round.pk} is closed.", code="closed")
         if now >= vote_round.closes_at:
-            raise VoteRefused(f"Round {vote_round.pk} closed at {vote_round.closes_at:%Y-%m-%d %H:%M %Z}.")
+            raise VoteRefused(f"Round {vote_round.pk} closed at {vote_round.closes_at:%Y-%m-%d %H:%M %Z}.", code="closed")
         if now < vote_round.opens_at:
-            raise VoteRefused(f"Round {vote_round.pk} opens at {vote_round.opens_at:%Y-%m-%d %H:%M %Z}.")
+            raise VoteRefused(f"Round {vote_round.pk} opens at {vote_round.opens_at:%Y-%m-%d %H:%M %Z}.", code="not_open")
         answers = _clean_answers(answers or {}, questions=vote_round.questions or [])
         if preferred_variant is not None and preferred_variant.concept_id != vote_round.sample.concept_id:
             raise VoteRefused(

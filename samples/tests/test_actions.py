@@ -257,3 +257,98 @@ def test_invitation_left_unsent_long_after_opening_gets_a_retry_button(staff_cli
     lost = InvitationFactory(round=vote_round, sent_at=None)
     page = staff_client.get(vote_round.get_absolute_url()).content.decode()
     assert reverse("samples:invitation_retry", args=[lost.pk]) in page
+
+
+# --- the terms a round offers, and the price its answers are compared with ----------------
+
+
+def test_open_round_with_terms_emails_them_and_compares_answers_with_the_price_asked(
+    staff_client, django_capture_on_commit_callbacks
+):
+    sample = SampleFactory(concept__target_price=Decimal("49.00"), concept__unit_cost=Decimal("13.57"))
+    panel = BuyerPanelFactory(buyers=[BuyerFactory(language="de")])
+    now = timezone.now()
+    form_page = staff_client.get(reverse("samples:round_open", args=[sample.pk])).content.decode()
+    assert "24.50 from the retail target" in form_page  # the planned price an empty field stands for
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("samples:round_open", args=[sample.pk]), {
+            "panel": panel.pk, "opens_at": _local(now), "closes_at": _local(now + timedelta(days=5)),
+            "wholesale_price": "22.00", "min_order_qty": "150", "lead_time_days": "28",
+        })
+    vote_round = VoteRound.objects.get()
+    assert response.status_code == 302
+    assert (vote_round.wholesale_price, vote_round.min_order_qty, vote_round.lead_time_days) == (Decimal("22.00"), 150, 28)
+    [message] = mail.outbox
+    assert "22,00\u00a0$ pro Stück" in message.body and "150 Stück" in message.body and "28 Tage" in message.body
+
+    invitation = vote_round.invitations.get()
+    vote_record(invitation=invitation, score=4, acceptable_price=Decimal("23.00"))
+    page = staff_client.get(vote_round.get_absolute_url()).content.decode()
+    assert "accept the wholesale price asked, USD 22.00" in page and "100% of 1" in page
+    assert "the wholesale price this round asked them (USD 22.00)" in page
+
+
+def test_round_page_says_the_planned_wholesale_price_is_compared(staff_client, settings):
+    settings.C2F_RETAILER_MARGIN = 0.5
+    vote_round, _ = _voted_round(n=2, price="20.00")  # answers 20.00 and 21.00
+    page = staff_client.get(vote_round.get_absolute_url()).content.decode()
+    concept = vote_round.sample.concept
+    planned = (concept.target_price / 2).quantize(Decimal("0.01"))
+    assert f"accept the planned wholesale price, USD {planned}" in page
+    assert f"target retail price USD {concept.target_price} × (1 − 50% retailer margin) = USD {planned}" in page
+
+
+@pytest.mark.parametrize("terms, field", [
+    ({"wholesale_price": "0"}, "wholesale_price"),
+    ({"wholesale_price": "-3"}, "wholesale_price"),
+    ({"wholesale_price": "abc"}, "wholesale_price"),
+    ({"min_order_qty": "0"}, "min_order_qty"),
+    ({"lead_time_days": "-1"}, "lead_time_days"),
+    ({"lead_time_days": "9999"}, "lead_time_days"),
+])
+def test_open_round_refuses_bad_terms_and_writes_nothing(staff_client, terms, field):
+    sample = SampleFactory()
+    panel = BuyerPanelFactory(buyers=[BuyerFactory()])
+    now = timezone.now()
+    response = staff_client.post(reverse("samples:round_open", args=[sample.pk]), {
+        "panel": panel.pk, "opens_at": _local(now), "closes_at": _local(now + timedelta(days=5)), **terms,
+    })
+    assert response.status_code == 200 and response.context["form"].errors.get(field)
+    assert not VoteRound.objects.exists() and not mail.outbox
+
+
+# --- one rule for an invitation whose email did not go out --------------------------------
+
+
+def test_lost_sends_and_the_round_page_follow_the_same_grace(staff_client, settings):
+    from samples.selectors import invitations_lost_sends
+
+    settings.C2F_UNSENT_GRACE_SECONDS = 3600
+    now = timezone.now()
+    vote_round = VoteRoundFactory(opens_at=now - timedelta(minutes=30))
+    unclaimed = InvitationFactory(round=vote_round, sent_at=None)
+    being_sent = InvitationFactory(round=vote_round, sent_at=None)
+    Invitation.objects.filter(pk=being_sent.pk).update(send_claimed_at=now)
+    failed = InvitationFactory(round=vote_round, sent_at=None, last_error="SMTPServerDisconnected: gone")
+    retry = lambda i: reverse("samples:invitation_retry", args=[i.pk])  # noqa: E731
+
+    # Within the grace: only the failed send is shown; nothing counts as lost.
+    page = staff_client.get(vote_round.get_absolute_url()).content.decode()
+    assert retry(failed) in page and retry(unclaimed) not in page and retry(being_sent) not in page
+    assert invitations_lost_sends(now=now) == []
+
+    # Past the grace: the unclaimed one is lost, for the beat task and for the page alike.
+    settings.C2F_UNSENT_GRACE_SECONDS = 600
+    page = staff_client.get(vote_round.get_absolute_url()).content.decode()
+    assert retry(unclaimed) in page and retry(failed) in page and retry(being_sent) not in page
+    assert unclaimed.pk in invitations_lost_sends(now=now) and being_sent.pk not in invitations_lost_sends(now=now)
+
+
+def test_email_tasks_share_one_retry_policy():
+    from core.tasks import TRANSIENT_SMTP_ERRORS
+
+    for task in (tasks.send_invitation, tasks.send_reminder):
+        assert task.autoretry_for == TRANSIENT_SMTP_ERRORS
+        assert (task.retry_backoff, task.retry_backoff_max, task.retry_jitter, task.max_retries) == (True, 600, True, 5)
+        assert task.acks_late and task.soft_time_limit == 60 and task.time_limit == 90
+    assert (tasks.send_invitation.name, tasks.send_reminder.name) == ("samples.send_invitation", "samples.send_reminder")

@@ -1,5 +1,7 @@
 import re
 from datetime import timedelta
+from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core import signing
@@ -201,4 +203,127 @@ def test_csrf_still_rejects_a_foreign_origin_and_a_missing_token(invitation):
     assert client.post(url, _post_data(invitation), HTTP_ORIGIN="http://testserver").status_code == 403
     assert client.post(url, {**_post_data(invitation), "csrfmiddlewaretoken": token},
                        HTTP_ORIGIN="null").status_code == 403
+    assert Vote.objects.count() == 0
+
+
+# --- the buyer's language, the form first, the error summary, the terms ------------------
+
+
+def _buyer_invitation(language="en", **round_kwargs):
+    inv = InvitationFactory(
+        buyer__language=language, buyer__markets=["DE"],
+        round__sample__concept__target_price=Decimal("49.00"), round__sample__concept__unit_cost=Decimal("13.57"),
+        **{f"round__{k}": v for k, v in round_kwargs.items()},
+    )
+    VariantFactory(concept=inv.round.sample.concept, sku="SAGE-130", colour="sage green", material="recycled polyester")
+    return inv
+
+
+@pytest.mark.parametrize(
+    "language, lang, texts",
+    [("de", "de", ["Ihre Einschätzung", "Stückzahl, die Sie bestellen würden", "Bewertung absenden",
+                   "24,50\u00a0$ pro Stück", "Mindestbestellmenge: 1.200 Stück."]),
+     ("ja-JP", "ja", ["評価", "ご発注予定の数量（個）", "投票を送信する", "1個あたり$24.50", "最小発注数量：1,200個"]),
+     ("fr", "fr", ["Votre note", "Envoyer mon vote", "24,50\u00a0$US par unité"]),
+     ("zh-CN", "zh-hans", ["您的评分", "提交我的投票", "每件US$24.50"]),
+     ("sv", "en", ["Your score", "Send my vote", "$24.50 per unit", "Minimum order: 1,200 units."])],
+)
+def test_page_speaks_the_buyers_language(client, language, lang, texts):
+    invitation = _buyer_invitation(language, min_order_qty=1200, lead_time_days=30)
+    response = client.get(url_for(invitation))
+    html = response.content.decode()
+    assert response["Content-Language"] == lang
+    assert f'<html lang="{lang}">' in html
+    for text in texts:
+        assert text in html, text
+
+
+def test_form_comes_before_the_specification_and_the_terms_are_a_buyers(client):
+    invitation = _buyer_invitation(min_order_qty=60, lead_time_days=35)
+    html = client.get(url_for(invitation)).content.decode()
+    assert html.index("data-vote-form") < html.index('id="specification"') < html.index(invitation.round.sample.spec)
+    assert html.index('name="score"') < html.index('name="would_order_qty"') < html.index('name="preferred_variant"')
+    terms = html[html.index("data-vote-terms"):html.index("</dl>")]
+    for text in ("Wholesale price", "$24.50 per unit", "Minimum order", "60 units", "Lead time",
+                 "35 days from order to shipment", "Materials", "recycled polyester"):
+        assert text in terms, text
+
+
+@pytest.mark.parametrize("language", ["en", "de", "ja", "pl"])
+def test_public_page_and_email_never_show_the_unit_cost(client, language):
+    from samples.services import invitation_message
+
+    invitation = _buyer_invitation(language)
+    pages = [client.get(url_for(invitation)).content.decode(),
+             client.post(url_for(invitation), {"score": "9"}).content.decode()]
+    message = invitation_message(invitation)
+    for text in [*pages, message.subject, message.body, message.alternatives[0][0]]:
+        assert "13.57" not in text and "13,57" not in text
+        assert "unit cost" not in text.lower()
+
+
+def test_refused_submit_puts_an_error_summary_first_linking_to_each_field(client):
+    invitation = _buyer_invitation("de")
+    response = client.post(url_for(invitation), {"would_order_qty": "-3", "acceptable_price": "abc"})
+    assert response.status_code == 200 and Vote.objects.count() == 0
+    html = response.content.decode()
+    summary = html[html.index("data-error-summary"):html.index("</ul>", html.index("data-error-summary"))]
+    assert html.index("data-error-summary") < html.index("data-vote-form")
+    assert 'role="alert"' in html and 'tabindex="-1"' in html
+    anchors = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    assert [a for a, _ in anchors] == ["id_score_0", "id_would_order_qty", "id_acceptable_price"]
+    assert anchors[0][1].startswith("Ihre Einschätzung: ")
+    for anchor, _ in anchors:
+        assert f'id="{anchor}"' in html  # each link lands on a field of the page
+    assert re.search(r'id="id_would_order_qty"', html) and 'aria-invalid="true"' in html
+    assert '<html lang="de">' in html
+
+
+def test_a_valid_german_vote_is_stored(client):
+    invitation = _buyer_invitation("de")
+    response = client.post(url_for(invitation), {"score": "5", "would_order_qty": "80", "acceptable_price": "22.40"})
+    assert response.status_code == 303
+    page = client.get(response["Location"]).content.decode()
+    assert "Ihre Bewertung ist gespeichert" in page
+    vote = Vote.objects.get()
+    assert (vote.score, vote.would_order_qty, vote.acceptable_price) == (5, 80, Decimal("22.40"))
+
+
+@pytest.mark.parametrize(
+    "make_token, accept, title",
+    [(lambda inv: "garbage", "fr-FR,fr;q=0.9", "Ce lien de vote n'est pas valide"),
+     (lambda inv: "garbage", "ja", "この投票リンクは無効です"),
+     (lambda inv: "garbage", "", "This vote link is not valid")],
+)
+def test_a_link_naming_no_buyer_speaks_the_browsers_language(client, invitation, make_token, accept, title):
+    url = reverse("samples_vote:vote", args=[make_token(invitation)])
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE=accept)
+    assert response.status_code == 400
+    assert title in unescape(response.content.decode())
+
+
+def test_a_closed_rounds_link_speaks_the_buyers_language(client):
+    invitation = _buyer_invitation("ja")
+    url = url_for(invitation)
+    VoteRound.objects.filter(pk=invitation.round_id).update(
+        opens_at=timezone.now() - timedelta(days=9), closes_at=timezone.now() - timedelta(hours=1))
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="de")
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert '<html lang="ja">' in html and "投票は終了しました" in html and "に締め切られました" in html
+
+
+def test_too_many_requests_in_the_browsers_language(client, invitation, settings):
+    settings.C2F_VOTE_RATE = "1/min"
+    url = url_for(invitation)
+    client.get(url)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 429 and "Demasiadas solicitudes" in response.content.decode()
+
+
+def test_a_vote_before_the_round_opens_is_refused_in_the_buyers_language(client):
+    invitation = _buyer_invitation("it", opens_at=timezone.now() + timedelta(days=1),
+                                   closes_at=timezone.now() + timedelta(days=9))
+    response = client.post(url_for(invitation), {"score": "4", "would_order_qty": "10"})
+    assert response.status_code == 409 and "La votazione non è ancora iniziata" in response.content.decode()
     assert Vote.objects.count() == 0

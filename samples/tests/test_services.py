@@ -14,7 +14,6 @@ from samples.services import (
     buyer_upsert,
     invitation_send,
     invitations_resend_stale,
-    send_lease,
     round_close,
     round_close_due,
     round_decide,
@@ -23,6 +22,7 @@ from samples.services import (
     sample_create,
     vote_record,
 )
+from samples.selectors import send_lease
 from samples.tasks import send_invitation
 
 from .factories import (
@@ -349,3 +349,65 @@ def test_round_suggest_decision_reads_thresholds_from_settings(settings):
     settings.C2F_CONFIRM_MIN_RESPONSE = 0.5
     assert round_suggest_decision(results={"shrunk_score": 3.8, "response_rate": 0.9}) == "revise"
     assert round_suggest_decision(results={"shrunk_score": 4.1, "response_rate": 0.5}) == "confirm"
+
+
+# --- the terms a round offers its buyers ------------------------------------------------
+
+
+def test_round_terms_set_stores_the_terms_until_an_invitation_goes_out():
+    from samples.services import round_terms_set
+
+    invitation = InvitationFactory()
+    vote_round = invitation.round
+    round_terms_set(round=vote_round, wholesale_price="19.90", min_order_qty=48, lead_time_days=0)
+    stored = VoteRound.objects.get(pk=vote_round.pk)
+    assert (stored.wholesale_price, stored.min_order_qty, stored.lead_time_days) == (Decimal("19.90"), 48, 0)
+    round_terms_set(round=vote_round)  # every term may be left unstated
+    stored.refresh_from_db()
+    assert (stored.wholesale_price, stored.min_order_qty, stored.lead_time_days) == (None, None, None)
+
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    with pytest.raises(ValidationError, match="emailed 1 buyer"):
+        round_terms_set(round=vote_round, wholesale_price="25.00")
+    assert VoteRound.objects.get(pk=vote_round.pk).wholesale_price is None
+
+
+@pytest.mark.parametrize(
+    "terms, field",
+    [({"wholesale_price": "0"}, "wholesale_price"), ({"wholesale_price": "NaN"}, "wholesale_price"),
+     ({"wholesale_price": "1e9"}, "wholesale_price"), ({"wholesale_price": "12.345"}, "wholesale_price"),
+     ({"wholesale_price": "twelve"}, "wholesale_price"), ({"min_order_qty": 0}, "min_order_qty"),
+     ({"min_order_qty": 2.5}, "min_order_qty"), ({"min_order_qty": True}, "min_order_qty"),
+     ({"lead_time_days": -1}, "lead_time_days"), ({"lead_time_days": "soon"}, "lead_time_days"),
+     ({"lead_time_days": 731}, "lead_time_days")],
+)
+def test_round_terms_set_refuses_bad_terms_naming_the_field(terms, field):
+    from samples.services import round_terms_set
+
+    vote_round = VoteRoundFactory()
+    with pytest.raises(ValidationError) as exc:
+        round_terms_set(round=vote_round, **terms)
+    assert field in exc.value.message_dict
+    stored = VoteRound.objects.get(pk=vote_round.pk)
+    assert (stored.wholesale_price, stored.min_order_qty, stored.lead_time_days) == (None, None, None)
+
+
+def test_round_terms_set_refuses_a_closed_round():
+    from samples.services import round_terms_set
+
+    vote_round = VoteRoundFactory(status=VoteRound.Status.CLOSED)
+    with pytest.raises(ValidationError) as exc:
+        round_terms_set(round=vote_round, min_order_qty=10)
+    assert "round" in exc.value.message_dict
+    assert VoteRound.objects.get(pk=vote_round.pk).min_order_qty is None
+
+
+def test_invitation_text_is_not_html_escaped():
+    from samples.services import invitation_message
+
+    invitation = InvitationFactory(buyer__name="Ann O'Neil", round__sample__concept__name="Bed & Bath <Deluxe>")
+    message = invitation_message(invitation)
+    assert "Hello Ann O'Neil," in message.body and "Bed & Bath <Deluxe>" in message.body
+    assert "Bed & Bath <Deluxe>" in message.subject
+    html = message.alternatives[0][0]
+    assert "Ann O&#x27;Neil" in html and "Bed &amp; Bath &lt;Deluxe&gt;" in html

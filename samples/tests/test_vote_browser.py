@@ -1,67 +1,21 @@
 """A buyer's whole path with real parts: SMTP server, eager Celery, live server, headless Chromium."""
 
 import email
-import os
 import re
-import socket
 from datetime import timedelta
+from decimal import Decimal
 from email import policy
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from samples.models import Invitation, Vote
 from samples.selectors import round_results
 from samples.services import round_open
+from samples.tokens import vote_token_for
 
-from .factories import BuyerFactory, SampleFactory, VariantFactory
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-class _Inbox:
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_inbox(settings):
-    from aiosmtpd.controller import Controller
-
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
-    yield inbox
-    controller.stop()
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844})
-        yield page
-        browser.close()
-
+from .factories import BuyerFactory, InvitationFactory, SampleFactory, VariantFactory
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
@@ -131,3 +85,75 @@ def test_buyer_votes_from_the_emailed_link(live_server, settings, smtp_inbox, br
     body = page.inner_text("body")
     assert "Tail pocket is a hit with our customers" in body
     assert buyer.name in body
+
+
+# What the phone page says in each language, as the buyer reads it.
+PHONE_LANGUAGES = {
+    "de": {"summary": "Bei Ihrer Bewertung gibt es ein Problem", "saved": "Ihre Bewertung ist gespeichert",
+           "price": "24,50\u00a0$", "moq": "1.200"},
+    "ja": {"summary": "入力内容に問題があります", "saved": "投票を保存しました", "price": "$24.50", "moq": "1,200"},
+}
+TAP_TARGETS = """() => Array.from(document.querySelectorAll(
+    'a[href], button, select, textarea, input:not([type=hidden]):not([type=radio]), label.vote-option'))
+  .filter(e => e.offsetParent !== null)
+  .map(e => ({target: e.outerHTML.slice(0, 90), height: e.getBoundingClientRect().height}))"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", sorted(PHONE_LANGUAGES))
+def test_phone_vote_in_the_buyers_language(live_server, browser_page, language):
+    expected = PHONE_LANGUAGES[language]
+    invitation = InvitationFactory(
+        buyer__language=language, buyer__markets=["DE"],
+        round__min_order_qty=1200, round__lead_time_days=30,
+        round__sample__concept__target_price=Decimal("49.00"), round__sample__concept__unit_cost=Decimal("13.57"),
+        # A long specification: it comes after the form and must not push the form down.
+        round__sample__spec="\n".join(f"Detail {i}: double-sided sherpa, 320 gsm, tail pocket 60 cm." for i in range(30)),
+    )
+    VariantFactory(concept=invitation.round.sample.concept, sku="MT-SAGE", colour="sage green")
+    page = browser_page
+    page.goto(live_server.url + reverse("samples_vote:vote", args=[vote_token_for(invitation)]))
+
+    assert page.locator("html").get_attribute("lang") == language
+    # The score and the quantity are above the fold of a 390 × 844 screen; the specification comes after them.
+    for selector in ("#id_score_0", "#id_score_4", "#id_would_order_qty"):
+        box = page.locator(selector).bounding_box()
+        assert box["y"] + box["height"] <= 844, f"{selector} is below the fold: {box}"
+    assert page.locator("#specification").bounding_box()["y"] > page.locator("#id_would_order_qty").bounding_box()["y"]
+    # Every tap target is at least 44 px high; a radio is tapped through its whole label.
+    assert page.locator("label.vote-option input[type=radio]").count() == page.locator("input[type=radio]").count() == 5
+    small = [t for t in page.evaluate(TAP_TARGETS) if t["height"] < 44]
+    assert not small, small
+    terms = page.inner_text("[data-vote-terms]")
+    assert expected["price"] in terms and expected["moq"] in terms and "13.57" not in page.content()
+
+    # A refused submit: the error summary comes first, takes the focus and links to each field.
+    page.locator("#id_would_order_qty").fill("-5")
+    page.locator("form[data-vote-form] button[type=submit]").click()
+    summary = page.locator("[data-error-summary]")
+    summary.wait_for()
+    assert page.locator("html").get_attribute("lang") == language
+    assert expected["summary"] in summary.inner_text()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert summary.bounding_box()["y"] < 844
+    links = summary.locator("a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == ["#id_score_0", "#id_would_order_qty"]
+    for i, field_id, caption in ((1, "id_would_order_qty", "label[for=id_would_order_qty]"),
+                                 (0, "id_score_0", "fieldset legend")):
+        links.nth(i).click()
+        assert page.evaluate("document.activeElement.id") == field_id
+        box = page.locator(caption).first.bounding_box()  # the question stays in sight above its field
+        assert 0 <= box["y"] and box["y"] + box["height"] <= 844
+    assert Vote.objects.count() == 0
+
+    # A valid vote, tapped on the labels, is stored.
+    page.locator("label[for=id_score_3]").click()
+    page.locator("#id_would_order_qty").fill("120")
+    page.locator("#id_acceptable_price").fill("21.50")
+    page.locator("form[data-vote-form] button[type=submit]").click()
+    page.locator("[data-vote-saved]").wait_for()
+    assert expected["saved"] in page.inner_text("[data-vote-saved]")
+    vote = Vote.objects.get()
+    assert (vote.round_id, vote.buyer_id, vote.score, vote.would_order_qty, vote.acceptable_price) == (
+        invitation.round_id, invitation.buyer_id, 4, 120, Decimal("21.50"))
