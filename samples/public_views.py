@@ -83,7 +83,7 @@ def _page_language(request, invitation=None) -> str:
 
 def _error_page(request, *, title, message, status: int, language: str):
     with translation.override(language):
-        context = {"title": str(title), "message": str(message), "language": language}
+        context = {"title": str(title), "message": str(message)}
         response = render(request, "samples/vote/error.html", context, status=status)
     response["Content-Language"] = language
     return response
@@ -116,13 +116,13 @@ def vote_page(request, token: str):
         return _link_error(request, error)
     language = buyer_language(invitation.buyer.language)
     with translation.override(language):
-        response = _vote_page(request, invitation, token, language)
+        response = _vote_page(request, invitation, token)
     response["Content-Language"] = language
     return response
 
 
-def _vote_page(request, invitation, token: str, language: str):
-    """The page in the buyer's language: the form first, the sample and its terms after it."""
+def _vote_page(request, invitation, token: str):
+    """The page, in the language active: the form first, the sample and its terms after it."""
     vote_round = invitation.round
     concept = vote_round.sample.concept
     variants = list(concept.variants.order_by("sku"))
@@ -157,7 +157,7 @@ def _vote_page(request, invitation, token: str, language: str):
                         title=_("Voting has not started yet"),
                         message=_("Voting opens on %(date)s.") % {"date": buyer_datetime(vote_round.opens_at)},
                         status=409,
-                        language=language,
+                        language=translation.get_language(),
                     )
                 if refused.code == "closed" or not (refused.field and refused.field in form.fields):
                     return _link_error(
@@ -189,7 +189,6 @@ def _vote_page(request, invitation, token: str, language: str):
         {
             "form": form,
             "error_summary": form.error_summary() if form.is_bound else [],
-            "language": language,
             "invitation": invitation,
             "buyer": invitation.buyer,
             "round": vote_round,

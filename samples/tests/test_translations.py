@@ -47,7 +47,8 @@ def _strings(message) -> tuple:
 
 def _key(message) -> tuple:
     msgid = message.id if isinstance(message.id, str) else message.id[0]
-    return message.context, msgid
+    context = message.context.decode() if isinstance(message.context, bytes) else message.context  # read_mo, Babel < 2.19
+    return context, msgid
 
 
 def _marked_strings() -> dict[tuple, str]:
