@@ -14,9 +14,11 @@ MAX_LINE = 10_000
 # region, query, keyword or listing title is a rejected row (the parsers call looks_like_formula).
 __all__ = ["LABELLED", "MAX_BYTES", "MAX_LINE", "Row", "looks_like_formula", "read_rows"]
 
-# "keyword: (United States)" or "keyword: (12/2/18 - 12/2/19, United States)"
-LABELLED = re.compile(r"^(?P<keyword>.*?):\s*\((?P<label>[^()]*)\)\s*$", re.S)
-_DATE_RANGE = re.compile(r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*-\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# "keyword: (United States)", "keyword: (12/2/18 - 12/2/19, United States)", "关键词：（美国）"
+LABELLED = re.compile(r"^(?P<keyword>.*?)\s*[:：]\s*[(（](?P<label>[^()（）]*)[)）]\s*$", re.S)
+# The category line's colon: ASCII, full width (Chinese, Japanese), or with a space before it (French).
+_CATEGORY = re.compile(r"^(?P<label>[^:：]{1,40}?)\s*[:：]\s*(?P<value>.*)$", re.S)
 
 
 def read_rows(data: bytes | str, file: str, *, delimiter: str | None = None) -> list[Row]:
@@ -43,10 +45,9 @@ def split_category(rows: list[Row]) -> tuple[str, list[Row]]:
     if not content:
         return "", []
     first = trimmed(content[0].cells)
-    if len(first) == 1 and ":" in first[0] and not LABELLED.match(first[0]):
-        label, _, value = first[0].partition(":")
-        if label.strip() and len(label) <= 40:
-            return value.strip(), content[1:]
+    if len(first) == 1 and not LABELLED.match(first[0]) and (match := _CATEGORY.match(first[0])):
+        if match["label"].strip():
+            return match["value"].strip(), content[1:]
     return "", content
 
 
@@ -55,26 +56,48 @@ class ColumnLabel:
     keyword: str
     market: str
     market_label: str
+    period: str = ""
 
 
-def parse_column_label(cell: str, file: str, line: int) -> ColumnLabel:
-    """``yeezy: (United States)`` -> keyword and market; a column may also have no ``: (geo)`` suffix."""
+def split_label(label: str) -> tuple[str, str]:
+    """What is in a column label's brackets -> (period, geo).
+
+    Maps and related lists put the time range first, sometimes with commas inside it
+    ("9/23/23, 8:22 PM - 9/24/23, 8:22 PM, United Kingdom"); a geo name has no digits.
+    So the geo is the trailing comma-separated parts without a digit, the period the rest.
+    """
+    parts = [part.strip() for part in label.split(",")]
+    cut = len(parts)
+    while cut and not any(ch.isdigit() for ch in parts[cut - 1]):
+        cut -= 1
+    return ", ".join(parts[:cut]), ", ".join(part for part in parts[cut:] if part)
+
+
+def parse_column_label(cell: str, file: str, line: int, *, blank_keyword: str = "") -> ColumnLabel:
+    """``yeezy: (United States)`` -> keyword and market; a column may also have no ``: (geo)`` suffix.
+
+    A geo that is neither a country name CLDR knows in some UI language nor a worldwide
+    word is refused with the file, line and label: it is never stored as a market.
+    ``blank_keyword`` names the series of a column without a search term (a category-only export).
+    """
     match = LABELLED.match(cell)
     if match:
         keyword, label = match["keyword"].strip(), match["label"].strip()
     else:
         keyword, label = cell.strip(), ""
-    # Related queries and maps put the time range in the brackets, sometimes before the geo.
-    parts = [part.strip() for part in label.split(",")] if label else []
-    if parts and _DATE_RANGE.match(parts[0]):
-        parts = parts[1:]
-    geo_label = ", ".join(parts)
-    if _DATE_RANGE.match(geo_label):
-        geo_label = ""
+    period, geo_label = split_label(label) if label else ("", "")
+    keyword = keyword or blank_keyword
     check_text(keyword, file, line, cell, what="keyword")
     if len(keyword) > 200:
         raise ImportProblem(file, line, cell[:40], "keyword is longer than 200 characters")
-    return ColumnLabel(keyword=keyword, market=market_for_label(geo_label)[:100], market_label=geo_label)
+    market = market_for_label(geo_label)
+    if market is None:
+        raise ImportProblem(
+            file, line, cell[:60],
+            f"market {geo_label[:60]!r} is not a country name in any Google Trends language (CLDR); "
+            "nothing was stored",
+        )
+    return ColumnLabel(keyword=keyword, market=market, market_label=geo_label, period=period)
 
 
 def check_text(value: str, file: str, line: int, field: str, *, what: str) -> None:
@@ -85,12 +108,14 @@ def check_text(value: str, file: str, line: int, field: str, *, what: str) -> No
 
 
 _NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d+)?$")
-_LESS_THAN_ONE = re.compile(r"^<\s*1$")
+_LESS_THAN_ONE = re.compile(r"^[<＜]\s*1$")
+# "<1": searched, but under one on Google's 0-100 scale. Stored as this value everywhere (series, maps, TOP lists).
+LESS_THAN_ONE = 0.5
 
 
 def parse_index(cell: str, file: str, line: int, field: str, *, percent_ok: bool = False) -> tuple[float | None, bool]:
-    """A 0-100 interest value -> (value, is_partial). Empty -> None, ``<1`` -> 0.5, ``27 %`` for map shares."""
-    text = cell.strip()
+    """A 0-100 interest value -> (value, is_partial). Empty -> None, ``<1`` or ``< 1`` -> 0.5, ``27 %`` for map shares."""
+    text = cell.replace("\u00a0", " ").replace("\u202f", " ").strip()
     partial = False
     if text.endswith("*"):
         partial, text = True, text[:-1].strip()
@@ -99,7 +124,7 @@ def parse_index(cell: str, file: str, line: int, field: str, *, percent_ok: bool
     if not text:
         return None, partial
     if _LESS_THAN_ONE.match(text):
-        return 0.5, partial
+        return LESS_THAN_ONE, partial
     if not _NUMBER.match(text):
         raise ImportProblem(file, line, field, f"{cell[:40]!r} is not a number from 0 to 100")
     value = float(text.replace(",", "."))

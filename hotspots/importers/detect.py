@@ -29,18 +29,21 @@ def detect_kind(rows: list[Row], file: str) -> str:
         raise ImportProblem(file, None, None, "the file is empty")
     first = trimmed(content[0].cells)
     if len(first) == 1:
-        if any(is_section_title(row.cells) for row in content[1:]) or LABELLED.match(first[0]):
+        if is_section_title(first) or any(is_section_title(row.cells) for row in content[1:]) or LABELLED.match(first[0]):
             return RELATED_QUERIES
         raise ImportProblem(
-            file, content[0].line, None, "not a Google Trends export: one-cell line without TOP/RISING sections"
+            file, content[0].line, None,
+            f"one cell {first[0][:40]!r} where a related-queries export has its title line 'keyword: (geo)' "
+            "followed by TOP and RISING sections; a time or map export has a header row of several columns",
         )
-    if len(content) > 1 and looks_like_date(content[1].cells[0]):
+    if len(content) > 1 and content[1].cells and looks_like_date(content[1].cells[0]):
         return MULTI_TIMELINE
     labelled = any(LABELLED.match(cell) for cell in first[1:])
     if not category and not labelled:
         raise ImportProblem(
             file, content[0].line, None,
-            "not a Google Trends export: no 'Category:' line and no 'keyword: (...)' column",
+            "not a Google Trends export: expected a 'Category: ...' line or a header whose columns read "
+            "'keyword: (geo)', and a first column of dates (time) or regions (map)",
         )
     if len(content) == 1:
         raise ImportProblem(file, content[0].line + 1, None, "no data rows under the header")

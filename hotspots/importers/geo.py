@@ -1,60 +1,85 @@
-"""Country names as Google Trends writes them in several UI languages -> geo codes."""
+"""Country names as Google Trends writes them, in any UI language -> ISO 3166 codes, from CLDR through Babel.
 
+Every territory name of every UI language in ``locales.LOCALES`` (and of English,
+whatever the UI) is looked up in CLDR's localized territory names, so "USA",
+"États-Unis", "Vereinigte Staaten", "美国", "アメリカ合衆国" and "Amerika Serikat"
+are all ``US``. A label that still matches nothing is ``None``: the caller
+reports it and refuses the file rather than storing an unknown market.
+"""
+
+import functools
+import re
 import unicodedata
 
-WORLDWIDE = {
-    "worldwide", "todo o mundo", "todo el mundo", "weltweit", "monde entier", "dans le monde entier",
-    "in tutto il mondo", "seluruh dunia", "wereldwijd", "world", "global",
+from babel import Locale
+
+from .locales import LOCALES, WORLDWIDE_WORDS
+
+# Short and older forms CLDR keeps as alternates, which Babel does not ship, that Google's exports use.
+_ALTERNATES = {
+    "HK": ["Hong Kong", "香港", "Hongkong"],
+    "MO": ["Macao", "Macau", "澳门", "澳門"],
+    "PS": ["Palestine", "Palestinian Territories"],
+    "MK": ["Macedonia (FYROM)", "Macedonia"],
+    "SZ": ["Swaziland"],
+    "TR": ["Turkey"],
+    "CZ": ["Czech Republic"],
+    "CI": ["Côte d'Ivoire", "Ivory Coast"],
+    "CD": ["Congo (DRC)"],
+    "CG": ["Congo (Republic)"],
+    "MM": ["Myanmar"],
+    "KR": ["Korea"],
+    "SH": ["St Helena", "St. Helena"],
+    "US": ["USA", "United States of America"],
+    "GB": ["UK", "Great Britain"],
 }
-
-COUNTRIES = {
-    "US": ["United States", "Estados Unidos", "Vereinigte Staaten", "États-Unis", "Stati Uniti", "Amerika Serikat", "Verenigde Staten"],
-    "GB": ["United Kingdom", "Reino Unido", "Vereinigtes Königreich", "Royaume-Uni", "Regno Unito", "Inggris Raya", "Britania Raya", "Verenigd Koninkrijk"],
-    "DE": ["Germany", "Alemanha", "Alemania", "Deutschland", "Allemagne", "Germania", "Jerman", "Duitsland"],
-    "FR": ["France", "França", "Francia", "Frankreich", "Prancis", "Frankrijk"],
-    "ES": ["Spain", "Espanha", "España", "Spanien", "Espagne", "Spagna", "Spanyol", "Spanje"],
-    "IT": ["Italy", "Itália", "Italia", "Italien", "Italie", "Italia", "Italië"],
-    "NL": ["Netherlands", "Países Baixos", "Países Bajos", "Niederlande", "Pays-Bas", "Paesi Bassi", "Belanda", "Nederland"],
-    "CA": ["Canada", "Canadá", "Kanada"],
-    "AU": ["Australia", "Austrália", "Australien", "Australie"],
-    "BR": ["Brazil", "Brasil", "Brasilien", "Brésil", "Brasile", "Brazilië"],
-    "PT": ["Portugal", "Portogallo"],
-    "MX": ["Mexico", "México", "Mexiko", "Mexique", "Messico", "Meksiko"],
-    "ID": ["Indonesia", "Indonésia", "Indonesien", "Indonésie", "Indonesië"],
-    "IN": ["India", "Índia", "Indien", "Inde", "Indië"],
-    "JP": ["Japan", "Japão", "Japón", "Japon", "Giappone", "Jepang"],
-    "PL": ["Poland", "Polónia", "Polônia", "Polonia", "Polen", "Pologne"],
-    "SE": ["Sweden", "Suécia", "Suecia", "Schweden", "Suède", "Svezia", "Swedia", "Zweden"],
-    "IE": ["Ireland", "Irlanda", "Irland", "Irlande", "Irlandia", "Ierland"],
-    "AT": ["Austria", "Áustria", "Österreich", "Autriche", "Oostenrijk"],
-    "CH": ["Switzerland", "Suíça", "Suiza", "Schweiz", "Suisse", "Svizzera", "Swiss", "Zwitserland"],
-    "BE": ["Belgium", "Bélgica", "Belgien", "Belgique", "Belgio", "Belgia", "België"],
-    "NZ": ["New Zealand", "Nova Zelândia", "Nueva Zelanda", "Neuseeland", "Nouvelle-Zélande", "Selandia Baru"],
-    "SG": ["Singapore", "Singapura", "Singapur", "Singapour"],
-    "MY": ["Malaysia", "Malásia", "Malasia", "Malaisie"],
-    "AE": ["United Arab Emirates", "Emirados Árabes Unidos", "Emiratos Árabes Unidos", "Vereinigte Arabische Emirate", "Émirats arabes unis", "Uni Emirat Arab"],
-    "SA": ["Saudi Arabia", "Arábia Saudita", "Arabia Saudita", "Saudi-Arabien", "Arabie saoudite", "Arab Saudi"],
-    "CN": ["China", "Chine", "Cina", "Tiongkok"],
-    "KR": ["South Korea", "Coreia do Sul", "Corea del Sur", "Südkorea", "Corée du Sud", "Corea del Sud", "Korea Selatan"],
-}
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+_SPACES = re.compile(r"[\s\u00a0\u202f\u3000]+")
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Case, accents, width (full-width Latin), apostrophes and spaces folded away for comparing names."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", bare).strip()
 
 
-_BY_NAME = {_fold(name): code for code, names in COUNTRIES.items() for name in names}
-_WORLDWIDE = {_fold(name) for name in WORLDWIDE}
+@functools.cache
+def _names() -> tuple[dict[str, str], frozenset[str]]:
+    by_name: dict[str, str] = {}
+    worldwide = {fold(word) for word in WORLDWIDE_WORDS}
+    for tag in ["en", *(locale.babel for locale in LOCALES)]:
+        territories = Locale.parse(tag).territories
+        for code, name in territories.items():
+            if code == "001":
+                worldwide.add(fold(name))
+            elif len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}:
+                by_name.setdefault(fold(name), code)
+    for code, names in _ALTERNATES.items():
+        for name in names:
+            by_name.setdefault(fold(name), code)
+    return by_name, frozenset(worldwide)
 
 
-def market_for_label(label: str) -> str:
-    """Geo code for a label such as ``United States``; blank for worldwide; the label itself if unknown."""
-    folded = _fold(label)
-    if not folded or folded in _WORLDWIDE:
+def is_worldwide(label: str) -> bool:
+    return fold(label) in _names()[1]
+
+
+def country_code(label: str) -> str | None:
+    """ISO code of a country name in any UI language, an ISO code given as such, or None."""
+    by_name, _worldwide = _names()
+    folded = fold(label)
+    if folded in by_name:
+        return by_name[folded]
+    bare = label.strip()
+    if len(bare) == 2 and bare.isascii() and bare.isalpha() and bare.upper() in set(by_name.values()):
+        return bare.upper()
+    return None
+
+
+def market_for_label(label: str) -> str | None:
+    """Geo code for a label such as ``United States``; blank for worldwide or no label; None if unknown."""
+    if not fold(label) or is_worldwide(label):
         return ""
-    if folded in _BY_NAME:
-        return _BY_NAME[folded]
-    if len(label.strip()) == 2 and label.strip().isalpha():
-        return label.strip().upper()
-    return label.strip()
+    return country_code(label)

@@ -1,9 +1,22 @@
-"""geoMap.csv: interest by region, one column per keyword; comparisons give shares like ``27 %``."""
+"""geoMap.csv: interest by region, one column per keyword; comparisons give shares like ``27 %``.
+
+The market of a map is the country whose regions it ranks. A map of the world
+ranks countries (its market is blank, worldwide); a map of one country ranks that
+country's regions, and Google's label then holds only the period
+(``Love, Bonito: (12/12/18 - 12/12/23)``), so the file does not say which country
+it is. Such a map is told by its rows (regions that are not country names) and
+needs its market named by the caller; without it the file is refused, never
+stored as worldwide.
+"""
 
 from dataclasses import dataclass, field
 
 from .common import Row, looks_like_formula, parse_column_label, parse_index, split_category, trimmed
+from .geo import country_code
 from .problems import ImportProblem
+
+# Share of a map's rows that must be country names for it to be a map of the world.
+WORLD_MAP_SHARE = 0.8
 
 KIND = "geoMap"
 
@@ -32,7 +45,8 @@ class GeoMap:
     kind: str = KIND
 
 
-def parse_geo_map(rows: list[Row], file: str) -> GeoMap:
+def parse_geo_map(rows: list[Row], file: str, *, market: str | None = None) -> GeoMap:
+    """``market`` names the country of a map of regions whose label does not say it."""
     category, content = split_category(rows)
     if not content:
         raise ImportProblem(file, None, None, "no header row: the file is empty")
@@ -68,4 +82,17 @@ def parse_geo_map(rows: list[Row], file: str) -> GeoMap:
             column.regions.append(RegionValue(region, value, row.line))
     if not seen:
         raise ImportProblem(file, header.line + 1, head[0], "no region rows under the header")
+    if any(column.market_label for column in columns):
+        return result
+    countries = sum(country_code(region) is not None for region in seen)
+    if countries >= WORLD_MAP_SHARE * len(seen):
+        return result
+    if market is None:
+        raise ImportProblem(
+            file, header.line, head[0],
+            f"the rows are regions of one country (e.g. {next(iter(seen))[:40]!r}) and the file does not say which; "
+            "name the market (US, DE...) when importing it",
+        )
+    for column in columns:
+        column.market = column.market_label = market
     return result

@@ -1,14 +1,25 @@
-"""multiTimeline.csv: interest over time, one column per keyword (and geo)."""
+"""multiTimeline.csv: interest over time, one column per keyword (and geo).
+
+Hourly exports (last day, last seven days) and 8-minute ones (last hour, last four
+hours) are kept as one point per day, the mean of that day's points, under their
+own granularity ("hours", "minutes": daily means of hourly or 8-minute points), never
+as plain days nor as hours. A day the file does not cover whole (the first and last
+of a seven-day export, every day of a one-day export) is marked partial. Days are
+the days of the clock the file was written in: Google writes the exporter's local
+time without a zone, pytrends asks for UTC.
+"""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from .common import Row, parse_column_label, parse_index, split_category, trimmed
-from .dates import granularity_of, parse_when
+from .dates import HOUR, MINUTE, granularity_of, parse_date_column
 from .problems import ImportProblem
 
 KIND = "multiTimeline"
+# What the daily means of sub-daily points are stored as.
+DAILY_MEANS_OF = {HOUR: "hours", MINUTE: "minutes"}
 
 
 @dataclass
@@ -49,7 +60,7 @@ def parse_multi_timeline(rows: list[Row], file: str) -> MultiTimeline:
         if cell.casefold() == "ispartial":
             partial_col = index
             continue
-        columns.append((index, parse_column_label(cell, file, header.line)))
+        columns.append((index, parse_column_label(cell, file, header.line, blank_keyword=category)))
     if not columns:
         raise ImportProblem(file, header.line, None, "no keyword column in the header")
     seen = set()
@@ -60,14 +71,17 @@ def parse_multi_timeline(rows: list[Row], file: str) -> MultiTimeline:
         seen.add(key)
 
     width = len(header.cells)
+    for row in data:
+        if len(row.cells) > width and any(row.cells[width:]):
+            raise ImportProblem(file, row.line, None, f"{len(trimmed(row.cells))} cells but the header has {width}")
+    if not data:
+        raise ImportProblem(file, header.line + 1, date_label, "no data rows under the header")
+    when = parse_date_column([(row.line, row.cells[0]) for row in data], file, date_label)
     moments, shapes = [], set()
     values: list[list[tuple[float | None, bool]]] = []
     lines_by_moment = {}
-    for row in data:
+    for row, (moment, shape) in zip(data, when):
         cells = row.cells
-        if len(cells) > width and any(cells[width:]):
-            raise ImportProblem(file, row.line, None, f"{len(trimmed(cells))} cells but the header has {width}")
-        moment, shape = parse_when(cells[0], file, row.line, date_label)
         if moment in lines_by_moment:
             raise ImportProblem(
                 file, row.line, date_label, f"date {cells[0]!r} already appeared at line {lines_by_moment[moment]}"
@@ -87,27 +101,42 @@ def parse_multi_timeline(rows: list[Row], file: str) -> MultiTimeline:
         moments.append(moment)
         shapes.add(shape)
         values.append(parsed)
-    if not moments:
-        raise ImportProblem(file, header.line + 1, date_label, "no data rows under the header")
-    if len(shapes - {"hour"}) > 1 or ("hour" in shapes and len(shapes) > 1):
+    sub_daily = shapes & {HOUR, MINUTE}
+    if len(shapes - {HOUR, MINUTE}) > 1 or (sub_daily and shapes - sub_daily):
         raise ImportProblem(file, data[0].line, date_label, "dates mix different formats (days, months, hours)")
     granularity = granularity_of(moments, shapes, date_label)
 
     series = [
-        TimelineSeries(column.keyword, column.market, column.market_label, granularity) for _i, column in columns
+        TimelineSeries(column.keyword, column.market, column.market_label, DAILY_MEANS_OF.get(granularity, granularity))
+        for _i, column in columns
     ]
-    if granularity == "hour":
-        # Points are one per date; hourly exports are kept as the mean of each day's hours.
+    if granularity in DAILY_MEANS_OF:
         for position, one in enumerate(series):
-            by_day = defaultdict(list)
-            for moment, parsed in zip(moments, values):
-                by_day[moment.date()].append(parsed[position])
-            for day in sorted(by_day):
-                known = [v for v, _p in by_day[day] if v is not None]
-                mean = round(sum(known) / len(known), 3) if known else None
-                one.points.append(TimelinePoint(day, mean, any(p for _v, p in by_day[day])))
+            one.points = daily_means(moments, [parsed[position] for parsed in values], granularity=granularity)
     else:
         order = sorted(range(len(moments)), key=moments.__getitem__)
         for position, one in enumerate(series):
             one.points = [TimelinePoint(moments[i].date(), *values[i][position]) for i in order]
     return MultiTimeline(category=category, series=series)
+
+
+def daily_means(
+    moments: list[datetime], values: list[tuple[float | None, bool]], *, granularity: str
+) -> list[TimelinePoint]:
+    """Hourly or 8-minute (moment, (value, partial)) -> one point a day: the mean of the day's known values,
+    partial when a point was partial or the day is not covered whole (fewer points than a full day has)."""
+    ordered = sorted(moments)
+    steps = sorted((b - a).total_seconds() for a, b in zip(ordered, ordered[1:]))
+    step = steps[len(steps) // 2] if steps else (3600 if granularity == HOUR else 480)
+    per_day = max(1, round(86400 / step))
+    by_day: dict[date, list[tuple[float | None, bool]]] = defaultdict(list)
+    for moment, item in zip(moments, values):
+        by_day[moment.date()].append(item)
+    points = []
+    for day in sorted(by_day):
+        items = by_day[day]
+        known = [v for v, _p in items if v is not None]
+        mean = round(sum(known) / len(known), 3) if known else None
+        partial = any(p for _v, p in items) or len(items) < per_day
+        points.append(TimelinePoint(day, mean, partial))
+    return points

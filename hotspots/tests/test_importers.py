@@ -49,12 +49,16 @@ def test_real_portuguese_monthly_export_with_less_than_one():
 
 
 def test_real_indonesian_geo_map_quoted_keyword_and_empty_cells():
-    parsed = parse_export(GEO_ID.read_bytes(), GEO_ID.name)
+    # The brackets hold a date range, not a geo: a map of provinces that does not say whose.
+    with pytest.raises(ImportProblem) as caught:
+        parse_export(GEO_ID.read_bytes(), GEO_ID.name)
+    assert (caught.value.line, caught.value.field) == (3, "Wilayah")
+    parsed = parse_export(GEO_ID.read_bytes(), GEO_ID.name, market="ID")
     assert isinstance(parsed, GeoMap)
     assert parsed.category == "Semua kategori" and parsed.region_label == "Wilayah"
     (column,) = parsed.columns
     assert column.keyword == "Love, Bonito"
-    assert column.market == ""  # the brackets hold a date range, not a geo
+    assert column.market == "ID"
     assert len(column.regions) == 34
     assert (column.regions[0].region, column.regions[0].value) == ("Daerah Khusus Ibukota Jakarta", 100.0)
     empties = [r for r in column.regions if r.value is None]
@@ -96,21 +100,28 @@ def test_missing_category_line_daily_and_empty_cells():
     assert [p.value for p in throw.points] == [None, 7.0, 8.0]
 
 
-def test_hourly_export_becomes_daily_means():
+def test_hourly_export_becomes_daily_means_marked_as_such():
     text = "Category: All categories\n\nTime,blanket: (United Kingdom)\n" + "".join(
         f"2024-01-0{d}T{h:02d},{v}\n" for d, h, v in [(1, 22, 10), (1, 23, 20), (2, 0, 30), (2, 1, "")]
     )
     (series,) = parse(text).series
-    assert series.granularity == "hour" and series.market == "GB"
-    assert [(p.date, p.value) for p in series.points] == [(D(2024, 1, 1), 15.0), (D(2024, 1, 2), 30.0)]
+    # Daily means of hourly points, never "hourly"; neither day is covered whole, so both are partial.
+    assert series.granularity == "hours" and series.market == "GB"
+    assert [(p.date, p.value, p.is_partial) for p in series.points] == [
+        (D(2024, 1, 1), 15.0, True), (D(2024, 1, 2), 30.0, True),
+    ]
 
 
 def test_column_without_geo_suffix_and_unknown_geo_label():
-    parsed = parse("Category: All categories\n\nWeek,blanket,throw: (Atlantis)\n2024-01-07,5,6\n2024-01-14,7,8\n")
+    parsed = parse("Category: All categories\n\nWeek,blanket,throw: (Brasil)\n2024-01-07,5,6\n2024-01-14,7,8\n")
     blanket, throw = parsed.series
     assert (blanket.keyword, blanket.market) == ("blanket", "")
-    assert (throw.keyword, throw.market) == ("throw", "Atlantis")
+    assert (throw.keyword, throw.market) == ("throw", "BR")
     assert blanket.granularity == "week"
+    with pytest.raises(ImportProblem) as caught:
+        parse("Category: All categories\n\nWeek,blanket,throw: (Atlantis)\n2024-01-07,5,6\n")
+    assert (caught.value.line, caught.value.field) == (3, "throw: (Atlantis)")
+    assert "'Atlantis' is not a country name" in caught.value.reason
 
 
 def test_partial_last_point_by_asterisk_and_is_partial_column():
@@ -122,10 +133,11 @@ def test_partial_last_point_by_asterisk_and_is_partial_column():
 
 
 def test_geo_map_comparison_shares():
-    parsed = parse(
+    parsed = parse_export(
         "Category: All categories\n\nRegion,blanket: (1/1/20 - 1/1/25),throw: (1/1/20 - 1/1/25)\n"
-        "California,73 %,27 %\nTexas,60%,40%\nVermont,,\n"
+        "California,73 %,27 %\nTexas,60%,40%\nVermont,,\n", "geoMap.csv", market="US",
     )
+    assert {c.market for c in parsed.columns} == {"US"}
     blanket, throw = parsed.columns
     assert [r.value for r in blanket.regions] == [73.0, 60.0, None]
     assert [r.value for r in throw.regions] == [27.0, 40.0, None]
@@ -137,14 +149,16 @@ def test_related_queries_localized_and_growth_values():
         "EM ASCENSÃO\nmanta tricot,Aumento repentino\nmanta boho,\"+1,250%\"\nmanta linho,+90%\n"
     )
     assert parsed.market == "BR"
-    assert [(r.query, r.value) for r in parsed.top] == [("manta sofa", 100), ("manta casal", 0)]
+    # "<1" is less than one, never 0: the same 0.5 as in series.
+    assert [(r.query, r.value) for r in parsed.top] == [("manta sofa", 100), ("manta casal", 0.5)]
     assert [(r.value, r.is_breakout) for r in parsed.rising] == [(None, True), (1250, False), (90, False)]
 
 
 @pytest.mark.parametrize(
     "label, market",
     [("United States", "US"), ("Estados Unidos", "US"), ("Vereinigtes Königreich", "GB"), ("Jerman", "DE"),
-     ("Worldwide", ""), ("Todo o mundo", ""), ("", ""), ("Narnia", "Narnia")],
+     ("Worldwide", ""), ("Todo o mundo", ""), ("", ""), ("Narnia", None), ("USA", "US"), ("États-Unis", "US"),
+     ("美国", "US"), ("アメリカ合衆国", "US"), ("Amerika Serikat", "US"), ("미국", "US"), ("Weltweit", ""), ("全球", "")],
 )
 def test_market_labels(label, market):
     assert market_for_label(label) == market
