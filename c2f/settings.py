@@ -296,6 +296,10 @@ SPECTACULAR_SETTINGS = {
 # --- Trend sources ---------------------------------------------------------
 # Requests per minute to Google Trends through pytrends, shared by all workers.
 C2F_PYTRENDS_PER_MINUTE = int(os.environ.get("C2F_PYTRENDS_PER_MINUTE", "6"))
+# SerpApi's Google Trends engine: a second live source, chosen per watchlist or used when pytrends is refused.
+# Without a key it is off and nothing changes.
+SERPAPI_API_KEY = os.environ.get("SERPAPI_API_KEY", "")
+C2F_SERPAPI_PER_MINUTE = int(os.environ.get("C2F_SERPAPI_PER_MINUTE", "30"))
 
 # --- Vote links and decisions --------------------------------------------
 C2F_VOTE_RATE = os.environ.get("C2F_VOTE_RATE", "30/min")

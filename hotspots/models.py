@@ -7,7 +7,9 @@ from core.models import Cycle, TaskRun
 
 
 class Granularity(models.TextChoices):
-    HOUR = "hour", "Hourly"
+    # Hourly and 8-minute exports are kept as one point a day, the mean of the day's points (SCORES.md).
+    HOURS = "hours", "Daily means of hourly points"
+    MINUTES = "minutes", "Daily means of 8-minute points"
     DAY = "day", "Daily"
     WEEK = "week", "Weekly"
     MONTH = "month", "Monthly"
@@ -16,8 +18,14 @@ class Granularity(models.TextChoices):
 class TrendSource(models.TextChoices):
     TRENDS_EXPORT = "trends_export", "Google Trends export (CSV)"
     PYTRENDS = "pytrends", "Google Trends live (pytrends)"
+    SERPAPI = "serpapi", "Google Trends live (SerpApi)"
     AMAZON_EXPORT = "amazon_export", "Amazon keyword-tool export"
     AMAZON_LISTINGS = "amazon_listings", "Amazon product-listing export"
+
+
+class LiveSource(models.TextChoices):
+    PYTRENDS = "pytrends", "pytrends (SerpApi when refused, if a key is set)"
+    SERPAPI = "serpapi", "SerpApi"
 
 
 class Watchlist(models.Model):
@@ -25,6 +33,11 @@ class Watchlist(models.Model):
     name = models.CharField(max_length=120)
     markets = models.JSONField(default=list, help_text="Google Trends geo codes, e.g. US, GB, DE.")
     timeframe = models.CharField(max_length=40, default="today 5-y")
+    live_source = models.CharField(
+        max_length=10, choices=LiveSource.choices, default=LiveSource.PYTRENDS,
+        help_text="How pull_trends asks Google Trends; SerpApi needs SERPAPI_API_KEY. pytrends falls back to "
+                  "SerpApi when refused and a key is set.",
+    )
     # Lineage: a watchlist written by the previous cycle's portrait brief.
     seeded_by_brief = models.ForeignKey(
         "portraits.Brief", null=True, blank=True, on_delete=models.SET_NULL, related_name="watchlists"
@@ -254,7 +267,7 @@ class RelatedQuery(models.Model):
     market = models.CharField(max_length=100, blank=True)
     kind = models.CharField(max_length=6, choices=Kind.choices)
     query = models.CharField(max_length=300)
-    value = models.IntegerField(null=True, help_text="Top: 0-100 index. Rising: percent growth.")
+    value = models.FloatField(null=True, help_text="Top: 0-100 index (<1 is 0.5). Rising: percent growth.")
     is_breakout = models.BooleanField(default=False)
     is_demo = models.BooleanField(default=False)
 
@@ -269,6 +282,37 @@ class RelatedQuery(models.Model):
 
     def __str__(self):
         return self.query
+
+
+class RelatedTopic(models.Model):
+    """A topic (an entity: a company, a product, a subject) searched with a keyword, from relatedEntities exports
+    or a live source; kept apart from related queries, which are search terms.
+
+    Two topics may share a title, so a list is keyed by rank, its place in the list Google gave."""
+
+    class Kind(models.TextChoices):
+        TOP = "top", "Top"
+        RISING = "rising", "Rising"
+
+    source = models.CharField(max_length=20, choices=TrendSource.choices)
+    keyword = models.CharField(max_length=200)
+    market = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    rank = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    topic_type = models.CharField(max_length=100, blank=True, help_text="e.g. Topic, Company; exports do not say.")
+    value = models.FloatField(null=True, help_text="Top: 0-100 index (<1 is 0.5). Rising: percent growth.")
+    is_breakout = models.BooleanField(default=False)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["keyword", "market", "kind", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "keyword", "market", "kind", "rank"], name="uniq_related_topic")
+        ]
+
+    def __str__(self):
+        return self.title
 
 
 class RegionInterest(models.Model):

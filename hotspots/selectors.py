@@ -24,7 +24,7 @@ from .models import (
 )
 
 # Which series of a keyword and market to score and chart when several were stored.
-GRANULARITY_PREFERENCE = [Granularity.WEEK, Granularity.DAY, Granularity.MONTH, Granularity.HOUR]
+GRANULARITY_PREFERENCE = [Granularity.WEEK, Granularity.DAY, Granularity.MONTH, Granularity.HOURS, Granularity.MINUTES]
 
 
 def series_preference(series: TrendSeries) -> tuple:
@@ -66,7 +66,8 @@ def trend_import_list() -> QuerySet[TrendImport]:
 
 
 def keyword_series_by_market(*, keyword: str) -> dict[str, list[tuple]]:
-    """Each market's preferred series of a keyword (weekly, then daily, monthly, hourly; case-insensitive):
+    """Each market's preferred series of a keyword (weekly, then daily, monthly, daily means of hourly and 8-minute
+    points; case-insensitive):
     market -> [(date, value)] for a chart, in two queries."""
     chosen: dict[str, TrendSeries] = {}
     for series in TrendSeries.objects.filter(keyword__iexact=keyword).order_by("id"):

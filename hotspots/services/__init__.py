@@ -1,4 +1,4 @@
-"""Writes of link 1, by kind: imports (files, uploads, live pulls), watchlists, hotspot scores."""
+"""Writes of link 1, by kind: imports (files, uploads), live pulls, watchlists, hotspot scores."""
 
 from .hotspot_scores import amazon_competition, hotspots_score, related_breakouts
 from .imports import (
@@ -10,8 +10,8 @@ from .imports import (
     trend_upload_import,
     trend_upload_stage,
     trends_import_files,
-    trends_pull,
 )
+from .live import fallback_source, live_source_for, trends_pull
 from .watchlists import TIMEFRAME, watchlist_create, watchlist_update
 
 __all__ = [
@@ -20,6 +20,8 @@ __all__ = [
     "TIMEFRAME",
     "ImportReport",
     "amazon_competition",
+    "fallback_source",
+    "live_source_for",
     "hotspots_score",
     "related_breakouts",
     "trend_points_upsert_copy",

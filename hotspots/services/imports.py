@@ -22,6 +22,7 @@ from ..models import (
     KeywordColumnMapping,
     RegionInterest,
     RelatedQuery,
+    RelatedTopic,
     TrendImport,
     TrendPoint,
     TrendSeries,
@@ -62,6 +63,7 @@ def trends_import_files(
     market: str = "",
     snapshot: datetime.date | None = None,
     task_run: TaskRun | None = None,
+    keyword: str = "",
 ) -> list[ImportReport]:
     """Import Google Trends exports and Amazon keyword-tool and listing exports; one transaction and one
     TrendImport row per file.
@@ -70,7 +72,9 @@ def trends_import_files(
     Re-importing a file changes nothing (every row comes back "unchanged").
     ``mapping`` (field -> header, see ``KeywordColumnMapping``) reads the files as
     generic keyword CSVs; ``market`` and ``snapshot`` name an Amazon export's
-    marketplace and date when its file name does not (the date defaults to today).
+    marketplace and date when its file name does not (the date defaults to today). For Google Trends
+    files that do not say it, ``market`` (``WORLD`` for worldwide) names the country of a map of one
+    country's regions or of a related list without a title line, and ``keyword`` that list's keyword.
     """
     items: list[tuple[str, bytes | OSError | ImportProblem]] = []
     for path in paths or []:
@@ -81,7 +85,7 @@ def trends_import_files(
             items.append((path.name, exc))
     items.extend(uploads or [])
     reports = []
-    options = {"mapping": mapping or None, "market": market, "snapshot": snapshot}
+    options = {"mapping": mapping or None, "market": market, "snapshot": snapshot, "keyword": keyword}
     for done, (filename, data) in enumerate(items, start=1):
         reports.append(_import_one(filename, data, is_demo=is_demo, options=options, task_run=task_run))
         if progress:
@@ -103,7 +107,7 @@ def _import_one(
             raise data
         parsed = importers.parse_export(
             data, filename, mapping=options.get("mapping"), market=options.get("market") or "",
-            snapshot=options.get("snapshot"),
+            snapshot=options.get("snapshot"), keyword=options.get("keyword") or "",
         )
         report.kind = parsed.kind
         if isinstance(parsed, importers.AmazonKeywords):
@@ -300,8 +304,7 @@ def _upsert_rows(model, *, lookup: dict, key_fields: tuple, rows: list[dict], va
     report.updated += len(changed)
 
 
-def _store_geo_map(parsed: importers.GeoMap, *, report, is_demo):
-    source = TrendSource.TRENDS_EXPORT
+def _store_geo_map(parsed: importers.GeoMap, *, report, is_demo, source=TrendSource.TRENDS_EXPORT):
     rows = [
         {"source": source, "keyword": c.keyword, "market": c.market, "region": r.region[:200],
          "value": r.value, "is_demo": is_demo}
@@ -346,66 +349,31 @@ def _store_listings(parsed: importers.AmazonListings, *, record, report, is_demo
     report.rejected = len(parsed.rejected)
 
 
-def _store_related(parsed: importers.RelatedQueries, *, report, is_demo):
-    source = TrendSource.TRENDS_EXPORT
-    rows = [
-        {"source": source, "keyword": parsed.keyword, "market": parsed.market, "kind": kind, "query": r.query,
-         "value": r.value, "is_breakout": r.is_breakout, "is_demo": is_demo}
-        for kind, section in ((RelatedQuery.Kind.TOP, parsed.top), (RelatedQuery.Kind.RISING, parsed.rising))
-        for r in section
-    ]
-    _upsert_rows(
-        RelatedQuery, lookup={"source": source, "keyword": parsed.keyword, "market": parsed.market},
-        key_fields=("kind", "query"), rows=rows, value_fields=["value", "is_breakout"], report=report,
-    )
+def _store_related(parsed: importers.RelatedQueries, *, report, is_demo, source=TrendSource.TRENDS_EXPORT):
+    sections = ((RelatedQuery.Kind.TOP, parsed.top), (RelatedQuery.Kind.RISING, parsed.rising))
+    if parsed.is_topics:
+        rows = [
+            {"source": source, "keyword": parsed.keyword, "market": parsed.market, "kind": kind, "rank": r.rank,
+             "title": r.query[:300], "topic_type": r.topic_type[:100], "value": r.value, "is_breakout": r.is_breakout,
+             "is_demo": is_demo}
+            for kind, section in sections for r in section
+        ]
+        _upsert_rows(
+            RelatedTopic, lookup={"source": source, "keyword": parsed.keyword, "market": parsed.market},
+            key_fields=("kind", "rank"), rows=rows, value_fields=["title", "topic_type", "value", "is_breakout"],
+            report=report,
+        )
+    else:
+        rows = [
+            {"source": source, "keyword": parsed.keyword, "market": parsed.market, "kind": kind, "query": r.query,
+             "value": r.value, "is_breakout": r.is_breakout, "is_demo": is_demo}
+            for kind, section in sections for r in section
+        ]
+        _upsert_rows(
+            RelatedQuery, lookup={"source": source, "keyword": parsed.keyword, "market": parsed.market},
+            key_fields=("kind", "query"), rows=rows, value_fields=["value", "is_breakout"], report=report,
+        )
     report.rejected = len(parsed.rejected)
-
-
-def trends_pull(*, watchlist: Watchlist, source=None) -> list[ImportReport]:
-    """Pull a watchlist's keywords live, one market at a time, one transaction and TrendImport per market.
-
-    ``RateLimited`` propagates (the task retries it with backoff); markets pulled
-    before it stay stored, the refused market stores nothing.
-    """
-    from ..sources.base import RateLimited, SourceError
-    from ..sources.pytrends_source import PytrendsSource
-
-    source = source or PytrendsSource()
-    keywords = list(watchlist.keywords.order_by("id").values_list("keyword", flat=True))
-    reports = []
-    for market in watchlist.markets or [""]:
-        report = ImportReport(filename=f"{watchlist.name} [{market or 'worldwide'}]"[:255], kind="pytrends")
-        try:
-            series = source.interest_over_time(keywords=keywords, market=market, timeframe=watchlist.timeframe)
-        except RateLimited as exc:
-            # Logged for the run log, then handed to the task, which retries later with backoff.
-            TrendImport.objects.create(
-                filename=report.filename, kind="pytrends", source=TrendSource.PYTRENDS,
-                status=TrendImport.Status.FAILED, error=f"refused, will retry later: {exc}",
-            )
-            raise
-        except SourceError as exc:
-            report.status, report.error = TrendImport.Status.FAILED, str(exc)
-            report.import_id = TrendImport.objects.create(
-                filename=report.filename, kind="pytrends", source=TrendSource.PYTRENDS,
-                status=TrendImport.Status.FAILED, error=str(exc),
-            ).pk
-            reports.append(report)
-            continue
-        with transaction.atomic():
-            record = TrendImport.objects.create(
-                filename=report.filename, kind="pytrends", source=TrendSource.PYTRENDS, status=TrendImport.Status.OK,
-            )
-            report.new, report.updated, report.unchanged = trend_series_upsert(
-                source=TrendSource.PYTRENDS, series=series, record=record,
-            )
-            record.new, record.updated, record.unchanged = report.new, report.updated, report.unchanged
-            record.save(update_fields=["new", "updated", "unchanged"])
-            report.import_id = record.pk
-        reports.append(report)
-    return reports
-
-
 
 
 MAX_UPLOAD_FILES = 50
@@ -413,7 +381,7 @@ MAX_UPLOAD_FILES = 50
 
 def trend_upload_stage(
     *, files: list[tuple[str, bytes]], mapping: KeywordColumnMapping | None = None, market: str = "",
-    snapshot: datetime.date | None = None, cycle: Cycle | None = None,
+    snapshot: datetime.date | None = None, cycle: Cycle | None = None, keyword: str = "",
 ) -> TaskRun:
     """Hold uploaded files for the import task and create the TaskRun whose progress the dashboard shows."""
     if not files:
@@ -424,7 +392,7 @@ def trend_upload_stage(
         if len(data) > importers.common.MAX_BYTES:
             raise ValidationError({"files": f"{name}: larger than {importers.common.MAX_BYTES // 2**20} MB."})
     options = {"mapping_id": mapping.pk if mapping else None, "market": market.strip().upper()[:12],
-               "snapshot": snapshot.isoformat() if snapshot else None}
+               "snapshot": snapshot.isoformat() if snapshot else None, "keyword": " ".join(keyword.split())[:200]}
     with transaction.atomic():
         run = TaskRun.objects.create(
             kind="hotspots.import", cycle=cycle, total=len(files), status=TaskRun.Status.PENDING,
@@ -465,6 +433,7 @@ def trend_upload_import(*, task_run_id: int) -> list[ImportReport]:
         reports = trends_import_files(
             uploads=[(u.filename, bytes(u.data)) for u in uploads], mapping=mapping,
             market=options.get("market") or "", snapshot=snapshot, task_run=run, progress=progress,
+            keyword=options.get("keyword") or "",
         )
     except Exception as exc:
         task_run_finish(run_id=run.pk, error=f"{type(exc).__name__}: {exc}")

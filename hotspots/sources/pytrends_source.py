@@ -10,7 +10,8 @@ from pytrends import exceptions as pytrends_errors
 from pytrends.request import TrendReq
 
 from hotspots.importers import TimelinePoint, TimelineSeries
-from hotspots.importers.dates import granularity_of
+from hotspots.importers.dates import HOUR, granularity_of
+from hotspots.importers.multi_timeline import DAILY_MEANS_OF, daily_means
 
 from .base import RateLimited, SourceError
 from .rescale import keyword_batches, rescale_batches
@@ -83,19 +84,21 @@ def _call(action):
 
 
 def frame_to_series(frame: pd.DataFrame, *, market: str) -> list[TimelineSeries]:
-    moments = [ts.to_pydatetime() for ts in frame.index]
-    shapes = {"hour"} if any(m.hour or m.minute for m in moments) else {"day"}
+    """A rescaled frame (date index, one column per keyword, ``isPartial``) -> series; hourly and 8-minute
+    frames become daily means under their own granularity, as exports do (``multi_timeline.daily_means``)."""
+    moments = [ts.to_pydatetime().replace(tzinfo=None) for ts in frame.index]
+    shapes = {HOUR} if any(m.hour or m.minute for m in moments) else {"day"}
     granularity = granularity_of(moments, shapes, "")
     partial = frame["isPartial"].astype(bool).tolist() if "isPartial" in frame else [False] * len(frame)
     result = []
     for keyword in [c for c in frame.columns if c != "isPartial"]:
-        points: dict = {}
-        for moment, value, flag in zip(moments, frame[keyword].tolist(), partial):
-            points.setdefault(moment.date(), []).append((None if pd.isna(value) else float(value), flag))
-        series = TimelineSeries(keyword=keyword, market=market, market_label=market, granularity=granularity)
-        for day, items in sorted(points.items()):
-            known = [v for v, _f in items if v is not None]
-            value = round(sum(known) / len(known), 2) if known else None
-            series.points.append(TimelinePoint(day, value, any(f for _v, f in items)))
+        values = [(None if pd.isna(value) else float(value), flag) for value, flag in zip(frame[keyword].tolist(), partial)]
+        series = TimelineSeries(
+            keyword=keyword, market=market, market_label=market, granularity=DAILY_MEANS_OF.get(granularity, granularity)
+        )
+        if granularity in DAILY_MEANS_OF:
+            series.points = daily_means(moments, values, granularity=granularity)
+        else:
+            series.points = [TimelinePoint(m.date(), v, f) for m, (v, f) in sorted(zip(moments, values))]
         result.append(series)
     return result

@@ -12,7 +12,8 @@ D = datetime.date
 
 
 def test_real_files_import_with_exact_figures(real_files):
-    reports = trends_import_files(paths=real_files)
+    # The Indonesian map ranks Indonesia's provinces and does not say so: its market is named.
+    reports = trends_import_files(paths=real_files, market="ID")
     assert [(r.kind, r.status, r.new, r.updated, r.unchanged, r.rejected) for r in reports] == [
         ("multiTimeline", "ok", 205, 0, 0, 0),
         ("multiTimeline", "ok", 1170, 0, 0, 0),
@@ -25,6 +26,7 @@ def test_real_files_import_with_exact_figures(real_files):
     assert yeezy.points.first().date == D(2015, 5, 3) and yeezy.points.last().date == D(2019, 3, 31)
     assert TrendPoint.objects.get(series__keyword="bb basico lojas", date=D(2020, 10, 1)).value == 0.5
     assert RegionInterest.objects.get(keyword="Love, Bonito", region="Jambi").value is None
+    assert set(RegionInterest.objects.values_list("market", flat=True)) == {"ID"}
     assert RegionInterest.objects.filter(value__isnull=True).count() == 26
     breakout = RelatedQuery.objects.get(query="my left airpod isnt working")
     assert (breakout.kind, breakout.value, breakout.is_breakout, breakout.market) == ("rising", None, True, "US")
@@ -33,10 +35,10 @@ def test_real_files_import_with_exact_figures(real_files):
 
 
 def test_reimport_changes_nothing(real_files, django_assert_max_num_queries):
-    trends_import_files(paths=real_files)
+    trends_import_files(paths=real_files, market="ID")
     before = list(TrendPoint.objects.order_by("id").values_list("id", "value", "is_partial"))
     with django_assert_max_num_queries(40):
-        reports = trends_import_files(paths=real_files)
+        reports = trends_import_files(paths=real_files, market="ID")
     assert [(r.new, r.updated, r.unchanged) for r in reports] == [(0, 0, 205), (0, 0, 1170), (0, 0, 34), (0, 0, 50)]
     assert list(TrendPoint.objects.order_by("id").values_list("id", "value", "is_partial")) == before
     assert TrendSeries.objects.count() == 6
@@ -104,16 +106,25 @@ def test_partial_point_is_replaced_when_complete_value_arrives():
     assert (point.value, point.is_partial) == (41.0, False)
 
 
-def test_upload_of_unknown_geo_keeps_label_and_demo_flag():
+def test_upload_of_unknown_geo_is_refused_naming_the_label():
     text = "Week,throw: (Atlantis)\n2024-01-07,5\n"
-    trends_import_files(uploads=[("u.csv", text.encode())], is_demo=True)
-    series = TrendSeries.objects.get()
-    assert (series.market, series.is_demo, series.last_import.is_demo) == ("Atlantis", True, True)
+    [report] = trends_import_files(uploads=[("u.csv", text.encode())], is_demo=True)
+    assert (report.status, report.line, report.field) == ("failed", 1, "throw: (Atlantis)")
+    assert "'Atlantis' is not a country name" in report.error
+    assert not TrendSeries.objects.exists() and not TrendPoint.objects.exists()
+    assert TrendImport.objects.get().is_demo
 
 
 def test_geo_map_reimport_updates_changed_values():
-    trends_import_files(paths=[GEO_ID, RELATED])
+    trends_import_files(paths=[GEO_ID, RELATED], market="ID")
     changed = GEO_ID.read_bytes().replace(b"Banten,62", b"Banten,63")
-    [report] = trends_import_files(uploads=[(GEO_ID.name, changed)])
+    [report] = trends_import_files(uploads=[(GEO_ID.name, changed)], market="ID")
     assert (report.new, report.updated, report.unchanged) == (0, 1, 33)
     assert RegionInterest.objects.get(region="Banten").value == 63.0
+
+
+def test_map_of_one_countrys_regions_without_its_market_stores_nothing():
+    [report] = trends_import_files(paths=[GEO_ID])
+    assert (report.status, report.line, report.field) == ("failed", 3, "Wilayah")
+    assert "regions of one country" in report.error and "name the market" in report.error
+    assert not RegionInterest.objects.exists()
