@@ -21,10 +21,77 @@ LABELLED = re.compile(r"^(?P<keyword>.*?)\s*[:：]\s*[(（](?P<label>[^()（）]
 _CATEGORY = re.compile(r"^(?P<label>[^:：]{1,40}?)\s*[:：]\s*(?P<value>.*)$", re.S)
 
 
-def read_rows(data: bytes | str, file: str, *, delimiter: str | None = None) -> list[Row]:
-    """An export's rows with their line numbers, read by the core toolkit within the limits of trend files:
-    any encoding it reads, the delimiter told from the content, cells stripped, trailing empty cells kept."""
-    return list(read_csv(data, file=file, max_bytes=MAX_BYTES, max_line_chars=MAX_LINE, delimiter=delimiter).rows())
+@dataclass(frozen=True)
+class Row:
+    line: int
+    cells: list[str]
+
+
+def decode(data: bytes | str, file: str) -> str:
+    """Bytes of an export -> text: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
+    if isinstance(data, str):
+        text = data.lstrip("\ufeff")
+    else:
+        if len(data) > MAX_BYTES:
+            raise ImportProblem(file, None, None, f"file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            try:
+                text = data.decode("utf-16")
+            except UnicodeDecodeError as exc:
+                raise ImportProblem(file, None, None, "not readable as UTF-16 text") from exc
+        elif b"\x00" in data:
+            raise ImportProblem(file, None, None, "binary content, not a CSV export")
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                try:
+                    text = data.decode("cp1252")
+                except UnicodeDecodeError as exc:
+                    raise ImportProblem(file, None, None, "not a text file (neither UTF-8 nor Windows-1252)") from exc
+    text = text.lstrip("\ufeff")
+    if "\x00" in text:
+        raise ImportProblem(file, None, None, "binary content, not a CSV export")
+    return text
+
+
+def read_rows(text: str, file: str, *, delimiter: str = ",") -> list[Row]:
+    """CSV rows with their line numbers; trailing empty cells (spreadsheet padding) kept as they are."""
+    rows = []
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        if len(line) > MAX_LINE:
+            raise ImportProblem(file, number, None, f"line is longer than {MAX_LINE} characters")
+        if _CONTROL.search(line):
+            raise ImportProblem(file, number, None, "binary content, not a CSV export")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
+    start = 1
+    try:
+        for cells in reader:
+            rows.append(Row(line=start, cells=[cell.strip() for cell in cells]))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ImportProblem(file, reader.line_num or start, None, f"not valid CSV ({exc})") from exc
+    return rows
+
+
+def delimiter_of(text: str) -> str:
+    """``,``, ``;`` or a tab: the one that splits the first lines into the same number of cells most often.
+
+    The first line of a Google Trends export (its category line) usually has no separator at all,
+    so a spreadsheet re-saved with semicolons or tabs is told by the lines after it.
+    """
+    lines = [line for line in text.splitlines() if line.strip()][:12]
+    best, best_score = ",", 0
+    for delimiter in (",", ";", "\t"):
+        counts = [len(next(csv.reader([line], delimiter=delimiter))) for line in lines]
+        widths = [count for count in counts if count > 1]
+        if not widths:
+            continue
+        modal = max(set(widths), key=widths.count)
+        score = widths.count(modal)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def trimmed(cells: list[str]) -> list[str]:
