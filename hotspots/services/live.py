@@ -35,7 +35,12 @@ def trends_pull(*, watchlist: Watchlist, source=None, fallback=None) -> list[Imp
     interest by region and related queries and topics are pulled and stored too.
     """
     if source is None:
-        source = live_source_for(watchlist=watchlist)
+        try:
+            source = live_source_for(watchlist=watchlist)
+        except SourceError as exc:
+            record = _log_failed(watchlist, "", watchlist.live_source, str(exc))
+            return [ImportReport(filename=record.filename, kind=record.kind, status=record.status, error=str(exc),
+                                 import_id=record.pk)]
         if fallback is None and source.name == "pytrends":
             fallback = fallback_source()
     keywords = list(watchlist.keywords.order_by("id").values_list("keyword", flat=True))
