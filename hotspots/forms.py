@@ -22,7 +22,12 @@ class TrendUploadForm(forms.Form):
     )
     market = forms.CharField(
         max_length=12, required=False,
-        help_text="Marketplace of Amazon exports whose file name does not say (US, DE...).",
+        help_text="Market of files that do not say it: Amazon exports whose file name does not, Google Trends maps "
+                  "of one country's regions, related lists without a title line (US, DE..., WORLD for worldwide).",
+    )
+    keyword = forms.CharField(
+        max_length=200, required=False,
+        help_text="Keyword of Google Trends related queries or topics exported without a title line.",
     )
     snapshot = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}),

@@ -91,6 +91,10 @@ class TrendImport(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    summary = models.JSONField(
+        default=dict, blank=True,
+        help_text="What came in: keywords, markets, first and last date, points, regions, related rows.",
+    )
     is_demo = models.BooleanField(default=False)
     task_run = models.ForeignKey(
         TaskRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="trend_imports",

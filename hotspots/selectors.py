@@ -15,7 +15,9 @@ from .models import (
     AmazonKeywordMetric,
     Granularity,
     Hotspot,
+    RegionInterest,
     RelatedQuery,
+    RelatedTopic,
     TrendImport,
     TrendPoint,
     TrendSeries,
@@ -166,3 +168,35 @@ def hotspots_cycle_progress(*, cycle: Cycle) -> HotspotsProgress:
         watch_keywords=row["n_watch_keywords"],
         hotspots=row["n_hotspots"],
     )
+
+
+def series_of_imports(*, import_ids: list[int]) -> dict[int, list[TrendSeries]]:
+    """The series each import last wrote (links on the upload report); one query."""
+    found: dict[int, list[TrendSeries]] = {}
+    for series in TrendSeries.objects.filter(last_import_id__in=import_ids).order_by("keyword", "market"):
+        found.setdefault(series.last_import_id, []).append(series)
+    return found
+
+
+def open_cycle() -> Cycle | None:
+    """The newest cycle that is not closed: the one the "Score hotspots" button scores."""
+    return Cycle.objects.exclude(status=Cycle.Status.CLOSED).order_by("-number").first()
+
+
+def keyword_regions_by_market(*, keyword: str, limit: int = 15) -> dict[str, list[RegionInterest]]:
+    """market -> its regions ranked by interest (highest first, empty cells last), case-insensitive; one query."""
+    by_market: dict[str, list[RegionInterest]] = {}
+    rows = RegionInterest.objects.filter(keyword__iexact=keyword).order_by("market", F("value").desc(nulls_last=True), "region")
+    for row in rows:
+        regions = by_market.setdefault(row.market, [])
+        if len(regions) < limit and row.value is not None:
+            regions.append(row)
+    return {market: regions for market, regions in by_market.items() if regions}
+
+
+def keyword_topics_by_market(*, keyword: str) -> dict[str, dict[str, list[RelatedTopic]]]:
+    """market -> {"top": [...], "rising": [...]} related topics in Google's order; one query."""
+    found: dict[str, dict[str, list[RelatedTopic]]] = {}
+    for topic in RelatedTopic.objects.filter(keyword__iexact=keyword).order_by("market", "kind", "rank"):
+        found.setdefault(topic.market, {"top": [], "rising": []})[topic.kind].append(topic)
+    return found

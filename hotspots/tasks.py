@@ -5,7 +5,7 @@ from celery import shared_task
 from core.models import Cycle
 
 from .models import Watchlist
-from .services import trend_upload_import, trends_pull
+from .services import hotspots_score_run, trend_upload_import, trends_pull
 from .sources.base import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -51,3 +51,9 @@ def import_uploads(task_run_id: int) -> list[dict]:
          "unchanged": r.unchanged, "rejected": r.rejected, "error": r.error}
         for r in trend_upload_import(task_run_id=task_run_id)
     ]
+
+
+@shared_task(name="hotspots.score", soft_time_limit=600, time_limit=660)
+def score_hotspots(task_run_id: int) -> int:
+    """Score a cycle's hotspots for the dashboard's button; the TaskRun carries the progress."""
+    return hotspots_score_run(task_run_id=task_run_id)

@@ -15,4 +15,6 @@ urlpatterns = [
     path("import/", views.TrendImportView.as_view(), name="import"),
     path("import/<int:pk>/", views.TrendImportRunView.as_view(), name="import_run"),
     path("imports/", views.TrendImportListView.as_view(), name="imports"),
+    path("score/", views.HotspotScoreView.as_view(), name="score"),
+    path("score/<int:pk>/", views.HotspotScoreRunView.as_view(), name="score_run"),
 ]

@@ -1,8 +1,11 @@
+from itertools import zip_longest
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.dashboard.access import MerchandiserRequiredMixin, MerchandiserWriteMixin
@@ -11,14 +14,23 @@ from core.dashboard.forms import form_add_service_errors
 from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 from core.dashboard.lineage import downstream_counts, downstream_counts_annotate
 from core.dashboard.tables import flatten_profile
-from core.models import TaskRun
+from core.models import Cycle, TaskRun
 
 from . import selectors, services
 from .charts import lines_chart, ranked_bars
 from .filters import HotspotFilter, TrendImportFilter
 from .forms import TrendUploadForm, WatchlistEditForm, WatchlistForm
-from .models import Hotspot, KeywordColumnMapping, RegionInterest, RelatedQuery, TrendImport, TrendSeries, Watchlist
-from .tasks import import_uploads
+from .models import (
+    Hotspot,
+    KeywordColumnMapping,
+    RegionInterest,
+    RelatedQuery,
+    RelatedTopic,
+    TrendImport,
+    TrendSeries,
+    Watchlist,
+)
+from .tasks import import_uploads, score_hotspots
 
 
 class HotspotListView(MerchandiserListView):
@@ -149,7 +161,7 @@ class TrendImportView(MerchandiserWriteMixin, FormView):
         try:
             run = services.trend_upload_stage(
                 files=[(f.name, f.read()) for f in data["files"]], mapping=data["mapping"],
-                market=data["market"], snapshot=data["snapshot"],
+                market=data["market"], snapshot=data["snapshot"], keyword=data["keyword"],
             )
         except ValidationError as error:
             form_add_service_errors(form, error)
@@ -174,8 +186,36 @@ class TrendImportRunView(MerchandiserDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["imports"] = selectors.task_run_imports(task_run=self.object)
+        imports = list(selectors.task_run_imports(task_run=self.object))
+        series = selectors.series_of_imports(import_ids=[i.pk for i in imports])
+        for record in imports:
+            record.series_list = series.get(record.pk, [])
+        context["imports"] = imports
+        context["cycle"] = selectors.open_cycle()
         return context
+
+
+class HotspotScoreView(MerchandiserWriteMixin, View):
+    """The "Score hotspots" button: scores the cycle's hotspots in a task whose progress the next page shows."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        cycle = get_object_or_404(Cycle, number=request.POST.get("cycle") or 0)
+        run = services.hotspots_score_stage(cycle=cycle)
+        score_hotspots.delay_on_commit(run.pk)
+        return redirect("hotspots:score_run", pk=run.pk)
+
+
+class HotspotScoreRunView(MerchandiserDetailView):
+    model = TaskRun
+    context_object_name = "run"
+
+    def get_queryset(self):
+        return TaskRun.objects.filter(kind="hotspots.score").select_related("cycle")
+
+    def get_template_names(self):
+        return ["hotspots/_score_run.html"] if self.request.htmx else ["hotspots/score_run.html"]
 
 
 class TrendImportListView(MerchandiserListView):
@@ -284,10 +324,19 @@ class KeywordView(MerchandiserRequiredMixin, TemplateView):
                 ceiling = max([q.value or 0 for q in rising] + [100]) * 1.2
                 charts.append(ranked_bars(
                     labels=[q.query for q in rising], values=[ceiling if q.is_breakout else (q.value or 0) for q in rising],
-                    text=["Breakout" if q.is_breakout else f"+{q.value}%" for q in rising],
+                    text=["Breakout" if q.is_breakout else f"+{q.value or 0:.0f}%" for q in rising],
                     title=f"Rising related queries · {market or 'world'}", x_title="growth % (Breakout drawn longest)",
                 ))
         context["related_charts"] = charts
+        context["region_charts"] = [
+            ranked_bars(labels=[r.region for r in regions], values=[r.value or 0 for r in regions],
+                        title=f"Interest by region · {market or 'world'}", x_title="index 0–100")
+            for market, regions in selectors.keyword_regions_by_market(keyword=keyword).items()
+        ]
+        context["topics"] = [
+            (market, list(zip_longest(lists["top"], lists["rising"])))
+            for market, lists in selectors.keyword_topics_by_market(keyword=keyword).items()
+        ]
         context["amazon"] = selectors.amazon_metric_list(keyword=keyword)
         context["hotspots"] = Hotspot.objects.filter(keyword__iexact=keyword).select_related("cycle").order_by("-cycle__number", "-score")
         return context

@@ -1,10 +1,17 @@
 """Writes of link 1, by kind: imports (files, uploads), live pulls, watchlists, hotspot scores."""
 
-from .hotspot_scores import amazon_competition, hotspots_score, related_breakouts
+from .hotspot_scores import (
+    amazon_competition,
+    hotspots_score,
+    hotspots_score_run,
+    hotspots_score_stage,
+    related_breakouts,
+)
 from .imports import (
     BATCH,
     MAX_UPLOAD_FILES,
     ImportReport,
+    import_summary,
     trend_points_upsert_copy,
     trend_series_upsert,
     trend_upload_import,
@@ -23,6 +30,9 @@ __all__ = [
     "fallback_source",
     "live_source_for",
     "hotspots_score",
+    "hotspots_score_run",
+    "hotspots_score_stage",
+    "import_summary",
     "related_breakouts",
     "trend_points_upsert_copy",
     "trend_series_upsert",

@@ -2,8 +2,10 @@
 
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 
-from core.models import Cycle
+from core.models import Cycle, TaskRun
+from core.services import task_run_finish, task_run_progress
 
 from ..models import AmazonKeywordMetric, Hotspot, RelatedQuery, TrendPoint, TrendSeries, WatchKeyword
 from ..scoring import PERIODS_PER_YEAR, Breakout, Competition, score_series
@@ -111,3 +113,29 @@ def hotspots_score(*, cycle: Cycle) -> list[Hotspot]:
             batch_size=BATCH,
         )
     return sorted(created + changed, key=lambda h: (-h.score, h.keyword, h.market))
+
+
+def hotspots_score_stage(*, cycle: Cycle) -> TaskRun:
+    """The TaskRun whose progress bar the dashboard shows while the cycle's hotspots are scored."""
+    return TaskRun.objects.create(
+        kind="hotspots.score", cycle=cycle, total=1, status=TaskRun.Status.PENDING,
+        message=f"scoring the hotspots of cycle {cycle.number}",
+    )
+
+
+def hotspots_score_run(*, task_run_id: int) -> int:
+    """Score the cycle of a staged TaskRun once (claimed PENDING -> RUNNING); returns the hotspots scored."""
+    claimed = TaskRun.objects.filter(pk=task_run_id, status=TaskRun.Status.PENDING).update(
+        status=TaskRun.Status.RUNNING, updated_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    run = TaskRun.objects.select_related("cycle").get(pk=task_run_id)
+    try:
+        scored = hotspots_score(cycle=run.cycle)
+    except Exception as exc:
+        task_run_finish(run_id=run.pk, error=f"{type(exc).__name__}: {exc}")
+        raise
+    task_run_progress(run_id=run.pk, done=1, total=1, message=f"{len(scored)} hotspots scored in cycle {run.cycle.number}")
+    task_run_finish(run_id=run.pk)
+    return len(scored)

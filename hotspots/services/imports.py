@@ -131,7 +131,8 @@ def _import_one(
                 _store_related(parsed, report=report, is_demo=is_demo)
             record.new, record.updated = report.new, report.updated
             record.unchanged, record.rejected = report.unchanged, report.rejected
-            record.save(update_fields=["new", "updated", "unchanged", "rejected"])
+            record.summary = import_summary(parsed)
+            record.save(update_fields=["new", "updated", "unchanged", "rejected", "summary"])
             report.import_id = record.pk
     except ImportProblem as problem:
         if problem.kind:
@@ -150,6 +151,24 @@ def _import_one(
         )
         report.import_id = record.pk
     return report
+
+
+def import_summary(parsed) -> dict:
+    """What a parsed file holds, for the page that reports an upload: keywords, markets, dates, counts."""
+    if isinstance(parsed, importers.MultiTimeline):
+        days = [p.date for s in parsed.series for p in s.points]
+        return {"keywords": [s.keyword for s in parsed.series], "markets": sorted({s.market for s in parsed.series}),
+                "granularity": sorted({s.granularity for s in parsed.series}),
+                "first": min(days).isoformat() if days else "", "last": max(days).isoformat() if days else "",
+                "points": len(days)}
+    if isinstance(parsed, importers.GeoMap):
+        return {"keywords": [c.keyword for c in parsed.columns], "markets": sorted({c.market for c in parsed.columns}),
+                "regions": sum(len(c.regions) for c in parsed.columns)}
+    if isinstance(parsed, importers.RelatedQueries):
+        return {"keywords": [parsed.keyword], "markets": [parsed.market], "top": len(parsed.top),
+                "rising": len(parsed.rising)}
+    markets = [parsed.market] if getattr(parsed, "market", "") else []
+    return {"keywords": [], "markets": markets, "rows": len(getattr(parsed, "rows", []))}
 
 
 def trend_series_upsert(

@@ -141,7 +141,8 @@ def test_keyword_page_series_per_market_and_related_charts(staff_client, django_
                                 query="knitted mermaid tail", value=None, is_breakout=True)
     AmazonKeywordMetric.objects.create(tool="cerebro", keyword="mermaid blanket", market="US",
                                        snapshot=datetime.date(2024, 10, 1), search_volume=9000, competing_products=100)
-    with django_assert_max_num_queries(8):
+    # Two more reads than series and related queries alone: regional interest and related topics.
+    with django_assert_max_num_queries(10):
         response = staff_client.get(reverse("hotspots:keyword") + "?keyword=Mermaid%20Blanket")
     body = response.content.decode()
     assert response.status_code == 200
@@ -193,18 +194,61 @@ def test_watchlist_form_hostile_and_duplicate_keywords(staff_client):
     assert Watchlist.objects.count() == 1
 
 
-def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(staff_client):
-    from django.utils.datastructures import MultiValueDict
+def test_upload_report_shows_what_came_in_and_scores_the_cycle(staff_client, django_capture_on_commit_callbacks):
+    from hotspots.models import Hotspot
 
-    from core.tests.uploads import UnreadableUpload
-    from hotspots.forms import TrendUploadForm
-    from hotspots.importers.common import MAX_BYTES
+    cycle = CycleFactory()
+    watchlist = WatchlistFactory(cycle=cycle, markets=["US"])
+    WatchKeywordFactory(watchlist=watchlist, keyword="yeezy")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("hotspots:import"), {"files": [upload(YEEZY), upload(RELATED)]})
+    body = staff_client.get(response.url).content.decode()
+    series = TrendPoint.objects.first().series
+    assert "2015-05-03 – 2019-03-31" in body and "205 points" in body and "25 top · 25 rising" in body
+    assert f'href="{reverse("hotspots:series", args=[series.pk])}"' in body
+    assert f'href="{reverse("hotspots:keyword")}?keyword=airpod"' in body
+    assert 'id="score-form"' in body and f'name="cycle" value="{cycle.number}"' in body
+    assert "csrfmiddlewaretoken" in body
 
-    form = TrendUploadForm(data={}, files=MultiValueDict({"files": [UnreadableUpload("huge.csv", MAX_BYTES + 1)]}))
-    assert not form.is_valid()
-    assert form.errors["files"] == [f"huge.csv is larger than 20 MB ({MAX_BYTES + 1:,} bytes)."]
+    with django_capture_on_commit_callbacks(execute=True):
+        scored = staff_client.post(reverse("hotspots:score"), {"cycle": cycle.number})
+    run = TaskRun.objects.get(kind="hotspots.score")
+    assert scored.status_code == 302 and scored.url == reverse("hotspots:score_run", args=[run.pk])
+    run.refresh_from_db()
+    assert (run.status, run.percent, run.message) == ("done", 100, f"1 hotspots scored in cycle {cycle.number}")
+    assert Hotspot.objects.get(cycle=cycle).keyword == "yeezy"
+    page = staff_client.get(scored.url).content.decode()
+    assert "1 hotspots scored" in page and "hx-get" not in page
+    assert staff_client.get(reverse("hotspots:score")).status_code == 405
 
-    big = SimpleUploadedFile("big.csv", b"x" * (MAX_BYTES + 1), content_type="text/csv")
-    response = staff_client.post(reverse("hotspots:import"), {"files": [upload(YEEZY), big]})
-    assert response.status_code == 200 and "big.csv is larger than 20 MB" in response.content.decode()
-    assert not TaskRun.objects.exists() and not TrendUpload.objects.exists() and not TrendPoint.objects.exists()
+
+def test_score_button_needs_csrf_and_staff(client, django_user_model):
+    cycle = CycleFactory()
+    staff = django_user_model.objects.create_user("m", password="x", is_staff=True)
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    csrf_client.force_login(staff)
+    assert csrf_client.post(reverse("hotspots:score"), {"cycle": cycle.number}).status_code == 403
+    client.force_login(django_user_model.objects.create_user("shopper", password="x"))
+    assert client.post(reverse("hotspots:score"), {"cycle": cycle.number}).status_code == 403
+    assert not TaskRun.objects.filter(kind="hotspots.score").exists()
+
+
+def test_keyword_page_shows_regions_per_market_and_topics_apart(staff_client, django_assert_max_num_queries):
+    from hotspots.models import RegionInterest, RelatedTopic
+
+    for market, regions in (("US", {"Texas": 40, "Hawaii": 100, "Maine": None}), ("", {"Brazil": 70})):
+        for region, value in regions.items():
+            RegionInterest.objects.create(source="trends_export", keyword="mermaid blanket", market=market,
+                                          region=region, value=value)
+    RelatedTopic.objects.create(source="serpapi", keyword="mermaid blanket", market="US", kind="top", rank=1,
+                                title="Mermaid", topic_type="Topic", value=0.5)
+    RelatedTopic.objects.create(source="serpapi", keyword="mermaid blanket", market="US", kind="rising", rank=1,
+                                title="Tail", value=None, is_breakout=True)
+    with django_assert_max_num_queries(10):
+        body = staff_client.get(reverse("hotspots:keyword") + "?keyword=mermaid%20blanket").content.decode()
+    assert "Interest by region \\u00b7 US" in body and "Interest by region \\u00b7 world" in body
+    # Ranked bars are drawn bottom-up, so the highest region comes last in the trace; an empty cell is left out.
+    assert body.index('"Texas"') < body.index('"Hawaii"') and '"Maine"' not in body
+    topics = body[body.index('id="related-topics"'):]
+    assert "Mermaid" in topics and "&lt;1" in topics and "Breakout" in topics
+    assert "No related queries imported." in body  # topics are not queries
