@@ -18,6 +18,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # "keyword: (United States)", "keyword: (12/2/18 - 12/2/19, United States)", "关键词：（美国）"
 LABELLED = re.compile(r"^(?P<keyword>.*?)\s*[:：]\s*[(（](?P<label>[^()（）]*)[)）]\s*$", re.S)
 # The category line's colon: ASCII, full width (Chinese, Japanese), or with a space before it (French).
+_QUOTED = re.compile(r'"[^"]*"')
+_BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
 _CATEGORY = re.compile(r"^(?P<label>[^:：]{1,40}?)\s*[:：]\s*(?P<value>.*)$", re.S)
 
 
@@ -74,23 +76,35 @@ def read_rows(text: str, file: str, *, delimiter: str = ",") -> list[Row]:
     return rows
 
 
-def delimiter_of(text: str) -> str:
-    """``,``, ``;`` or a tab: the one that splits the first lines into the same number of cells most often.
+def _without_brackets(line: str) -> str:
+    """The line with bracketed parts taken out, nested ones too ("x: (1/1/20 - 1/1/25, Myanmar (Burma))")."""
+    while True:
+        shorter = _BRACKETS.sub("", line)
+        if shorter == line:
+            return line
+        line = shorter
 
-    The first line of a Google Trends export (its category line) usually has no separator at all,
-    so a spreadsheet re-saved with semicolons or tabs is told by the lines after it.
+
+def delimiter_of(text: str) -> str:
+    """``,``, ``;`` or a tab, told from the first lines.
+
+    Google writes commas; a spreadsheet re-save writes semicolons (Excel in many locales, padding every
+    row to the same width) or tabs. A tab outside a label means a tab-separated file: Google's text never
+    holds one. Between comma and semicolon, the one that splits more lines wins, a tie going to the
+    semicolon. The category line usually has no separator, and commas inside brackets belong to a label
+    ("keyword: (1/1/20 - 1/1/25, United States)"), so neither is counted; when nothing splits a line, the
+    delimiter is one the text does not hold, so no label is cut.
     """
-    lines = [line for line in text.splitlines() if line.strip()][:12]
-    best, best_score = ",", 0
-    for delimiter in (",", ";", "\t"):
-        counts = [len(next(csv.reader([line], delimiter=delimiter))) for line in lines]
-        widths = [count for count in counts if count > 1]
-        if not widths:
-            continue
-        modal = max(set(widths), key=widths.count)
-        score = widths.count(modal)
+    lines = [_without_brackets(line) for line in text.splitlines() if line.strip()][:12]
+    if any("\t" in _QUOTED.sub("", line).strip() for line in lines):
+        return "\t"
+    best, best_score = None, 0
+    for delimiter in (";", ","):
+        score = sum(len(next(csv.reader([line], delimiter=delimiter))) > 1 for line in lines)
         if score > best_score:
             best, best_score = delimiter, score
+    if best is None:
+        return next((d for d in (",", ";", "\t") if d not in text), ",")
     return best
 
 
