@@ -9,6 +9,7 @@ from .models import (
     TrendUpload,
     RegionInterest,
     RelatedQuery,
+    RelatedTopic,
     TrendImport,
     TrendPoint,
     TrendSeries,
@@ -25,8 +26,8 @@ class WatchKeywordInline(admin.TabularInline):
 
 @admin.register(Watchlist)
 class WatchlistAdmin(admin.ModelAdmin):
-    list_display = ("name", "cycle", "markets", "timeframe", "keyword_count", "seeded_by_brief", "is_demo")
-    list_filter = ("cycle", "is_demo")
+    list_display = ("name", "cycle", "markets", "timeframe", "live_source", "keyword_count", "seeded_by_brief", "is_demo")
+    list_filter = ("cycle", "live_source", "is_demo")
     search_fields = ("name", "keywords__keyword")
     # Brief.__str__ names its segment.
     list_select_related = ("cycle", "seeded_by_brief__segment")
@@ -90,6 +91,13 @@ class RelatedQueryAdmin(admin.ModelAdmin):
     list_display = ("query", "keyword", "market", "kind", "value", "is_breakout", "source", "is_demo")
     list_filter = ("kind", "is_breakout", "source", "market", "is_demo")
     search_fields = ("query", "keyword")
+
+
+@admin.register(RelatedTopic)
+class RelatedTopicAdmin(admin.ModelAdmin):
+    list_display = ("title", "topic_type", "keyword", "market", "kind", "rank", "value", "is_breakout", "source", "is_demo")
+    list_filter = ("kind", "is_breakout", "source", "market", "is_demo")
+    search_fields = ("title", "keyword")
 
 
 @admin.register(RegionInterest)

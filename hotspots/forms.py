@@ -4,8 +4,7 @@ from core.dashboard.forms import MultipleFileField
 from core.files import MaxUploadSize
 from core.models import Cycle
 
-from .importers.common import MAX_BYTES
-from .models import KeywordColumnMapping
+from .models import KeywordColumnMapping, LiveSource
 
 
 class TrendUploadForm(forms.Form):
@@ -55,6 +54,10 @@ class WatchlistForm(forms.Form):
     name = forms.CharField(max_length=120)
     markets = forms.CharField(max_length=300, help_text="Geo codes, comma-separated: US, GB, DE.")
     timeframe = forms.CharField(max_length=40, initial="today 5-y")
+    live_source = forms.ChoiceField(
+        choices=LiveSource.choices, initial=LiveSource.PYTRENDS, required=False,
+        help_text="SerpApi needs SERPAPI_API_KEY; a pytrends watchlist is asked of SerpApi when Google refuses it.",
+    )
     keywords = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), required=False,
         help_text="One keyword a line, optionally followed by a comma and its category: mermaid blanket, blanket",

@@ -251,7 +251,7 @@ class WatchlistCreateView(MerchandiserWriteMixin, FormView):
         try:
             watchlist = services.watchlist_create(
                 cycle=data["cycle"], name=data["name"], markets=data["markets"], keywords=data["keywords"],
-                origin="manual", timeframe=data["timeframe"].strip() or "today 5-y",
+                origin="manual", timeframe=data["timeframe"].strip() or "today 5-y", live_source=data["live_source"] or "pytrends",
             )
         except ValidationError as error:
             form_add_service_errors(form, error)
@@ -272,7 +272,7 @@ class WatchlistEditView(MerchandiserWriteMixin, FormView):
 
     def get_initial(self):
         return {"name": self.watchlist.name, "markets": ", ".join(self.watchlist.markets),
-                "timeframe": self.watchlist.timeframe}
+                "timeframe": self.watchlist.timeframe, "live_source": self.watchlist.live_source}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -284,7 +284,7 @@ class WatchlistEditView(MerchandiserWriteMixin, FormView):
         try:
             services.watchlist_update(
                 watchlist=self.watchlist, name=data["name"], markets=data["markets"], timeframe=data["timeframe"],
-                add_keywords=data["keywords"], remove_keyword_ids=data["remove"],
+                add_keywords=data["keywords"], remove_keyword_ids=data["remove"], live_source=data["live_source"] or "pytrends",
             )
         except ValidationError as error:
             form_add_service_errors(form, error)

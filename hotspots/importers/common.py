@@ -16,7 +16,8 @@ __all__ = ["LABELLED", "MAX_BYTES", "MAX_LINE", "Row", "looks_like_formula", "re
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # "keyword: (United States)", "keyword: (12/2/18 - 12/2/19, United States)", "关键词：（美国）"
-LABELLED = re.compile(r"^(?P<keyword>.*?)\s*[:：]\s*[(（](?P<label>[^()（）]*)[)）]\s*$", re.S)
+# The brackets run to the last one: a country name may hold its own ("Myanmar (Burma)").
+LABELLED = re.compile(r"^(?P<keyword>.*?)\s*[:：]\s*[(（](?P<label>.*)[)）]\s*$", re.S)
 # The category line's colon: ASCII, full width (Chinese, Japanese), or with a space before it (French).
 _QUOTED = re.compile(r'"[^"]*"')
 _BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
@@ -120,6 +121,14 @@ def is_blank(row: Row) -> bool:
     return not trimmed(row.cells)
 
 
+def locale_hint(rows: list[Row]) -> tuple[str, ...]:
+    """The CLDR locales of the UI that wrote the file, told from its category line; empty when unknown."""
+    from .locales import ui_locales
+
+    first = next((trimmed(row.cells) for row in rows if not is_blank(row)), [])
+    return ui_locales(first[0]) if len(first) == 1 else ()
+
+
 def split_category(rows: list[Row]) -> tuple[str, list[Row]]:
     """The ``Category: ...`` line in whatever UI language (may be missing), and the rows after it."""
     content = [row for row in rows if not is_blank(row)]
@@ -154,7 +163,9 @@ def split_label(label: str) -> tuple[str, str]:
     return ", ".join(parts[:cut]), ", ".join(part for part in parts[cut:] if part)
 
 
-def parse_column_label(cell: str, file: str, line: int, *, blank_keyword: str = "") -> ColumnLabel:
+def parse_column_label(
+    cell: str, file: str, line: int, *, blank_keyword: str = "", prefer: tuple[str, ...] = ()
+) -> ColumnLabel:
     """``yeezy: (United States)`` -> keyword and market; a column may also have no ``: (geo)`` suffix.
 
     A geo that is neither a country name CLDR knows in some UI language nor a worldwide
@@ -171,7 +182,7 @@ def parse_column_label(cell: str, file: str, line: int, *, blank_keyword: str = 
     check_text(keyword, file, line, cell, what="keyword")
     if len(keyword) > 200:
         raise ImportProblem(file, line, cell[:40], "keyword is longer than 200 characters")
-    market = market_for_label(geo_label)
+    market = market_for_label(geo_label, prefer)
     if market is None:
         raise ImportProblem(
             file, line, cell[:60],

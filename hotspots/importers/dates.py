@@ -10,16 +10,21 @@ a part above 12 settles it, else the order whose dates step regularly; a column
 that stays ambiguous is refused rather than guessed.
 """
 
+import functools
 import re
 from collections import Counter
 from datetime import date, datetime
+
+from babel.dates import get_date_format
 
 from .locales import DATE_COLUMN_WORDS
 from .problems import ImportProblem
 
 _DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[.日]?$")
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[.月]?$")
-_SHORT = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})\.?$")
+# 07/01/2024, 1/7/24, 07.01.24 г., 7. 1. 2024., 24. 1. 7. (Korean: two-digit year first)
+_SHORT = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{1,2})\s*\.?\s*(?:[^\W\d_]{1,3}\.?)?$")
+_BIDI = re.compile("[\u200e\u200f\u061c]")
 _HOUR = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2})(?::(\d{2}))?(?::(\d{2}))?(?:Z|[+-]\d{2}:?\d{2})?$"
 )
@@ -31,7 +36,7 @@ MINUTE = "minute"
 
 def parse_when(cell: str, file: str, line: int, field: str) -> tuple[datetime, str]:
     """One unambiguous date cell -> (moment, shape) where shape is "day", "month", "hour" or "minute"."""
-    text = cell.strip()
+    text = _BIDI.sub("", cell).strip()
     try:
         if m := _DAY.match(text):
             return datetime(int(m[1]), int(m[2]), int(m[3])), "day"
@@ -49,7 +54,7 @@ def parse_when(cell: str, file: str, line: int, field: str) -> tuple[datetime, s
 
 
 def looks_like_date(cell: str) -> bool:
-    text = cell.strip()
+    text = _BIDI.sub("", cell).replace("\u202f", " ").strip()
     return bool(_DAY.match(text) or _MONTH.match(text) or _HOUR.match(text) or _SHORT.match(text))
 
 
@@ -58,53 +63,75 @@ def _year(text: str) -> int:
     return value + 2000 if len(text) == 2 else value
 
 
-def _steps_spread(days: list[date]) -> int:
-    ordered = sorted(days)
-    return len(Counter((b - a).days for a, b in zip(ordered, ordered[1:])))
+def _step_kinds(days: list[date]) -> set[str]:
+    """What the steps between the dates are: "day", "week", "month", or the number of days when none of these."""
+    ordered = sorted(set(days))
+    kinds = set()
+    for a, b in zip(ordered, ordered[1:]):
+        step = (b - a).days
+        kinds.add("day" if step == 1 else "week" if step == 7 else "month" if 28 <= step <= 31 else str(step))
+    return kinds
 
 
-def parse_date_column(cells: list[tuple[int, str]], file: str, field: str) -> list[tuple[datetime, str]]:
-    """(line, cell) of a whole date column -> (moment, shape) per cell, day- or month-first decided once."""
-    short = [(line, _SHORT.match(cell.strip())) for line, cell in cells]
+def _plausible(days: list[date]) -> bool:
+    """Steps Google's series take: every day, every week, or every month."""
+    return len(_step_kinds(days)) == 1 and _step_kinds(days) <= {"day", "week", "month"}
+
+
+_ORDERS = {"dmy": (3, 2, 1), "mdy": (3, 1, 2), "ymd": (1, 2, 3)}
+
+
+@functools.cache
+def locale_order(tag: str) -> str:
+    """"dmy", "mdy" or "ymd": the order of the locale's short date (CLDR), e.g. en -> mdy, de -> dmy, ko -> ymd."""
+    pattern = get_date_format("short", locale=tag).pattern
+    positions = {part: pattern.find(part) for part in "dMy"}
+    return "".join(part.lower() for part in sorted(positions, key=positions.get))
+
+
+def parse_date_column(
+    cells: list[tuple[int, str]], file: str, field: str, *, prefer: tuple[str, ...] = ()
+) -> list[tuple[datetime, str]]:
+    """(line, cell) of a whole date column -> (moment, shape) per cell; day-, month- or year-first decided once:
+    the order of the file's UI language (``prefer``, CLDR locales) when it reads, else the one that fits."""
+    texts = {line: _BIDI.sub("", cell).replace("\u202f", " ").strip() for line, cell in cells}
+    short = [(line, _SHORT.match(texts[line])) for line, _cell in cells]
     if not any(match for _line, match in short):
         return [parse_when(cell, file, line, field) for line, cell in cells]
     for line, match in short:
         if not match:
-            text = dict(cells)[line]
-            raise ImportProblem(file, line, field, f"{text[:40]!r} is not written like the other dates of the column")
-    firsts = [int(m[1]) for _l, m in short]
-    seconds = [int(m[2]) for _l, m in short]
-    orders = []
-    if max(seconds) <= 12:
-        orders.append("dmy")
-    if max(firsts) <= 12:
-        orders.append("mdy")
-    if not orders:
-        line = next(line for line, m in short if int(m[1]) > 12 and int(m[2]) > 12)
-        raise ImportProblem(file, line, field, f"{dict(cells)[line][:40]!r} is not a valid date")
+            raise ImportProblem(file, line, field, f"{texts[line][:40]!r} is not written like the other dates of the column")
     results: dict[str, list[datetime]] = {}
-    for order in orders:
+    for order, (year, month, day) in _ORDERS.items():
+        if order == "ymd" and any(len(m[1]) != 2 or len(m[3]) > 2 for _l, m in short):
+            continue
+        if order != "ymd" and any(len(m[3]) not in (2, 4) for _l, m in short):
+            continue
         try:
-            results[order] = [
-                datetime(_year(m[3]), int(m[2]), int(m[1])) if order == "dmy" else datetime(_year(m[3]), int(m[1]), int(m[2]))
-                for _l, m in short
-            ]
+            results[order] = [datetime(_year(m[year]), int(m[month]), int(m[day])) for _l, m in short]
         except ValueError:
             continue
-    if len(results) == 2:
-        spreads = {order: _steps_spread([moment.date() for moment in moments]) for order, moments in results.items()}
-        if spreads["dmy"] != spreads["mdy"]:
-            results = {min(spreads, key=spreads.get): results[min(spreads, key=spreads.get)]}
-        elif len(short) > 1:
-            raise ImportProblem(
-                file, short[0][0], field,
-                f"dates like {dict(cells)[short[0][0]]!r} read as day-first and as month-first alike; "
-                "export again with ISO dates (YYYY-MM-DD)",
-            )
-        else:
-            results = {"dmy": results["dmy"]}
     if not results:
-        raise ImportProblem(file, short[0][0], field, f"{dict(cells)[short[0][0]][:40]!r} is not a valid date")
+        line = next((l for l, m in short if int(m[1]) > 12 and int(m[2]) > 12), short[0][0])
+        raise ImportProblem(file, line, field, f"{texts[line][:40]!r} is not a valid date")
+    # The UI's own order; a category line two UIs share ("Category: All categories", en-US and en-GB) may give two.
+    wanted = [order for order in dict.fromkeys(locale_order(tag) for tag in prefer) if order in results]
+    if wanted:
+        results = {order: results[order] for order in wanted}
+    if len(results) > 1 and len(short) > 1:
+        plausible = {o: m for o, m in results.items() if _plausible([moment.date() for moment in m])}
+        results = plausible or results
+    # The date column's word ("Month", "Semaine", "週") says which step the dates take.
+    named = next((g for g, words in _WORDS.items() if field.strip().casefold() in words), None)
+    if len(results) > 1 and named in ("day", "week", "month"):
+        fitting = {o: m for o, m in results.items() if _step_kinds([moment.date() for moment in m]) == {named}}
+        results = fitting or results
+    if len(results) > 1:
+        raise ImportProblem(
+            file, short[0][0], field,
+            f"dates like {texts[short[0][0]]!r} read as day-first and as month-first alike; "
+            "export again with ISO dates (YYYY-MM-DD)",
+        )
     (moments,) = results.values()
     return [(moment, "day") for moment in moments]
 

@@ -33,6 +33,8 @@ _ALTERNATES = {
     "US": ["USA", "United States of America"],
     "GB": ["UK", "Great Britain"],
 }
+# CLDR codes that are not a country or territory Google Trends ranks.
+NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _SPACES = re.compile(r"[\s\u00a0\u202f\u3000]+")
 
@@ -54,7 +56,7 @@ def _names() -> tuple[dict[str, str], frozenset[str]]:
         for code, name in territories.items():
             if code == "001":
                 worldwide.add(fold(name))
-            elif len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}:
+            elif len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES:
                 by_name.setdefault(fold(name), code)
     for code, names in _ALTERNATES.items():
         for name in names:
@@ -78,8 +80,23 @@ def country_code(label: str) -> str | None:
     return None
 
 
-def market_for_label(label: str) -> str | None:
-    """Geo code for a label such as ``United States``; blank for worldwide or no label; None if unknown."""
+@functools.cache
+def _names_in(tag: str) -> dict[str, str]:
+    return {
+        fold(name): code for code, name in Locale.parse(tag).territories.items()
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    }
+
+
+def market_for_label(label: str, prefer: tuple[str, ...] = ()) -> str | None:
+    """Geo code for a label such as ``United States``; blank for worldwide or no label; None if unknown.
+
+    ``prefer`` names the CLDR locales of the file's UI language, read first: one name can mean two
+    territories in two languages ("Kongo" is CD in Norwegian, CG in Polish).
+    """
     if not fold(label) or is_worldwide(label):
         return ""
+    for tag in prefer:
+        if (code := _names_in(tag).get(fold(label))) is not None:
+            return code
     return country_code(label)

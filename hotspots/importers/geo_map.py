@@ -11,7 +11,7 @@ stored as worldwide.
 
 from dataclasses import dataclass, field
 
-from .common import Row, looks_like_formula, parse_column_label, parse_index, split_category, trimmed
+from .common import Row, locale_hint, looks_like_formula, parse_column_label, parse_index, split_category, trimmed
 from .geo import country_code
 from .problems import ImportProblem
 
@@ -54,7 +54,8 @@ def parse_geo_map(rows: list[Row], file: str, *, market: str | None = None) -> G
     head = trimmed(header.cells)
     if len(head) < 2:
         raise ImportProblem(file, header.line, None, "header needs a region column and at least one keyword column")
-    labels = [parse_column_label(cell, file, header.line) for cell in head[1:]]
+    prefer = locale_hint(rows)
+    labels = [parse_column_label(cell, file, header.line, prefer=prefer) for cell in head[1:]]
     columns = [GeoColumn(label.keyword, label.market, label.market_label) for label in labels]
     if len({(c.keyword.casefold(), c.market) for c in columns}) != len(columns):
         raise ImportProblem(file, header.line, None, "the same keyword appears twice")

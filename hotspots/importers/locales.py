@@ -99,3 +99,14 @@ DATE_COLUMN_WORDS = {
     "day": {locale.day for locale in LOCALES} | {"Date", "Data", "天"},
     "hour": {locale.time for locale in LOCALES},
 }
+
+
+def ui_locales(category_line: str) -> tuple[str, ...]:
+    """CLDR locales whose UI writes this category line ("Kategorie: Alle Kategorien" -> de), most likely first."""
+    from .geo import fold
+
+    label, _sep, value = category_line.replace("：", ":").partition(":")
+    key = (fold(label), fold(value))
+    return tuple(dict.fromkeys(
+        locale.babel for locale in LOCALES if (fold(locale.category), fold(locale.all_categories)) == key
+    ))

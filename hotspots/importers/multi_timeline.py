@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .common import Row, parse_column_label, parse_index, split_category, trimmed
+from .common import Row, locale_hint, parse_column_label, parse_index, split_category, trimmed
 from .dates import HOUR, MINUTE, granularity_of, parse_date_column
 from .problems import ImportProblem
 
@@ -60,7 +60,7 @@ def parse_multi_timeline(rows: list[Row], file: str) -> MultiTimeline:
         if cell.casefold() == "ispartial":
             partial_col = index
             continue
-        columns.append((index, parse_column_label(cell, file, header.line, blank_keyword=category)))
+        columns.append((index, parse_column_label(cell, file, header.line, blank_keyword=category, prefer=locale_hint(rows))))
     if not columns:
         raise ImportProblem(file, header.line, None, "no keyword column in the header")
     seen = set()
@@ -76,7 +76,7 @@ def parse_multi_timeline(rows: list[Row], file: str) -> MultiTimeline:
             raise ImportProblem(file, row.line, None, f"{len(trimmed(row.cells))} cells but the header has {width}")
     if not data:
         raise ImportProblem(file, header.line + 1, date_label, "no data rows under the header")
-    when = parse_date_column([(row.line, row.cells[0]) for row in data], file, date_label)
+    when = parse_date_column([(row.line, row.cells[0]) for row in data], file, date_label, prefer=locale_hint(rows))
     moments, shapes = [], set()
     values: list[list[tuple[float | None, bool]]] = []
     lines_by_moment = {}

@@ -17,7 +17,7 @@ A rising value is a growth (``+250%``, ``+1,250%``, ``Mais 2.000%``, ``+2 000 %`
 import re
 from dataclasses import dataclass, field
 
-from .common import LESS_THAN_ONE, Row, looks_like_formula, parse_column_label, parse_index, split_category, trimmed
+from .common import LESS_THAN_ONE, Row, locale_hint, looks_like_formula, parse_column_label, parse_index, split_category, trimmed
 from .problems import ImportProblem
 
 KIND = "relatedQueries"
@@ -31,9 +31,8 @@ RISING_WORDS = {
     "rising", "em ascensão", "em alta", "en aumento", "naik", "meningkat", "ansteigend", "steigend",
     "en hausse", "in aumento", "in crescita", "stijgend",
 }
-_GROWTH = re.compile(
-    r"^[^\d%٪]*?[+＋]?\s*[%٪]?\s*(\d{1,3}(?:[ ,.'\u00a0\u202f]\d{3})+|\d+)\s*[%٪]?\s*$"
-)
+# "+1,250%", "Mais 2.000%", "+2 000 %", "+%50", "+12,50,000%" (Indian grouping): words, sign, digits and separators.
+_GROWTH = re.compile(r"^[^\d%٪]*?[+＋]?\s*[%٪]?\s*(\d+(?:[ ,.'\u00a0\u202f\u066c]\d+)*)\s*[%٪]?\s*$")
 
 
 @dataclass
@@ -94,7 +93,7 @@ def parse_related_queries(
     title = content[0]
     body = content[1:]
     if len(trimmed(title.cells)) == 1 and not is_section_title(title.cells) and ":" in title.cells[0].replace("：", ":"):
-        label = parse_column_label(trimmed(title.cells)[0], file, title.line)
+        label = parse_column_label(trimmed(title.cells)[0], file, title.line, prefer=locale_hint(rows))
         result = RelatedQueries(category, label.keyword, label.market, label.market_label, kind=kind)
     elif len(trimmed(title.cells)) == 1:
         # TOP follows the category line directly: the file does not say whose list it is.

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from core.models import Cycle
 
-from ..models import WatchKeyword, Watchlist
+from ..models import LiveSource, WatchKeyword, Watchlist
 
 TIMEFRAME = re.compile(r"^(today \d{1,2}-[ymd]|now \d{1,2}-[Hd]|all|\d{4}-\d{2}-\d{2} \d{4}-\d{2}-\d{2})$")
 
@@ -58,6 +58,7 @@ def watchlist_create(
     seeded_by_brief=None,
     is_demo: bool = False,
     timeframe: str = "today 5-y",
+    live_source: str = LiveSource.PYTRENDS,
 ) -> Watchlist:
     """Create the cycle's watchlist ``name`` or add to it; keywords are (keyword, category), deduplicated
     case-insensitively (the first spelling wins), markets are geo codes (blank = worldwide)."""
@@ -68,11 +69,12 @@ def watchlist_create(
     clean_markets = _clean_markets(markets)
     wanted = _clean_keywords(keywords)
     timeframe = _clean_timeframe(timeframe)
+    live_source = _clean_live_source(live_source)
     with transaction.atomic():
         watchlist, created = Watchlist.objects.select_for_update().get_or_create(
             cycle=cycle, name=name.strip()[:120],
             defaults={"markets": clean_markets, "timeframe": timeframe, "seeded_by_brief": seeded_by_brief,
-                      "is_demo": is_demo},
+                      "is_demo": is_demo, "live_source": live_source},
         )
         if not created:
             merged = watchlist.markets + [m for m in clean_markets if m not in watchlist.markets]
@@ -81,6 +83,12 @@ def watchlist_create(
                 watchlist.save(update_fields=["markets"])
         _add_keywords(watchlist, wanted, origin)
     return watchlist
+
+
+def _clean_live_source(live_source: str) -> str:
+    if live_source not in LiveSource.values:
+        raise ValidationError({"live_source": f"{live_source!r} is not one of {', '.join(LiveSource.values)}."})
+    return live_source
 
 
 def _clean_timeframe(timeframe: str) -> str:
@@ -100,8 +108,9 @@ def watchlist_update(
     timeframe: str | None = None,
     add_keywords: list[tuple[str, str]] = (),
     remove_keyword_ids: list[int] = (),
+    live_source: str | None = None,
 ) -> Watchlist:
-    """Rename a watchlist, replace its markets and timeframe, add and remove keywords; all or nothing."""
+    """Rename a watchlist, replace its markets, timeframe and live source, add and remove keywords; all or nothing."""
     fields = []
     if name is not None:
         if not name.strip():
@@ -117,6 +126,9 @@ def watchlist_update(
     if timeframe is not None:
         watchlist.timeframe = _clean_timeframe(timeframe)
         fields.append("timeframe")
+    if live_source is not None:
+        watchlist.live_source = _clean_live_source(live_source)
+        fields.append("live_source")
     wanted = _clean_keywords(list(add_keywords))
     with transaction.atomic():
         locked = Watchlist.objects.select_for_update().get(pk=watchlist.pk)

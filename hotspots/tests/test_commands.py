@@ -55,3 +55,19 @@ def test_pull_trends_unknown_watchlist_is_a_clear_error():
 
     with pytest.raises(CommandError, match="No watchlist with id 999"):
         call_command("pull_trends", "--watchlist", "999")
+
+
+def test_import_trends_names_the_market_and_keyword_of_files_that_do_not_say():
+    from hotspots.models import RegionInterest, RelatedTopic
+
+    from .test_real_exports import DATA
+
+    geo, topics = DATA / "lmg807_geoMap_ko_KR.csv", DATA / "wagner666_relatedEntities_ptBR.csv"
+    code, out, _err = run(geo, topics)
+    assert code == 1 and "FAILED at line 3" in out and "FAILED at line 2" in out
+    assert not RegionInterest.objects.exists() and not RelatedTopic.objects.exists()
+    code, out, _err = run(geo, "--market", "KR")
+    assert code == 0 and RegionInterest.objects.filter(market="KR").count() == 16
+    code, out, _err = run(topics, "--market", "BR", "--keyword", "tempo")
+    assert code == 0 and f"{topics.name}: relatedEntities, 37 new" in out
+    assert RelatedTopic.objects.filter(keyword="tempo", market="BR").count() == 37

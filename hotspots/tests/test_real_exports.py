@@ -196,9 +196,15 @@ def test_day_first_and_month_first_dates_of_a_resaved_file():
     assert [p.date for p in day_first.series[0].points] == [D(2020, 1, 26), D(2020, 2, 2), D(2020, 2, 9)]
     month_first = parse_export(b"Week,x: (United States)\n1/5/20,1\n1/12/20,2\n1/19/20,3\n", "b.csv")
     assert [p.date for p in month_first.series[0].points] == [D(2020, 1, 5), D(2020, 1, 12), D(2020, 1, 19)]
+    # A monthly series re-saved as day-first dates: 1 Feb, 1 Mar is a month apart, 2 Jan, 3 Jan a day.
     with pytest.raises(ImportProblem, match="day-first and as month-first") as caught:
-        parse_export(b"Week,x: (United States)\n01/02/2020,1\n02/03/2020,2\n", "c.csv")
+        parse_export(b"Week,x: (United States)\n01/02/2020,1\n01/03/2020,2\n", "c.csv")
     assert caught.value.line == 2
+    korean = parse_export("주,x: (대한민국)\n24. 1. 7.,1\n24. 1. 14.,2\n".encode(), "k.csv")
+    assert [p.date for p in korean.series[0].points] == [D(2024, 1, 7), D(2024, 1, 14)]
+    bulgarian = parse_export("Седмица,x: (България)\n7.01.24\u202fг.,1\n14.01.24\u202fг.,2\n".encode(), "b.csv")
+    assert [p.date for p in bulgarian.series[0].points] == [D(2024, 1, 7), D(2024, 1, 14)]
+    assert korean.series[0].market == "KR" and bulgarian.series[0].market == "BG"
 
 
 def test_eight_minute_export_is_daily_means_of_minutes_with_partial_days():

@@ -118,11 +118,16 @@ def test_watchlist_create_edit_and_errors(staff_client):
     edit = reverse("hotspots:watchlist_edit", args=[watchlist.pk])
     assert staff_client.get(edit).status_code == 200
     sherpa = watchlist.keywords.get(keyword="sherpa throw")
+    assert watchlist.live_source == "pytrends"
     response = staff_client.post(edit, {"name": "Winter 2", "markets": "US, DE", "timeframe": "today 12-m",
-                                        "keywords": "boho throw, throw", "remove": [sherpa.pk]})
+                                        "keywords": "boho throw, throw", "remove": [sherpa.pk], "live_source": "serpapi"})
     assert response.status_code == 302
     watchlist.refresh_from_db()
     assert (watchlist.name, watchlist.markets, watchlist.timeframe) == ("Winter 2", ["US", "DE"], "today 12-m")
+    assert watchlist.live_source == "serpapi"
+    bad_source = staff_client.post(edit, {"name": "Winter 2", "markets": "US", "timeframe": "today 12-m",
+                                          "live_source": "scraper"})
+    assert bad_source.status_code == 200 and "scraper" in bad_source.content.decode()
     assert sorted(watchlist.keywords.values_list("keyword", flat=True)) == ["boho throw", "mermaid blanket"]
     response = staff_client.post(edit, {"name": "Winter 2", "markets": "U$", "timeframe": "today 12-m", "keywords": ""})
     assert response.status_code == 200 and "not a geo code" in response.content.decode()

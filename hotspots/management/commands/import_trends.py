@@ -11,7 +11,7 @@ PROGRESS_FROM = 10
 
 class Command(BaseCommand):
     help = (
-        "Import Google Trends exports (multiTimeline.csv, geoMap.csv, relatedQueries.csv), Amazon "
+        "Import Google Trends exports (multiTimeline.csv, geoMap.csv, relatedQueries.csv, relatedEntities.csv), Amazon "
         "keyword-tool exports (Helium 10 Cerebro and Magnet, Jungle Scout, or a CSV read with a saved mapping) "
         "and Amazon product-listing exports (Helium 10 Xray, Jungle Scout products)."
     )
@@ -20,10 +20,15 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", type=pathlib.Path, metavar="FILE")
         parser.add_argument("--demo", action="store_true", help="Flag what is stored as demo data.")
         parser.add_argument("--mapping", help="Name of a saved keyword column mapping: read FILEs as generic keyword CSVs.")
-        parser.add_argument("--market", default="", help="Marketplace of Amazon exports whose file name does not say (US, DE...).")
+        parser.add_argument(
+            "--market", default="",
+            help="Market of files that do not say it: Amazon exports whose file name does not, Google Trends maps of "
+                 "one country's regions, related lists without a title line (US, DE..., WORLD for worldwide).",
+        )
+        parser.add_argument("--keyword", default="", help="Keyword of Google Trends related lists without a title line.")
         parser.add_argument("--snapshot", help="Date of Amazon exports whose file name does not say (YYYY-MM-DD; default today).")
 
-    def handle(self, *args, files, demo, mapping=None, market="", snapshot=None, **options):
+    def handle(self, *args, files, demo, mapping=None, market="", snapshot=None, keyword="", **options):
         total = len(files)
         columns = None
         if mapping:
@@ -46,7 +51,8 @@ class Command(BaseCommand):
 
         failed = 0
         reports = trends_import_files(
-            paths=files, is_demo=demo, progress=progress, mapping=columns, market=market, snapshot=day
+            paths=files, is_demo=demo, progress=progress, mapping=columns, market=market, snapshot=day,
+            keyword=keyword,
         )
         for report in reports:
             if report.status == "failed":
