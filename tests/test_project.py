@@ -181,7 +181,8 @@ def _build_chain(tag: str) -> dict:
     from customers.models import Customer, Order, OrderLine, Product, Review
     from design.models import ComplianceItem, Concept, Variant
     from hotspots.models import (
-        Hotspot, RegionInterest, RelatedQuery, TrendImport, TrendPoint, TrendSeries, Watchlist, WatchKeyword,
+        Hotspot, RegionInterest, RelatedQuery, RelatedTopic, TrendImport, TrendPoint, TrendSeries, Watchlist,
+        WatchKeyword,
     )
     from portraits.models import Brief, PortraitRun, Segment, SegmentMembership
     from hotspots.models import AmazonKeywordMetric, AmazonListing, KeywordColumnMapping, TrendUpload
@@ -212,6 +213,8 @@ def _build_chain(tag: str) -> dict:
     TrendPoint.objects.create(series=series, date=date(2024, 1, 14), value=55)
     RelatedQuery.objects.create(source="trends_export", keyword=series.keyword, market="US", kind="rising", query=f"{tag} throw", value=250)
     RegionInterest.objects.create(source="trends_export", keyword=series.keyword, market="US", region="Texas", value=80)
+    RelatedTopic.objects.create(source="serpapi", keyword=series.keyword, market="US", kind="top", rank=1,
+                                title=f"{tag} Blanket", topic_type="Topic", value=100)
     hotspot = Hotspot.objects.create(cycle=cycle, series=series, keyword=series.keyword, category="blanket", market="US",
                                      score=0.8, level=50, growth=0.2, slope=0.1)
 

@@ -18,10 +18,13 @@ from hotspots.importers.locales import LOCALES
 from . import trends_writer as write
 
 SETTINGS = settings(max_examples=int(os.environ.get("C2F_LOCALE_EXAMPLES", "6")), deadline=None, derandomize=not os.environ.get("C2F_LOCALE_EXAMPLES"), suppress_health_check=[HealthCheck.too_slow])
-# Every two-letter territory CLDR names in English: Google Trends' markets are among them.
-CODES = sorted(
-    code for code in Locale.parse("en").territories if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
-)
+def codes_of(locale) -> list[str]:
+    """Every country or territory CLDR names in the UI's language: Google Trends' markets are among them."""
+    return sorted(
+        code for code in Locale.parse(locale.babel).territories
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    )
+
 # Letters of the scripts the UI languages write, digits, spaces and the punctuation keywords carry.
 ALPHABET = (
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 äöüßéèçñãõåøæłşğıčřžő"
@@ -31,7 +34,12 @@ keyword_text = st.text(alphabet=ALPHABET, min_size=1, max_size=24).map(lambda te
     lambda text: text and text[0].isalpha()
 )
 index_cell = st.one_of(st.integers(0, 100).map(str), st.just("<1"), st.just(""))
-markets = st.one_of(st.just(""), st.sampled_from(CODES))
+
+
+def markets(locale):
+    return st.one_of(st.just(""), st.sampled_from(codes_of(locale)))
+
+
 resaves = st.sampled_from(write.RESAVES)
 dashes = st.sampled_from([" - ", " – ", "～", "~"])
 day = st.dates(min_value=date(2004, 1, 1), max_value=date(2030, 1, 1))
@@ -49,10 +57,11 @@ def locale_ids(locale):
 @SETTINGS
 @given(
     keywords=st.lists(keyword_text, min_size=1, max_size=5, unique_by=str.casefold),
-    market=markets, step=st.sampled_from(["day", "week", "month"]), start=day, resave=resaves,
+    step=st.sampled_from(["day", "week", "month"]), start=day, resave=resaves,
     dates=st.sampled_from(["iso", "locale"]), data=st.data(),
 )
-def test_time_exports_of_every_ui_language_read_back(locale, keywords, market, step, start, resave, dates, data):
+def test_time_exports_of_every_ui_language_read_back(locale, keywords, step, start, resave, dates, data):
+    market = data.draw(markets(locale))
     if step == "month":
         start = start.replace(day=1)
     n_rows = data.draw(st.integers(2, 8))
@@ -81,10 +90,10 @@ def test_time_exports_of_every_ui_language_read_back(locale, keywords, market, s
 @pytest.mark.parametrize("locale", LOCALES, ids=locale_ids)
 @SETTINGS
 @given(
-    keyword=keyword_text, regions=st.lists(st.sampled_from(CODES), min_size=1, max_size=12, unique=True),
-    start=day, dash=dashes, resave=resaves, data=st.data(),
+    keyword=keyword_text, start=day, dash=dashes, resave=resaves, data=st.data(),
 )
-def test_world_maps_of_every_ui_language_read_back(locale, keyword, regions, start, dash, resave, data):
+def test_world_maps_of_every_ui_language_read_back(locale, keyword, start, dash, resave, data):
+    regions = data.draw(st.lists(st.sampled_from(codes_of(locale)), min_size=1, max_size=12, unique=True))
     values = data.draw(st.lists(index_cell, min_size=len(regions), max_size=len(regions)))
     written = write.world_map(locale, keyword=keyword, regions=regions, values=values, start=start,
                               end=date(start.year + 1, 1, 1), dash=dash, resave=resave)
@@ -100,11 +109,12 @@ def test_world_maps_of_every_ui_language_read_back(locale, keyword, regions, sta
 @pytest.mark.parametrize("locale", LOCALES, ids=locale_ids)
 @SETTINGS
 @given(
-    keyword=keyword_text, market=markets, start=day, dash=dashes, resave=resaves, topics=st.booleans(),
+    keyword=keyword_text, start=day, dash=dashes, resave=resaves, topics=st.booleans(), data=st.data(),
     top=st.lists(st.tuples(keyword_text, st.one_of(st.integers(1, 100).map(str), st.just("<1"))), max_size=6),
     rising=st.lists(st.tuples(keyword_text, st.one_of(st.none(), st.integers(1, 5_000_000))), max_size=6),
 )
-def test_related_lists_of_every_ui_language_read_back(locale, keyword, market, start, dash, resave, topics, top, rising):
+def test_related_lists_of_every_ui_language_read_back(locale, keyword, start, dash, resave, topics, top, rising, data):
+    market = data.draw(markets(locale))
     if not topics:  # two identical queries are a garbled copy; two topics may share a title
         top = list({q.casefold(): (q, v) for q, v in top}.values())
         rising = list({q.casefold(): (q, v) for q, v in rising}.values())

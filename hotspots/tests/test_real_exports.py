@@ -213,3 +213,19 @@ def test_eight_minute_export_is_daily_means_of_minutes_with_partial_days():
     assert (series.granularity, series.market) == ("minutes", "JP")
     (point,) = series.points
     assert point.date == D(2024, 3, 1) and point.is_partial
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, options, row", [
+    ("elapuestojoe_geoMap_es_MX.csv", {"market": "MX"}, 10),
+    ("hiepphit_geoMap_vi_VN.csv", {"market": "VN"}, 40),
+    ("wagner666_relatedEntities_ptBR.csv", {"market": "BR", "keyword": "tempo"}, 5),
+    ("dovithao3_relatedEntities_en_hourly_GB.csv", {}, 10),
+])
+def test_garbled_map_or_related_copy_is_refused_whole_with_its_line(name, options, row):
+    lines = (DATA / name).read_bytes().splitlines(keepends=True)
+    query, _sep, _value = lines[row - 1].rpartition(b",")
+    lines[row - 1] = query + b",lots\n"
+    [report] = trends_import_files(uploads=[(name, b"".join(lines))], **options)
+    assert (report.status, report.line) == ("failed", row)
+    assert not RegionInterest.objects.exists() and not RelatedTopic.objects.exists()

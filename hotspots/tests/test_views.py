@@ -257,3 +257,22 @@ def test_keyword_page_shows_regions_per_market_and_topics_apart(staff_client, dj
     topics = body[body.index('id="related-topics"'):]
     assert "Mermaid" in topics and "&lt;1" in topics and "Breakout" in topics
     assert "No related queries imported." in body  # topics are not queries
+
+
+def test_upload_names_the_keyword_and_market_of_files_that_do_not_say(staff_client, django_capture_on_commit_callbacks):
+    from hotspots.models import RegionInterest, RelatedTopic
+
+    from .test_real_exports import DATA
+
+    files = [upload(DATA / "wagner666_relatedEntities_ptBR.csv"), upload(DATA / "araecaina_geoMap_ptBR_BR.csv")]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("hotspots:import"), {"files": files, "market": "br", "keyword": " usf "})
+    run = TaskRun.objects.get(kind="hotspots.import")
+    assert response.url == reverse("hotspots:import_run", args=[run.pk])
+    assert list(run.trend_imports.order_by("id").values_list("kind", "status", "new")) == [
+        ("relatedEntities", "ok", 37), ("geoMap", "ok", 27),
+    ]
+    assert RelatedTopic.objects.filter(keyword="usf", market="BR").count() == 37
+    assert RegionInterest.objects.filter(keyword="usf", market="BR").count() == 27
+    body = staff_client.get(response.url).content.decode()
+    assert "23 top · 14 rising" in body and "27 regions" in body

@@ -6,7 +6,10 @@ from hotspots.sources.base import RateLimited
 
 
 class Command(BaseCommand):
-    help = "Pull live Google Trends (pytrends) for the watchlists, or one of them."
+    help = (
+        "Pull live Google Trends for the watchlists, or one of them, each through its live source "
+        "(pytrends, or SerpApi when chosen or when pytrends is refused and SERPAPI_API_KEY is set)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--watchlist", type=int, metavar="ID", help="Only this watchlist.")
