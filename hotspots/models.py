@@ -225,7 +225,7 @@ class TrendSeries(models.Model):
     source = models.CharField(max_length=20, choices=TrendSource.choices)
     keyword = models.CharField(max_length=200)
     market = models.CharField(
-        max_length=100, blank=True, help_text="Geo code; blank is worldwide; an unknown geo keeps its label."
+        max_length=100, blank=True, help_text="ISO country code (from the CLDR name in the file); blank is worldwide."
     )
     granularity = models.CharField(max_length=8, choices=Granularity.choices)
     category = models.CharField(max_length=120, blank=True, help_text="Google Trends category line.")
