@@ -17,7 +17,7 @@ from .geo_map import GeoColumn, GeoMap, RegionValue, parse_geo_map
 from .listings import AmazonListings, ListingRow, parse_amazon_listings
 from .multi_timeline import MultiTimeline, TimelinePoint, TimelineSeries, parse_multi_timeline
 from .problems import ImportProblem
-from .related_queries import TOPICS_KIND, RelatedQueries, RelatedRow, parse_related_queries
+from .related_queries import TOPICS_KIND, RelatedQueries, RelatedRow, is_topics_file, parse_related_queries
 
 Parsed = MultiTimeline | GeoMap | RelatedQueries | AmazonKeywords | AmazonListings
 
@@ -49,12 +49,17 @@ def parse_export(
             except ImportProblem as problem:
                 problem.kind = f"amazon_listings:{listing_tool_of(rows)}"
                 raise
-        trends_market = _trends_market(market, file)
-        if kind == GEO_MAP:
-            return parse_geo_map(rows, file, market=trends_market)
-        if kind == RELATED_QUERIES:
-            return parse_related_queries(rows, file, keyword=keyword, market=trends_market)
-        return _PARSERS[kind](rows, file)
+        try:
+            trends_market = _trends_market(market, file)
+            if kind == GEO_MAP:
+                return parse_geo_map(rows, file, market=trends_market)
+            if kind == RELATED_QUERIES:
+                return parse_related_queries(rows, file, keyword=keyword, market=trends_market)
+            return _PARSERS[kind](rows, file)
+        except ImportProblem as problem:
+            # A refused file still says what it was.
+            problem.kind = TOPICS_KIND if kind == RELATED_QUERIES and is_topics_file(file) else kind
+            raise
     try:
         return parse_amazon_keywords(rows, file, tool=tool, mapping=mapping, market=market, snapshot=snapshot)
     except ImportProblem as problem:

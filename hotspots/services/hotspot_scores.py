@@ -136,6 +136,7 @@ def hotspots_score_run(*, task_run_id: int) -> int:
     except Exception as exc:
         task_run_finish(run_id=run.pk, error=f"{type(exc).__name__}: {exc}")
         raise
-    task_run_progress(run_id=run.pk, done=1, total=1, message=f"{len(scored)} hotspots scored in cycle {run.cycle.number}")
+    noun = "hotspot" if len(scored) == 1 else "hotspots"
+    task_run_progress(run_id=run.pk, done=1, total=1, message=f"{len(scored)} {noun} scored in cycle {run.cycle.number}")
     task_run_finish(run_id=run.pk)
     return len(scored)

@@ -125,6 +125,6 @@ def test_geo_map_reimport_updates_changed_values():
 
 def test_map_of_one_countrys_regions_without_its_market_stores_nothing():
     [report] = trends_import_files(paths=[GEO_ID])
-    assert (report.status, report.line, report.field) == ("failed", 3, "Wilayah")
+    assert (report.status, report.kind, report.line, report.field) == ("failed", "geoMap", 3, "Wilayah")
     assert "regions of one country" in report.error and "name the market" in report.error
     assert not RegionInterest.objects.exists()

@@ -209,7 +209,8 @@ def test_upload_report_shows_what_came_in_and_scores_the_cycle(staff_client, dja
         response = staff_client.post(reverse("hotspots:import"), {"files": [upload(YEEZY), upload(RELATED)]})
     body = staff_client.get(response.url).content.decode()
     series = TrendPoint.objects.first().series
-    assert "2015-05-03 – 2019-03-31" in body and "205 points" in body and "25 top · 25 rising" in body
+    assert ">2015-05-03 –</span> <span class=\"text-nowrap\">2019-03-31<" in body
+    assert "205 points" in body and "25 top · 25 rising" in body
     assert f'href="{reverse("hotspots:series", args=[series.pk])}"' in body
     assert f'href="{reverse("hotspots:keyword")}?keyword=airpod"' in body
     assert 'id="score-form"' in body and f'name="cycle" value="{cycle.number}"' in body
@@ -220,10 +221,10 @@ def test_upload_report_shows_what_came_in_and_scores_the_cycle(staff_client, dja
     run = TaskRun.objects.get(kind="hotspots.score")
     assert scored.status_code == 302 and scored.url == reverse("hotspots:score_run", args=[run.pk])
     run.refresh_from_db()
-    assert (run.status, run.percent, run.message) == ("done", 100, f"1 hotspots scored in cycle {cycle.number}")
+    assert (run.status, run.percent, run.message) == ("done", 100, f"1 hotspot scored in cycle {cycle.number}")
     assert Hotspot.objects.get(cycle=cycle).keyword == "yeezy"
     page = staff_client.get(scored.url).content.decode()
-    assert "1 hotspots scored" in page and "hx-get" not in page
+    assert "1 hotspot scored" in page and "hx-get" not in page
     assert staff_client.get(reverse("hotspots:score")).status_code == 405
 
 
