@@ -9,16 +9,14 @@ from .hotspot_scores import (
 )
 from .imports import (
     BATCH,
-    MAX_UPLOAD_FILES,
     ImportReport,
     import_summary,
     trend_points_upsert_copy,
     trend_series_upsert,
-    trend_upload_import,
-    trend_upload_stage,
     trends_import_files,
 )
 from .live import fallback_source, live_source_for, trends_pull
+from .uploads import MAX_UPLOAD_FILES, trend_upload_import, trend_upload_stage
 from .watchlists import TIMEFRAME, watchlist_create, watchlist_update
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Trend imports: export files, uploads from the dashboard and live pulls, all stored through one idempotent upsert."""
+"""Trend imports: export files, stored through one idempotent upsert that uploads and live pulls use too."""
 
 import datetime
 import io
@@ -6,20 +6,16 @@ import pathlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.files import read_limited
-from core.models import Cycle, TaskRun
-from core.services import task_run_finish, task_run_progress
+from core.models import TaskRun
 
 from .. import importers
 from ..importers import ImportProblem
 from ..models import (
     AmazonKeywordMetric,
     AmazonListing,
-    KeywordColumnMapping,
     RegionInterest,
     RelatedQuery,
     RelatedTopic,
@@ -27,8 +23,6 @@ from ..models import (
     TrendPoint,
     TrendSeries,
     TrendSource,
-    TrendUpload,
-    Watchlist,
 )
 
 BATCH = 500
@@ -122,13 +116,13 @@ def _import_one(
             if isinstance(parsed, importers.MultiTimeline):
                 _store_timeline(parsed, record=record, report=report, is_demo=is_demo)
             elif isinstance(parsed, importers.GeoMap):
-                _store_geo_map(parsed, report=report, is_demo=is_demo)
+                region_interest_store(parsed=parsed, report=report, is_demo=is_demo)
             elif isinstance(parsed, importers.AmazonKeywords):
                 _store_amazon(parsed, record=record, report=report, is_demo=is_demo)
             elif isinstance(parsed, importers.AmazonListings):
                 _store_listings(parsed, record=record, report=report, is_demo=is_demo)
             else:
-                _store_related(parsed, report=report, is_demo=is_demo)
+                related_list_store(parsed=parsed, report=report, is_demo=is_demo)
             record.new, record.updated = report.new, report.updated
             record.unchanged, record.rejected = report.unchanged, report.rejected
             record.summary = import_summary(parsed)
@@ -323,7 +317,10 @@ def _upsert_rows(model, *, lookup: dict, key_fields: tuple, rows: list[dict], va
     report.updated += len(changed)
 
 
-def _store_geo_map(parsed: importers.GeoMap, *, report, is_demo, source=TrendSource.TRENDS_EXPORT):
+def region_interest_store(
+    *, parsed: importers.GeoMap, report: ImportReport, is_demo: bool, source=TrendSource.TRENDS_EXPORT
+):
+    """A map's regions upserted on (source, keyword, market, region); counts go on ``report``."""
     rows = [
         {"source": source, "keyword": c.keyword, "market": c.market, "region": r.region[:200],
          "value": r.value, "is_demo": is_demo}
@@ -368,7 +365,10 @@ def _store_listings(parsed: importers.AmazonListings, *, record, report, is_demo
     report.rejected = len(parsed.rejected)
 
 
-def _store_related(parsed: importers.RelatedQueries, *, report, is_demo, source=TrendSource.TRENDS_EXPORT):
+def related_list_store(
+    *, parsed: importers.RelatedQueries, report: ImportReport, is_demo: bool, source=TrendSource.TRENDS_EXPORT
+):
+    """Related queries upserted on (kind, query), or related topics on (kind, rank), for one keyword and market."""
     sections = ((RelatedQuery.Kind.TOP, parsed.top), (RelatedQuery.Kind.RISING, parsed.rising))
     if parsed.is_topics:
         rows = [
@@ -393,75 +393,3 @@ def _store_related(parsed: importers.RelatedQueries, *, report, is_demo, source=
             key_fields=("kind", "query"), rows=rows, value_fields=["value", "is_breakout"], report=report,
         )
     report.rejected = len(parsed.rejected)
-
-
-MAX_UPLOAD_FILES = 50
-
-
-def trend_upload_stage(
-    *, files: list[tuple[str, bytes]], mapping: KeywordColumnMapping | None = None, market: str = "",
-    snapshot: datetime.date | None = None, cycle: Cycle | None = None, keyword: str = "",
-) -> TaskRun:
-    """Hold uploaded files for the import task and create the TaskRun whose progress the dashboard shows."""
-    if not files:
-        raise ValidationError({"files": "Choose at least one file."})
-    if len(files) > MAX_UPLOAD_FILES:
-        raise ValidationError({"files": f"At most {MAX_UPLOAD_FILES} files at once ({len(files)} chosen)."})
-    for name, data in files:
-        if len(data) > importers.common.MAX_BYTES:
-            raise ValidationError({"files": f"{name}: larger than {importers.common.MAX_BYTES // 2**20} MB."})
-    options = {"mapping_id": mapping.pk if mapping else None, "market": market.strip().upper()[:12],
-               "snapshot": snapshot.isoformat() if snapshot else None, "keyword": " ".join(keyword.split())[:200]}
-    with transaction.atomic():
-        run = TaskRun.objects.create(
-            kind="hotspots.import", cycle=cycle, total=len(files), status=TaskRun.Status.PENDING,
-            message=f"{len(files)} files queued",
-        )
-        TrendUpload.objects.bulk_create(
-            TrendUpload(task_run=run, filename=(name or "upload.csv")[:255], data=data, options=options)
-            for name, data in files
-        )
-    return run
-
-
-def trend_upload_import(*, task_run_id: int) -> list[ImportReport]:
-    """Import the files held for a TaskRun, reporting progress on it; runs once (claimed PENDING -> RUNNING)."""
-    claimed = TaskRun.objects.filter(pk=task_run_id, status=TaskRun.Status.PENDING).update(
-        status=TaskRun.Status.RUNNING, updated_at=timezone.now()
-    )
-    if not claimed:
-        return []
-    run = TaskRun.objects.get(pk=task_run_id)
-    uploads = list(TrendUpload.objects.filter(task_run=run).order_by("id"))
-    options = uploads[0].options if uploads else {}
-    mapping = None
-    if options.get("mapping_id"):
-        saved = KeywordColumnMapping.objects.filter(pk=options["mapping_id"]).first()
-        if saved is None:
-            task_run_finish(run_id=run.pk, error="The column mapping chosen for this upload was deleted.")
-            TrendUpload.objects.filter(task_run=run).delete()
-            return []
-        mapping = saved.as_mapping()
-        options["market"] = options.get("market") or saved.market
-    snapshot = datetime.date.fromisoformat(options["snapshot"]) if options.get("snapshot") else None
-
-    def progress(done: int, total: int) -> None:
-        task_run_progress(run_id=run.pk, done=done, total=total, message=f"{done} of {total} files read")
-
-    try:
-        reports = trends_import_files(
-            uploads=[(u.filename, bytes(u.data)) for u in uploads], mapping=mapping,
-            market=options.get("market") or "", snapshot=snapshot, task_run=run, progress=progress,
-            keyword=options.get("keyword") or "",
-        )
-    except Exception as exc:
-        task_run_finish(run_id=run.pk, error=f"{type(exc).__name__}: {exc}")
-        raise
-    TrendUpload.objects.filter(task_run=run).delete()
-    failed = sum(r.status == TrendImport.Status.FAILED for r in reports)
-    task_run_progress(
-        run_id=run.pk, done=len(reports), total=len(reports),
-        message=f"{len(reports) - failed} of {len(reports)} files imported",
-    )
-    task_run_finish(run_id=run.pk, error=f"{failed} of {len(reports)} files failed" if failed else "")
-    return reports

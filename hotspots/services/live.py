@@ -4,7 +4,7 @@ from django.db import transaction
 
 from ..models import LiveSource, TrendImport, Watchlist
 from ..sources.base import RateLimited, SourceError
-from .imports import ImportReport, _store_geo_map, _store_related, trend_series_upsert
+from .imports import ImportReport, region_interest_store, related_list_store, trend_series_upsert
 
 
 def live_source_for(*, watchlist: Watchlist):
@@ -107,9 +107,9 @@ def _store_pull(watchlist: Watchlist, market: str, source_name: str, series, ext
         )
         for parsed in extras:
             if isinstance(parsed, importers.GeoMap):
-                _store_geo_map(parsed, report=report, is_demo=False, source=source_name)
+                region_interest_store(parsed=parsed, report=report, is_demo=False, source=source_name)
             else:
-                _store_related(parsed, report=report, is_demo=False, source=source_name)
+                related_list_store(parsed=parsed, report=report, is_demo=False, source=source_name)
         record.new, record.updated, record.unchanged = report.new, report.updated, report.unchanged
         record.save(update_fields=["new", "updated", "unchanged"])
         report.import_id = record.pk
