@@ -82,7 +82,7 @@ def test_upload_with_a_saved_mapping_and_form_errors(staff_client, django_captur
 
 
 def test_too_many_files_are_refused_in_the_form(staff_client, monkeypatch):
-    monkeypatch.setattr("hotspots.services.imports.MAX_UPLOAD_FILES", 1)
+    monkeypatch.setattr("hotspots.services.uploads.MAX_UPLOAD_FILES", 1)
     response = staff_client.post(reverse("hotspots:import"), {"files": [upload(YEEZY), upload(RELATED)]})
     assert response.status_code == 200 and "At most 1 files" in response.content.decode()
     assert not TaskRun.objects.exists() and not TrendUpload.objects.exists()
