@@ -9,6 +9,7 @@ naming the file and line.
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ DELIMITERS = (",", ";", "\t")
 _SAMPLE_CHARS = 64 * 1024
 _SAMPLE_ROWS = 200
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+_BRACKETS = re.compile(r"[(（][^()（）\n]*[)）]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,23 +31,36 @@ class Row:
     cells: list[str]
 
 
+def _outside_brackets(text: str) -> str:
+    """The text with bracketed parts taken out, nested ones too: a label such as
+    ``keyword: (1/1/20 - 1/1/25, Myanmar (Burma))`` holds commas that separate nothing."""
+    while True:
+        shorter = _BRACKETS.sub("", text)
+        if shorter == text:
+            return text
+        text = shorter
+
+
 def detect_delimiter(text: str, candidates: tuple[str, ...] = DELIMITERS) -> str:
-    """The delimiter that splits the first rows most consistently; ``candidates[0]`` when none splits them.
+    """The delimiter that splits the first rows most consistently; ``candidates[0]`` when none splits them,
+    unless it occurs only inside brackets: then one the text does not hold, so no label is cut.
 
     ``csv.Sniffer`` is not used: it gives up on a Google Trends export (a one-cell
     ``Category:`` line above the table), on one-column files and on semicolon files with
     decimal commas. Here each candidate parses the first rows, and the one under which
     most rows have the same number of cells (more than one) wins; a tie goes to the
-    candidate named first.
+    candidate named first. Commas inside brackets are not counted (a label such as
+    ``keyword: (1/1/20 - 1/1/25, United States)`` in a re-saved file separates nothing).
     """
     sample = text[:_SAMPLE_CHARS]
     if len(text) > _SAMPLE_CHARS:
         cut = max(sample.rfind("\n"), sample.rfind("\r"))
         sample = sample[:cut] if cut > 0 else sample
-    best, best_score = candidates[0], (0, 0)
+    counted = "\n".join(_outside_brackets(line) for line in sample.splitlines())
+    best, best_score = None, (0, 0)
     for delimiter in candidates:
         counts = []
-        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        reader = csv.reader(io.StringIO(counted, newline=""), delimiter=delimiter)
         try:
             for cells in reader:
                 if any(cell.strip() for cell in cells):
@@ -61,7 +76,10 @@ def detect_delimiter(text: str, candidates: tuple[str, ...] = DELIMITERS) -> str
         score = (rows, width)
         if score > best_score:
             best, best_score = delimiter, score
-    return best
+    if best is None and candidates[0] in sample and candidates[0] not in counted:
+        # Its only occurrences are inside labels: read with one that cuts nothing.
+        return next((d for d in candidates if d not in sample), candidates[0])
+    return best or candidates[0]
 
 
 @dataclass(frozen=True)
