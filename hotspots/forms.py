@@ -4,6 +4,7 @@ from core.dashboard.forms import MultipleFileField
 from core.files import MaxUploadSize
 from core.models import Cycle
 
+from .importers.common import MAX_BYTES
 from .models import KeywordColumnMapping, LiveSource
 
 

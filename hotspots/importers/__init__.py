@@ -38,8 +38,7 @@ def parse_export(
     For Google Trends files that do not say it, ``market`` (``WORLD`` for worldwide) names the
     country of a map of regions or of a related list without a title line, and ``keyword`` the
     keyword of such a list. A file that says its market keeps its own."""
-    text = decode(data, file)
-    rows = read_rows(text, file, delimiter=delimiter_of(text))
+    rows = read_rows(data, file)
     tool = "generic" if mapping else tool_of(rows)
     if tool is None:
         kind = detect_kind(rows, file)

@@ -1,9 +1,10 @@
 """What every Google Trends export shares: reading (through ``core.files``), the category line, header cells, values."""
 
+import csv
 import re
 from dataclasses import dataclass
 
-from core.files import Row, looks_like_formula, read_csv
+from core.files import Row, decode, detect_delimiter, looks_like_formula, read_csv
 
 from .geo import market_for_label
 from .problems import ImportProblem
@@ -14,99 +15,38 @@ MAX_LINE = 10_000
 # region, query, keyword or listing title is a rejected row (the parsers call looks_like_formula).
 __all__ = ["LABELLED", "MAX_BYTES", "MAX_LINE", "Row", "looks_like_formula", "read_rows"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # "keyword: (United States)", "keyword: (12/2/18 - 12/2/19, United States)", "关键词：（美国）"
 # The brackets run to the last one: a country name may hold its own ("Myanmar (Burma)").
 LABELLED = re.compile(r"^(?P<keyword>.*?)\s*[:：]\s*[(（](?P<label>.*)[)）]\s*$", re.S)
 # The category line's colon: ASCII, full width (Chinese, Japanese), or with a space before it (French).
-_QUOTED = re.compile(r'"[^"]*"')
-_BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+_QUOTED = re.compile(r'"[^"\n]*"')
+_BRACKETS = re.compile(r"[(（][^\n]*[)）]")
 _CATEGORY = re.compile(r"^(?P<label>[^:：]{1,40}?)\s*[:：]\s*(?P<value>.*)$", re.S)
 
 
-@dataclass(frozen=True)
-class Row:
-    line: int
-    cells: list[str]
+def read_rows(data: bytes | str, file: str, *, delimiter: str | None = None) -> list[Row]:
+    """An export's rows with their line numbers, read by the core toolkit within the limits of trend files:
+    any encoding it reads, the delimiter told from the content, cells stripped, trailing empty cells kept."""
+    if delimiter is None:
+        delimiter = trends_delimiter(decode(data, file=file, max_bytes=MAX_BYTES).text)
+    return list(read_csv(data, file=file, max_bytes=MAX_BYTES, max_line_chars=MAX_LINE, delimiter=delimiter).rows())
 
 
-def decode(data: bytes | str, file: str) -> str:
-    """Bytes of an export -> text: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
-    if isinstance(data, str):
-        text = data.lstrip("\ufeff")
-    else:
-        if len(data) > MAX_BYTES:
-            raise ImportProblem(file, None, None, f"file is larger than {MAX_BYTES // (1024 * 1024)} MB")
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            try:
-                text = data.decode("utf-16")
-            except UnicodeDecodeError as exc:
-                raise ImportProblem(file, None, None, "not readable as UTF-16 text") from exc
-        elif b"\x00" in data:
-            raise ImportProblem(file, None, None, "binary content, not a CSV export")
-        else:
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                try:
-                    text = data.decode("cp1252")
-                except UnicodeDecodeError as exc:
-                    raise ImportProblem(file, None, None, "not a text file (neither UTF-8 nor Windows-1252)") from exc
-    text = text.lstrip("\ufeff")
-    if "\x00" in text:
-        raise ImportProblem(file, None, None, "binary content, not a CSV export")
-    return text
-
-
-def read_rows(text: str, file: str, *, delimiter: str = ",") -> list[Row]:
-    """CSV rows with their line numbers; trailing empty cells (spreadsheet padding) kept as they are."""
-    rows = []
-    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
-        if len(line) > MAX_LINE:
-            raise ImportProblem(file, number, None, f"line is longer than {MAX_LINE} characters")
-        if _CONTROL.search(line):
-            raise ImportProblem(file, number, None, "binary content, not a CSV export")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
-    start = 1
-    try:
-        for cells in reader:
-            rows.append(Row(line=start, cells=[cell.strip() for cell in cells]))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise ImportProblem(file, reader.line_num or start, None, f"not valid CSV ({exc})") from exc
-    return rows
-
-
-def _without_brackets(line: str) -> str:
-    """The line with bracketed parts taken out, nested ones too ("x: (1/1/20 - 1/1/25, Myanmar (Burma))")."""
-    while True:
-        shorter = _BRACKETS.sub("", line)
-        if shorter == line:
-            return line
-        line = shorter
-
-
-def delimiter_of(text: str) -> str:
-    """``,``, ``;`` or a tab, told from the first lines.
-
-    Google writes commas; a spreadsheet re-save writes semicolons (Excel in many locales, padding every
-    row to the same width) or tabs. A tab outside a label means a tab-separated file: Google's text never
-    holds one. Between comma and semicolon, the one that splits more lines wins, a tie going to the
-    semicolon. The category line usually has no separator, and commas inside brackets belong to a label
-    ("keyword: (1/1/20 - 1/1/25, United States)"), so neither is counted; when nothing splits a line, the
-    delimiter is one the text does not hold, so no label is cut.
-    """
-    lines = [_without_brackets(line) for line in text.splitlines() if line.strip()][:12]
-    if any("\t" in _QUOTED.sub("", line).strip() for line in lines):
+def trends_delimiter(text: str) -> str:
+    """A tab outside quotes means a spreadsheet's tab-separated re-save: Google's exports and the keywords in
+    them never hold a tab. Otherwise the toolkit tells it (``core.files.detect_delimiter``)."""
+    head = [_QUOTED.sub("", line) for line in text.splitlines()[:200]]
+    if any("\t" in line.strip() for line in head):
         return "\t"
-    best, best_score = None, 0
-    for delimiter in (";", ","):
-        score = sum(len(next(csv.reader([line], delimiter=delimiter))) > 1 for line in lines)
-        if score > best_score:
-            best, best_score = delimiter, score
-    if best is None:
+    # A related list with empty sections: only its title line ("Love, Bonito: (..., Worldwide)") holds a comma.
+    others = [line for line in head if line.strip() and not LABELLED.match(line.strip())]
+    if not any("," in line or ";" in line for line in others):
         return next((d for d in (",", ";", "\t") if d not in text), ",")
-    return best
+    # Excel's semicolon re-save puts a semicolon on every line; commas then sit inside cells ("+1,000%").
+    split = {d: sum(len(next(csv.reader([_BRACKETS.sub("", line)], delimiter=d))) > 1 for line in others) for d in ",;"}
+    if split[";"] > split[","]:
+        return ";"
+    return detect_delimiter(text)
 
 
 def trimmed(cells: list[str]) -> list[str]:

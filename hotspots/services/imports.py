@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.files import read_limited
 from core.models import TaskRun
 
 from .. import importers

@@ -277,3 +277,20 @@ def test_upload_names_the_keyword_and_market_of_files_that_do_not_say(staff_clie
     assert RegionInterest.objects.filter(keyword="usf", market="BR").count() == 27
     body = staff_client.get(response.url).content.decode()
     assert "23 top · 14 rising" in body and "27 regions" in body
+
+
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(staff_client):
+    from django.utils.datastructures import MultiValueDict
+
+    from core.tests.uploads import UnreadableUpload
+    from hotspots.forms import TrendUploadForm
+    from hotspots.importers.common import MAX_BYTES
+
+    form = TrendUploadForm(data={}, files=MultiValueDict({"files": [UnreadableUpload("huge.csv", MAX_BYTES + 1)]}))
+    assert not form.is_valid()
+    assert form.errors["files"] == [f"huge.csv is larger than 20 MB ({MAX_BYTES + 1:,} bytes)."]
+
+    big = SimpleUploadedFile("big.csv", b"x" * (MAX_BYTES + 1), content_type="text/csv")
+    response = staff_client.post(reverse("hotspots:import"), {"files": [upload(YEEZY), big]})
+    assert response.status_code == 200 and "big.csv is larger than 20 MB" in response.content.decode()
+    assert not TaskRun.objects.exists() and not TrendUpload.objects.exists() and not TrendPoint.objects.exists()
