@@ -92,6 +92,9 @@ class CsvText:
     delimiter: str
     lines: int
     max_line_chars: int = DEFAULT_MAX_LINE_CHARS
+    # False: quote marks are text like any other (``csv.QUOTE_NONE``), as in tab-separated dumps whose cells
+    # hold unescaped quotes (Amazon's review datasets).
+    quoted: bool = True
 
     @property
     def delimiter_name(self) -> str:
@@ -115,7 +118,8 @@ class CsvText:
     def rows(self, *, strip: bool = True) -> Iterator[Row]:
         """Every record, blank ones included, with the line it starts on; cells stripped unless ``strip=False``."""
         self._check_line_lengths()
-        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter, strict=True)
+        quoting = csv.QUOTE_MINIMAL if self.quoted else csv.QUOTE_NONE
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter, strict=True, quoting=quoting)
         start = 1
         try:
             for cells in reader:

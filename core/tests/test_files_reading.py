@@ -247,3 +247,16 @@ def test_any_csv_like_text_in_any_encoding_gives_rows_or_a_problem(text, encodin
         data = text.encode("utf-8")
     _read_all(data)
     _read_all(text)
+
+
+def test_a_tab_separated_dump_can_read_quote_marks_as_text():
+    from dataclasses import replace
+
+    text = 'id\ttitle\tbody\n1\t"The Burning Room", du Connelly...\tsays \\"hi\\"\n2\tplain\t"quoted"\n'
+    table = read_csv(text, file="dump.tsv")
+    assert table.delimiter == "\t" and table.quoted
+    with pytest.raises(FileProblem, match=r"dump.tsv, line 2: malformed CSV"):
+        list(table.rows())
+    rows = [row.cells for row in replace(table, quoted=False).rows()]
+    assert rows[1] == ["1", '"The Burning Room", du Connelly...', 'says \\"hi\\"']
+    assert rows[2] == ["2", "plain", '"quoted"']
