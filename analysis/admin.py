@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from .models import Attribute, Opportunity
+from .models import Attribute, AttributeEvidence, Opportunity
 
 
 class SynonymsField(forms.CharField):
@@ -58,3 +58,19 @@ class OpportunityAdmin(admin.ModelAdmin):
     @admin.display(description="attributes")
     def attribute_names(self, obj):
         return ", ".join(a.name for a in obj.attributes.all())
+
+
+@admin.register(AttributeEvidence)
+class AttributeEvidenceAdmin(admin.ModelAdmin):
+    """Read-only: customers hands the rows over through ``review_evidence_replace``."""
+
+    list_display = ("attribute", "kind", "count", "category", "market", "cycle", "is_demo")
+    list_filter = ("source", "kind", "market", "is_demo")
+    search_fields = ("attribute__name", "category")
+    list_select_related = ("attribute", "cycle")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

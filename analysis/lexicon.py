@@ -51,6 +51,7 @@ STARTER_LEXICON = {
         "waterproof": ["water resistant"],
         "quick dry": ["quick-dry", "fast drying"],
         "heated": ["electric"],
+        "kit": ["with accessories", "accessory kit", "starter kit", "accessories included"],
     },
     "occasion": {
         "kids": ["kid", "children", "childrens", "children's", "toddler", "baby"],

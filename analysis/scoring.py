@@ -8,8 +8,11 @@ growth of the evidence), competition (mean Amazon competition part of the eviden
 that have one; 1 = open, 0 = crowded with look-alikes), supply (when Amazon listings of the
 market are known: the share of their titles that carry all the opportunity's attributes, so a
 set every look-alike already carries ranks lower and one nobody sells yet ranks higher), and fit
-to the briefs passed in (the previous cycle's portrait segments). ``FORMULA`` says how they
-combine; every part is kept in the components.
+to the briefs passed in (the previous cycle's portrait segments), and what shoppers said in
+reviews (when customers handed review evidence over: requests for an attribute and praise lift
+an opportunity carrying it, complaints about it lower it, in the same category and market or
+where the review's category or market is unknown). ``FORMULA`` says how they combine; every part
+is kept in the components.
 """
 
 import math
@@ -32,9 +35,16 @@ COMPETITION_WEIGHT = 0.5
 SUPPLY_WEIGHT = 0.3
 # The strongest single attributes of a category and market that pair up with each other.
 SINGLES_PAIRED = 4
+# Reviews move an opportunity by up to ±20 %: tanh of (requests + praise/2 − complaints) over REVIEW_SCALE
+# reviews, so five requests lift it by about 15 % and a single one by 4 %. Modest on purpose: reviews
+# speak of what was bought, searches of what is wanted.
+REVIEW_WEIGHT = 0.2
+REVIEW_SCALE = 5.0
+REVIEW_PRAISE_WEIGHT = 0.5
 FORMULA = (
     "demand × pair_discount × (1 + 0.25·tanh(growth)) × (1 + 0.5·(competition − 0.5), or 1 when unknown) "
-    "× (1 + 0.3·(0.5 − supply), or 1 when unknown) × (1 + 0.5·fit)"
+    "× (1 + 0.3·(0.5 − supply), or 1 when unknown) × (1 + 0.5·fit) "
+    "× (1 + 0.2·tanh((requests + praise/2 − complaints) / 5), or 1 without review evidence)"
 )
 UNCATEGORISED = "uncategorised"
 
@@ -51,6 +61,18 @@ class HotspotEvidence:
     growth: float
     competition: float | None = None
     is_demo: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewSignal:
+    """Reviews about one attribute: ``kind`` is complaint, request or praise; ``category`` and ``market``
+    empty when unknown (then they count for every category or market)."""
+
+    attribute: str
+    kind: str
+    count: int
+    category: str = ""
+    market: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,14 +140,39 @@ def brief_fit(names: frozenset[str], fit_attribute_sets: list[frozenset[str]]) -
     return max(len(names & wanted) / len(names) for wanted in fit_attribute_sets)
 
 
+def review_counts(
+    names: frozenset[str], *, category: str, market: str, signals: Iterable[ReviewSignal]
+) -> dict[str, int]:
+    """Reviews about any of ``names`` that apply to ``category`` and ``market``, by kind."""
+    counts = {"request": 0, "complaint": 0, "praise": 0}
+    category, market = category.lower(), market.upper()
+    for signal in signals:
+        if signal.attribute not in names or signal.kind not in counts:
+            continue
+        if signal.category and signal.category.lower() != category:
+            continue
+        if signal.market and signal.market.upper() != market:
+            continue
+        counts[signal.kind] += signal.count
+    return counts
+
+
+def review_factor(counts: Mapping[str, int]) -> tuple[float, float]:
+    """(net, factor): net = requests + praise/2 − complaints; factor = 1 + 0.2·tanh(net / 5)."""
+    net = counts.get("request", 0) + REVIEW_PRAISE_WEIGHT * counts.get("praise", 0) - counts.get("complaint", 0)
+    return net, 1 + REVIEW_WEIGHT * math.tanh(net / REVIEW_SCALE)
+
+
 def group_score(
     names: frozenset[str],
     evidence: list[HotspotEvidence],
     *,
     titles: TitleSupply | None,
     fit_attribute_sets: list[frozenset[str]],
+    reviews: Mapping[str, int] | None = None,
 ) -> tuple[float, dict]:
-    """The score of one group of evidence and the parts it is made of (see ``FORMULA``)."""
+    """The score of one group of evidence and the parts it is made of (see ``FORMULA``); ``reviews``
+    are the review counts by kind that apply to the group (``review_counts``)."""
     demand = sum(h.score for h in evidence) / len(evidence)
     growth = sum(h.growth for h in evidence) / len(evidence)
     fit = brief_fit(names, fit_attribute_sets)
@@ -136,7 +183,13 @@ def group_score(
     competition_factor = 1.0 if competition is None else 1 + COMPETITION_WEIGHT * (competition - 0.5)
     supply = titles.share(names) if titles else None
     supply_factor = 1.0 if supply is None else 1 + SUPPLY_WEIGHT * (0.5 - supply)
-    score = round(demand * discount * growth_factor * competition_factor * supply_factor * (1 + FIT_WEIGHT * fit), 2)
+    reviews = reviews or {}
+    reviewed = any(reviews.values())
+    net, reviews_factor = review_factor(reviews) if reviewed else (0.0, 1.0)
+    score = round(
+        demand * discount * growth_factor * competition_factor * supply_factor * (1 + FIT_WEIGHT * fit) * reviews_factor,
+        2,
+    )
     components = {
         "demand": round(demand, 2),
         "growth": round(growth, 3),
@@ -150,6 +203,11 @@ def group_score(
         "supply_matching": titles.matching(names) if titles else 0,
         "fit": round(fit, 2),
         "pair_discount": discount,
+        "reviews_requests": reviews.get("request", 0),
+        "reviews_praise": reviews.get("praise", 0),
+        "reviews_complaints": reviews.get("complaint", 0),
+        "reviews_net": round(net, 1),
+        "reviews_factor": round(reviews_factor, 3),
         "formula": FORMULA,
     }
     return score, components
@@ -162,15 +220,22 @@ def opportunities_rank(
     matcher: Matcher,
     supply_by_market: Mapping[str, TitleSupply],
     fit_attribute_sets: Iterable[Iterable[str]] = (),
+    review_signals: Iterable[ReviewSignal] = (),
     limit: int = MAX_OPPORTUNITIES,
 ) -> list[ScoredOpportunity]:
-    """The best ``limit`` opportunities, ranked 1.. by score (ties by category, market, attribute names)."""
+    """The best ``limit`` opportunities, ranked 1.. by score (ties by category, market, attribute names).
+
+    ``review_signals`` (what shoppers said in reviews, by attribute) move the groups carrying
+    those attributes; they never make a group on their own: demand comes from searches.
+    """
     fit_sets = [frozenset(s) for s in fit_attribute_sets]
+    signals = list(review_signals)
     scored = []
     for (category, market, names), evidence in evidence_group(hotspots, related=related, matcher=matcher).items():
         evidence = list({h.id: h for h in evidence}.values())
+        reviews = review_counts(names, category=category, market=market, signals=signals) if signals else None
         score, components = group_score(
-            names, evidence, titles=supply_by_market.get(market), fit_attribute_sets=fit_sets
+            names, evidence, titles=supply_by_market.get(market), fit_attribute_sets=fit_sets, reviews=reviews
         )
         scored.append((score, category, market, names, evidence, components))
     scored.sort(key=lambda row: (-row[0], row[1], row[2], sorted(row[3])))

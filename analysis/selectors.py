@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 import pandas as pd
+from django.db.models import Case, Q, When
 from django.urls import reverse
 
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
@@ -16,8 +17,8 @@ from hotspots.models import AmazonKeywordMetric, AmazonListing, Hotspot, Related
 from hotspots.selectors import HotspotsProgress, hotspots_cycle_progress
 
 from .mining import Matcher, TitleSupply
-from .models import Attribute, Opportunity
-from .scoring import HotspotEvidence
+from .models import Attribute, AttributeEvidence, Opportunity
+from .scoring import HotspotEvidence, ReviewSignal
 
 
 def attribute_matcher() -> Matcher:
@@ -70,6 +71,43 @@ def related_queries(*, keywords: Iterable[str]) -> dict[tuple[str, str], list[st
     ):
         related[(keyword, market)].append(query)
     return dict(related)
+
+
+def attribute_names() -> set[str]:
+    """Every attribute name of the lexicon; one query."""
+    return set(Attribute.objects.values_list("name", flat=True))
+
+
+def _evidence_for(cycle: Cycle | None):
+    rows = AttributeEvidence.objects.filter(source=AttributeEvidence.Source.REVIEWS)
+    return rows.filter(cycle__isnull=True) if cycle is None else rows.filter(Q(cycle__isnull=True) | Q(cycle=cycle))
+
+
+def review_signals(*, cycle: Cycle) -> list[ReviewSignal]:
+    """What shoppers said in reviews, as opportunity mining reads it: the evidence handed over for
+    every cycle and for ``cycle``; one query."""
+    return [
+        ReviewSignal(attribute=name, kind=kind, count=count, category=category, market=market)
+        for name, kind, count, category, market in _evidence_for(cycle)
+        .order_by("attribute__name", "kind", "category", "market")
+        .values_list("attribute__name", "kind", "count", "category", "market")
+    ]
+
+
+def review_evidence_for_opportunity(*, opportunity: Opportunity) -> list[AttributeEvidence]:
+    """The review evidence about an opportunity's attributes that applies to its category and market
+    (or whose category or market is unknown), requests first; two queries."""
+    names = [a.name for a in opportunity.attributes.all()]
+    return list(
+        _evidence_for(opportunity.cycle)
+        .filter(attribute__name__in=names)
+        .filter(Q(category="") | Q(category__iexact=opportunity.category))
+        .filter(Q(market="") | Q(market__iexact=opportunity.market))
+        .select_related("attribute")
+        .order_by(
+            Case(When(kind="request", then=0), When(kind="complaint", then=1), default=2), "-count", "attribute__name",
+        )
+    )
 
 
 def opportunities_ranked(*, cycle: Cycle):

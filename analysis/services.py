@@ -2,16 +2,23 @@
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.models import Cycle
 
 from .lexicon import STARTER_LEXICON
-from .models import Attribute, Opportunity
+from .models import Attribute, AttributeEvidence, Opportunity
 from .scoring import ScoredOpportunity, opportunities_rank
-from .selectors import attribute_matcher, hotspot_evidence, listing_supply, related_queries
+from .selectors import attribute_matcher, hotspot_evidence, listing_supply, related_queries, review_signals
 
-__all__ = ["attribute_lexicon_seed", "attribute_matcher", "listing_supply", "opportunities_mine"]
+__all__ = [
+    "attribute_lexicon_seed", "attribute_matcher", "listing_supply", "opportunities_mine", "review_evidence_replace",
+]
+
+MAX_EXAMPLES = 5
+MAX_QUOTE = 300
+_EXAMPLE_KEYS = {"quote", "rating", "product", "date", "language", "kind"}
 
 _OPPORTUNITY_FIELDS = ["category", "market", "score", "components", "rank", "is_demo"]
 
@@ -47,8 +54,78 @@ def opportunities_mine(
         matcher=matcher,
         supply_by_market=listing_supply(markets={h.market for h in hotspots}, matcher=matcher),
         fit_attribute_sets=fit_attribute_sets,
+        review_signals=review_signals(cycle=cycle),
     )
     return _opportunities_store(cycle=cycle, ranked=ranked)
+
+
+def _evidence_row(index: int, item: dict, attributes: dict[str, Attribute], cycle: Cycle | None) -> AttributeEvidence:
+    def refuse(field: str, reason: str):
+        raise ValidationError({f"evidence[{index}].{field}": reason})
+
+    if not isinstance(item, dict):
+        refuse("item", "is not a mapping")
+    name = str(item.get("attribute") or "").strip().lower()
+    if name not in attributes:
+        refuse("attribute", f"{name[:80]!r} is not an attribute of the lexicon")
+    kind = item.get("kind")
+    if kind not in AttributeEvidence.Kind.values:
+        refuse("kind", f"{str(kind)[:20]!r} is not one of {', '.join(AttributeEvidence.Kind.values)}")
+    count = item.get("count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        refuse("count", f"{count!r} is not a positive whole number")
+    category = str(item.get("category") or "").strip().lower()
+    market = str(item.get("market") or "").strip().upper()
+    if len(category) > 80:
+        refuse("category", "longer than 80 characters")
+    if len(market) > 12:
+        refuse("market", "longer than 12 characters")
+    examples = item.get("examples") or []
+    if not isinstance(examples, list) or not all(isinstance(e, dict) for e in examples):
+        refuse("examples", "is not a list of quotes")
+    kept = [
+        {key: (str(value)[:MAX_QUOTE] if isinstance(value, str) else value) for key, value in example.items()
+         if key in _EXAMPLE_KEYS and isinstance(value, str | int | float | type(None))}
+        for example in examples[:MAX_EXAMPLES]
+    ]
+    return AttributeEvidence(
+        cycle=cycle, source=AttributeEvidence.Source.REVIEWS, attribute=attributes[name], category=category,
+        market=market, kind=kind, count=count, examples=kept, is_demo=bool(item.get("is_demo", False)),
+    )
+
+
+def review_evidence_replace(*, cycle: Cycle | None = None, evidence: Iterable[dict]) -> int:
+    """Replace what reviews said about attributes (for ``cycle``, or for every cycle when None) with
+    ``evidence``; returns the number of rows stored.
+
+    A later link (customers) mines its reviews and hands the result over here, since analysis
+    may not read them: each item is ``{"attribute": lexicon name, "kind": "complaint" | "request" |
+    "praise", "count": reviews, "category": "", "market": "", "examples": [{"quote", "rating",
+    "product", "date", "language"}], "is_demo": bool}``. Items naming the same attribute, kind,
+    category and market are added up. A bad item is refused with a ``ValidationError`` naming it,
+    and nothing changes.
+    """
+    items = list(evidence)
+    attributes: dict[str, Attribute] = {}
+    for attribute in Attribute.objects.order_by("kind", "name"):
+        attributes.setdefault(attribute.name, attribute)
+    merged: dict[tuple, AttributeEvidence] = {}
+    for index, item in enumerate(items):
+        row = _evidence_row(index, item, attributes, cycle)
+        key = (row.attribute.pk, row.category, row.market, row.kind)
+        if key in merged:
+            kept = merged[key]
+            kept.count += row.count
+            kept.examples = (kept.examples + row.examples)[:MAX_EXAMPLES]
+            kept.is_demo = kept.is_demo and row.is_demo
+        else:
+            merged[key] = row
+    with transaction.atomic():
+        stale = AttributeEvidence.objects.filter(source=AttributeEvidence.Source.REVIEWS)
+        stale = stale.filter(cycle__isnull=True) if cycle is None else stale.filter(cycle=cycle)
+        stale.delete()
+        AttributeEvidence.objects.bulk_create(merged.values())
+    return len(merged)
 
 
 def _opportunities_store(*, cycle: Cycle, ranked: list[ScoredOpportunity]) -> list[Opportunity]:

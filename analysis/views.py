@@ -9,7 +9,7 @@ from hotspots.charts import heatmap_chart, lines_chart
 
 from .filters import OpportunityFilter
 from .models import Opportunity
-from .selectors import attribute_demand, attribute_demand_over_time
+from .selectors import attribute_demand, attribute_demand_over_time, review_evidence_for_opportunity
 
 
 class OpportunityListView(MerchandiserListView):
@@ -49,6 +49,7 @@ class OpportunityDetailView(MerchandiserDetailView):
         opportunity = self.object
         context["components"] = flatten_profile(opportunity.components)
         context["hotspots"] = opportunity.hotspots.select_related("series").order_by("-score")
+        context["review_evidence"] = review_evidence_for_opportunity(opportunity=opportunity)
         return context
 
 

@@ -10,11 +10,14 @@ from analysis.mining import Matcher, TitleSupply
 from analysis.scoring import (
     FORMULA,
     HotspotEvidence,
+    ReviewSignal,
     brief_fit,
     evidence_group,
     group_score,
     opportunities_rank,
     opportunity_key,
+    review_counts,
+    review_factor,
 )
 
 MATCHER = Matcher([
@@ -70,6 +73,7 @@ def test_a_score_is_the_product_of_its_parts():
         "demand": 60.0, "growth": 0.2, "growth_factor": round(growth_factor, 3), "competition": 0.2,
         "competition_factor": 0.85, "competition_known_for": "1 of 2 hotspots", "supply": 0.25,
         "supply_factor": 1.075, "supply_listings": 4, "supply_matching": 1, "fit": 0.5, "pair_discount": 0.9,
+        "reviews_requests": 0, "reviews_praise": 0, "reviews_complaints": 0, "reviews_net": 0.0, "reviews_factor": 1.0,
         "formula": FORMULA,
     }
 
@@ -122,3 +126,51 @@ def test_brief_fit_moves_the_rank():
                                 fit_attribute_sets=[["mermaid"]])
     assert plain[0].key == "blanket|US|sherpa" and fitted[0].key == "blanket|US|mermaid"
     assert fitted[0].score == pytest.approx(90.0) and fitted[0].components["fit"] == 1.0
+
+
+def test_review_factor_is_modest_and_signed():
+    assert review_factor({}) == (0, 1.0)
+    net, factor = review_factor({"request": 5})
+    assert net == 5 and factor == pytest.approx(1 + 0.2 * math.tanh(1.0))
+    assert review_factor({"request": 1})[1] == pytest.approx(1.0395, abs=1e-4)
+    assert review_factor({"praise": 2, "complaint": 1}) == (0.0, 1.0)
+    assert review_factor({"complaint": 400})[1] == pytest.approx(0.8)  # never below 0.8, never above 1.2
+    assert review_factor({"request": 400})[1] == pytest.approx(1.2)
+
+
+def test_review_signals_count_in_their_category_and_market_or_where_unknown():
+    signals = [
+        ReviewSignal("sherpa", "request", 3, category="Blanket", market="US"),
+        ReviewSignal("sherpa", "complaint", 1, category="", market=""),  # unknown: counts everywhere
+        ReviewSignal("sherpa", "request", 7, category="throw", market="US"),  # another category
+        ReviewSignal("sherpa", "praise", 2, category="blanket", market="GB"),  # another market
+        ReviewSignal("mermaid", "request", 9),  # another attribute
+    ]
+    assert review_counts(frozenset(["sherpa"]), category="blanket", market="us", signals=signals) == {
+        "request": 3, "complaint": 1, "praise": 0,
+    }
+    assert review_counts(frozenset(["sherpa", "mermaid"]), category="blanket", market="GB", signals=signals) == {
+        "request": 9, "complaint": 1, "praise": 2,
+    }
+
+
+def test_requests_from_reviews_lift_the_opportunities_carrying_the_attribute():
+    hotspots = [hotspot(1, "mermaid", score=60), hotspot(2, "sherpa", score=62)]
+    plain = opportunities_rank(hotspots, related={}, matcher=MATCHER, supply_by_market={})
+    assert plain[0].key == "blanket|US|sherpa" and plain[0].components["reviews_factor"] == 1.0
+    lifted = opportunities_rank(
+        hotspots, related={}, matcher=MATCHER, supply_by_market={},
+        review_signals=[ReviewSignal("mermaid", "request", 2, category="blanket", market="US"),
+                        ReviewSignal("sherpa", "complaint", 1)],
+    )
+    by_key = {o.key: o for o in lifted}
+    assert lifted[0].key == "blanket|US|mermaid"
+    mermaid = by_key["blanket|US|mermaid"]
+    assert mermaid.score == round(60 * (1 + 0.2 * math.tanh(2 / 5)), 2)
+    assert (mermaid.components["reviews_requests"], mermaid.components["reviews_net"]) == (2, 2.0)
+    assert by_key["blanket|US|sherpa"].score == round(62 * (1 + 0.2 * math.tanh(-1 / 5)), 2)
+    # The pair carries both: two requests and one complaint.
+    assert by_key["blanket|US|mermaid|sherpa"].components["reviews_net"] == 1.0
+    # Reviews alone make no opportunity.
+    assert not opportunities_rank([], related={}, matcher=MATCHER, supply_by_market={},
+                                  review_signals=[ReviewSignal("mermaid", "request", 9)])
