@@ -21,7 +21,9 @@ from core.demo_catalog import DEMO_MARKETS, DEMO_SEED_WATCHLIST
 from core.models import Cycle
 from core.selectors import cycle_get
 from core.services import cycle_mark_running
-from customers.services import demo_catalogue_ensure, demo_orders_generate, products_for_concept
+from customers.services import (
+    demo_catalogue_ensure, demo_orders_generate, products_for_concept, review_mentions_refresh,
+)
 from design.selectors import concept_first
 from design.services import compliance_demo_complete, concept_create_from_opportunity
 from hotspots.demo import demo_trend_files
@@ -214,6 +216,8 @@ def step_customers(cycle: Cycle) -> str:
     if concept is not None:
         products_for_concept(concept=concept)
     counts = demo_orders_generate(cycle=cycle, concept=concept, tracked_links=tracked_link_list(cycle=cycle), seed=cycle.number)
+    # The demo reviews are read like imported ones, and what they say goes to analysis for the next cycle.
+    counts["review_mentions"] = review_mentions_refresh()
     return f"demo orders: {counts}"
 
 

@@ -1,13 +1,15 @@
 from django.contrib import admin
 
-from .models import Customer, Order, OrderLine, Product, Review
+from .models import (
+    Customer, Order, OrderLine, Product, Review, ReviewColumnMapping, ReviewImport, ReviewMention, ReviewUpload,
+)
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ("sku", "title", "category", "concept", "variant", "is_demo")
-    list_filter = ("category", "is_demo")
-    search_fields = ("sku", "title")
+    list_display = ("sku", "title", "category", "concept", "variant", "mapped_by", "is_demo")
+    list_filter = ("category", "mapped_by", "is_demo")
+    search_fields = ("sku", "handle", "title")
     list_select_related = ("concept", "variant")
     autocomplete_fields = ("concept", "variant", "attributes")
 
@@ -46,10 +48,61 @@ class OrderLineAdmin(admin.ModelAdmin):
     autocomplete_fields = ("order", "product")
 
 
+class ReviewMentionInline(admin.TabularInline):
+    model = ReviewMention
+    extra = 0
+    fields = ("kind", "aspect", "term", "attribute", "implied", "snippet", "language")
+    readonly_fields = fields
+    can_delete = False
+
+
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    list_display = ("product", "rating", "customer", "created_at", "is_demo")
-    list_filter = ("rating", "is_demo")
-    search_fields = ("text", "product__sku", "product__title")
+    list_display = ("product", "rating", "source", "external_id", "customer", "country", "created_at", "is_demo")
+    list_filter = ("rating", "source", "is_demo")
+    search_fields = ("text", "title", "external_id", "product__sku", "product__title")
     list_select_related = ("product", "customer")
     autocomplete_fields = ("product", "customer", "order")
+    readonly_fields = ("imported_from",)
+    inlines = [ReviewMentionInline]
+
+
+@admin.register(ReviewImport)
+class ReviewImportAdmin(admin.ModelAdmin):
+    list_display = ("filename", "format", "status", "new", "updated", "unchanged", "products_new", "created_at")
+    list_filter = ("status", "format")
+    search_fields = ("filename",)
+    readonly_fields = ("task_run", "problems", "created_at")
+
+
+@admin.register(ReviewColumnMapping)
+class ReviewColumnMappingAdmin(admin.ModelAdmin):
+    list_display = ("name", "product", "rating", "rating_scale", "created_at")
+    search_fields = ("name",)
+
+
+@admin.register(ReviewMention)
+class ReviewMentionAdmin(admin.ModelAdmin):
+    """What mining found in reviews; written by the import and by reading reviews again, not by hand."""
+
+    list_display = ("review", "kind", "aspect", "term", "attribute", "implied", "language")
+    list_filter = ("kind", "implied", "language")
+    search_fields = ("term", "aspect", "snippet")
+    list_select_related = ("review__product", "attribute")
+    readonly_fields = ("review", "kind", "aspect", "term", "attribute", "implied", "snippet", "language")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReviewUpload)
+class ReviewUploadAdmin(admin.ModelAdmin):
+    """Review files waiting for the import task (deleted once read); added only through the dashboard's import page."""
+
+    list_display = ("filename", "task_run", "created_at")
+    list_select_related = ("task_run",)
+    readonly_fields = ("task_run", "filename", "options", "created_at")
+    exclude = ("data",)
+
+    def has_add_permission(self, request):
+        return False

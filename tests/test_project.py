@@ -176,9 +176,11 @@ def test_ensure_demo_user_refuses_default_password_in_production(monkeypatch, se
 
 def _build_chain(tag: str) -> dict:
     """One row of every model, linked the way the loop links them."""
-    from analysis.models import Attribute, Opportunity
+    from analysis.models import Attribute, AttributeEvidence, Opportunity
     from core.models import Cycle, TaskRun
-    from customers.models import Customer, Order, OrderLine, Product, Review
+    from customers.models import (
+        Customer, Order, OrderLine, Product, Review, ReviewColumnMapping, ReviewImport, ReviewMention, ReviewUpload,
+    )
     from design.models import ComplianceItem, Concept, Variant
     from hotspots.models import (
         Hotspot, RegionInterest, RelatedQuery, RelatedTopic, TrendImport, TrendPoint, TrendSeries, Watchlist,
@@ -264,7 +266,16 @@ def _build_chain(tag: str) -> dict:
     order = Order.objects.create(cycle=cycle, customer=customer, platform="demo", external_id=f"{tag}-o1", placed_at=now,
                                  market="US", total=Decimal("39.00"), tracked_link=link)
     OrderLine.objects.create(order=order, product=product, quantity=1, unit_price=Decimal("39.00"))
-    Review.objects.create(product=product, customer=customer, order=order, rating=5, created_at=now)
+    review_import = ReviewImport.objects.create(filename=f"{tag}-reviews.csv", format="shopify", status="ok", new=1)
+    review = Review.objects.create(product=product, customer=customer, order=order, source="shopify",
+                                   external_id=f"{tag}-r1", rating=5, text="So soft", created_at=now,
+                                   imported_from=review_import)
+    ReviewMention.objects.create(review=review, kind="praise", aspect="softness", term="soft", snippet="So soft")
+    ReviewUpload.objects.create(task_run=TaskRun.objects.create(kind="customers.import_reviews"),
+                                filename=f"{tag}-reviews.csv", data=b"")
+    ReviewColumnMapping.objects.create(name=f"{tag} reviews", product="SKU", rating="Stars", created_at="Date")
+    AttributeEvidence.objects.create(attribute=attribute, category="blanket", market="US", kind="praise", count=1,
+                                     examples=[{"quote": "So soft", "rating": 5}])
 
     run = PortraitRun.objects.create(cycle=cycle, status="done", n_customers=1, n_segments=1)
     segment = Segment.objects.create(run=run, label=0, name=f"{tag} cosy gifters", size=1)

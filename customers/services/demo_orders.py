@@ -17,7 +17,7 @@ from django.db import transaction
 
 from core.demo_catalog import DEMO_ATTRIBUTES, DEMO_CATALOGUE, DEMO_MARKETS
 from core.models import Cycle
-from customers.models import Customer, Order, OrderLine, Platform, Product, Review
+from customers.models import Customer, Order, OrderLine, Platform, Product, Review, ReviewSource
 from design.models import Concept
 from promotion.models import TrackedLink
 
@@ -247,6 +247,7 @@ def _store(*, cycle, customers, orders, links, link_markets) -> dict:
                         product=line["sellable"].product,
                         customer_id=row.customer_id,
                         order=row,
+                        source=ReviewSource.DEMO,
                         rating=rating,
                         text=texts[int(text_draw * len(texts))],
                         created_at=row.placed_at + timedelta(days=days),

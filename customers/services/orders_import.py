@@ -16,6 +16,7 @@ from core.selectors import cycle_current
 from customers.importers import FORMATS, MAX_FILE_BYTES, GuestOrder, ImportRefused, OrderRecord, parse_orders
 from customers.models import Customer, Order, OrderLine, Product
 
+from .product_mapping import products_automap
 from .products import attributes_ensure
 
 
@@ -73,6 +74,8 @@ def _products_ensure(records: list[OrderRecord], file: str, report: OrdersImport
             product.attributes.set(attributes.values())
         products[sku] = product
     report.products_new = len(missing)
+    # A new SKU that is a design variant's is that variant: it takes the concept's category and attributes.
+    products_automap(products=[products[sku] for sku in missing])
     return products
 
 

@@ -1,6 +1,7 @@
 """Products: the SKUs the shops sell, mapped to lexicon attributes and concepts."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from analysis.models import Attribute
 from core.demo_catalog import DEMO_ATTRIBUTES, DEMO_CATALOGUE
@@ -45,21 +46,36 @@ def product_upsert(
     variant: Variant | None = None,
     is_demo: bool = False,
 ) -> Product:
+    """Create or update the product of ``sku``.
+
+    With a ``concept`` (a product made from a concept's variant) the category and attributes given
+    are the concept's and the product is mapped to it. Without one they are the shop's: they are
+    stored as the product's own unless the product is mapped, in which case the mapping and the
+    concept's category and attributes stay, and the shop's are kept aside (``shop_category``,
+    ``shop_attributes``) for the day it is unmapped.
+    """
     sku = (sku or "").strip()
     if not sku:
         raise ValueError("product sku is empty")
     with transaction.atomic():
         attributes = attributes_ensure(names=attribute_names, context=f"product {sku}")
-        product, _ = Product.objects.update_or_create(
-            sku=sku,
-            defaults={
-                "title": title[:200],
-                "category": category,
-                "concept": concept,
-                "variant": variant,
-                "is_demo": is_demo,
-            },
-        )
+        product = Product.objects.select_for_update().filter(sku=sku).first()
+        if concept is None and product is not None and product.concept_id is not None:
+            product.title, product.is_demo = title[:200], is_demo
+            product.shop_category, product.shop_attributes = category, list(attributes)
+            product.save(update_fields=["title", "is_demo", "shop_category", "shop_attributes"])
+            return product
+        fields = {"title": title[:200], "category": category, "concept": concept, "variant": variant, "is_demo": is_demo}
+        if concept is None:
+            fields.update(shop_category=category, shop_attributes=list(attributes), mapped_by="", mapped_at=None)
+        elif product is None or product.concept_id != concept.pk or product.variant_id != getattr(variant, "pk", None):
+            fields.update(mapped_by=Product.MappedBy.DESIGN, mapped_at=timezone.now())
+        if product is None:
+            product = Product.objects.create(sku=sku, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(product, name, value)
+            product.save(update_fields=list(fields))
         product.attributes.set(attributes.values())
     return product
 
