@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -200,13 +200,21 @@ def reviews_import_data(
     except ReviewsRefused as refused:
         return _fail(report, refused.problems, task_run)
     report.duplicates, report.skipped = parsed.duplicates, parsed.spam
-    with transaction.atomic():
-        record = ReviewImport.objects.create(filename=file, format=fmt, status=ReviewImport.Status.OK, task_run=task_run)
-        if parsed.reviews:
-            _store(parsed, fmt=fmt, mapping=mapping, record=record, report=report, miner=miner or review_miner())
-        record.new, record.updated, record.unchanged = report.new, report.updated, report.unchanged
-        record.duplicates, record.skipped, record.products_new = report.duplicates, report.skipped, report.products_new
-        record.save(update_fields=["new", "updated", "unchanged", "duplicates", "skipped", "products_new"])
+    try:
+        with transaction.atomic():
+            record = ReviewImport.objects.create(filename=file, format=fmt, status=ReviewImport.Status.OK,
+                                                 task_run=task_run)
+            if parsed.reviews:
+                _store(parsed, fmt=fmt, mapping=mapping, record=record, report=report, miner=miner or review_miner())
+            record.new, record.updated, record.unchanged = report.new, report.updated, report.unchanged
+            record.duplicates, record.skipped = report.duplicates, report.skipped
+            record.products_new = report.products_new
+            record.save(update_fields=["new", "updated", "unchanged", "duplicates", "skipped", "products_new"])
+    except IntegrityError:
+        # Another import stored the same reviews or products in the same moment; this one stored nothing.
+        return _fail(report, [FileProblem(file, None, None, "another import stored some of the same reviews or "
+                                          "products at the same moment; nothing of this file was stored, import it again")],
+                     task_run)
     report.ok, report.import_id = True, record.pk
     return report
 
