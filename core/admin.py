@@ -1,17 +1,35 @@
 from django.contrib import admin
 
-from .models import Cycle, TaskRun
+from .models import Cycle, CycleEvent, TaskRun
+from .services import cycle_close
+from .transitions_admin import EventAdmin, EventInline, TransitionAdminMixin, transition_action
+
+
+class CycleEventInline(EventInline):
+    model = CycleEvent
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(TransitionAdminMixin, admin.ModelAdmin):
     list_display = ("number", "name", "status", "previous", "is_demo", "created_at", "closed_at")
     list_display_links = ("number", "name")
     list_filter = ("status", "is_demo")
     search_fields = ("name", "number")
     list_select_related = ("previous",)
     autocomplete_fields = ("previous",)
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", "closed_at")
+    inlines = [CycleEventInline]
+    actions = [
+        transition_action(
+            lambda pk, actor: cycle_close(cycle_id=pk, actor=actor, note="closed in the admin"),
+            name="close", description="Close selected cycles",
+        )
+    ]
+
+
+@admin.register(CycleEvent)
+class CycleEventAdmin(EventAdmin):
+    record_field = "cycle"
 
 
 @admin.register(TaskRun)

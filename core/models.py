@@ -1,4 +1,5 @@
-"""What all eight links share: the cycle (one turn of the loop) and task progress."""
+"""What all eight links share: the cycle (one turn of the loop), the event row of every record that
+moves, and task progress."""
 
 from django.db import models
 from django.urls import reverse
@@ -9,6 +10,16 @@ class Cycle(models.Model):
         OPEN = "open", "Open"
         RUNNING = "running", "Running"
         CLOSED = "closed", "Closed"
+
+    # Moved only by core.services (cycle_mark_running, cycle_close) through core.transitions.
+    ALLOWED_TRANSITIONS = {
+        Status.OPEN: (Status.RUNNING, Status.CLOSED),
+        Status.RUNNING: (Status.CLOSED,),
+        Status.CLOSED: (),
+    }
+    TRANSITION_REFUSALS = {
+        (Status.CLOSED, Status.RUNNING): "Its portraits opened the next cycle: run that one instead.",
+    }
 
     number = models.PositiveIntegerField(unique=True)
     name = models.CharField(max_length=120, blank=True)
@@ -29,6 +40,43 @@ class Cycle(models.Model):
 
     def get_absolute_url(self):
         return reverse("dashboard:cycle", args=[self.number])
+
+    @property
+    def transition_label(self) -> str:
+        return str(self)
+
+
+class StatusEvent(models.Model):
+    """One line of a record's timeline: who moved it, when, from which state to which, and why.
+
+    Each record that moves has its own concrete table (``ConceptEvent``, ``ProductionEvent`` ...)
+    with a foreign key to it named after the record and ``related_name="events"``; only
+    ``core.transitions`` writes them. An event whose from and to are equal moved nothing: it notes
+    something that happened to the record (a round's decision); from "" is the record's creation.
+    """
+
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    actor = models.CharField(max_length=150)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def moved(self) -> bool:
+        return self.from_status != self.to_status
+
+
+class CycleEvent(StatusEvent):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["cycle", "created_at", "id"]
 
 
 class TaskRun(models.Model):

@@ -2,33 +2,45 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from . import transitions
 from .models import Cycle, TaskRun
 
 
-def cycle_open(*, previous: Cycle | None = None, is_demo: bool = False, name: str = "") -> Cycle:
+def cycle_open(*, previous: Cycle | None = None, is_demo: bool = False, name: str = "", actor: str = "c2f") -> Cycle:
     with transaction.atomic():
         number = (Cycle.objects.aggregate(m=Max("number"))["m"] or 0) + 1
-        return Cycle.objects.create(
-            number=number, previous=previous, is_demo=is_demo, name=name or f"Cycle {number}"
-        )
-
-
-def cycle_set_status(*, cycle: Cycle, status: str) -> Cycle:
-    cycle.status = status
-    cycle.closed_at = timezone.now() if status == Cycle.Status.CLOSED else None
-    cycle.save(update_fields=["status", "closed_at"])
+        cycle = Cycle.objects.create(number=number, previous=previous, is_demo=is_demo, name=name or f"Cycle {number}")
+        transitions.record_created(cycle, actor=actor, note=f"opened after {previous}" if previous else "opened")
     return cycle
 
 
-def cycle_mark_running(*, cycle: Cycle) -> bool:
+# --- moving a cycle (core.transitions; the map is Cycle.ALLOWED_TRANSITIONS) ----------------
+
+
+def cycle_mark_running(*, cycle: Cycle, actor: str = "c2f loop", note: str = "") -> bool:
     """An open cycle starts running (its loop was started); a running or closed one stays as it is.
 
-    A conditional update: two steps starting at once move the cycle once. Returns whether it moved.
+    Under the cycle's row lock, so two steps starting at once move it once. Returns whether it
+    moved; the caller's copy is told only a move that happened.
     """
-    moved = Cycle.objects.filter(pk=cycle.pk, status=Cycle.Status.OPEN).update(status=Cycle.Status.RUNNING)
-    if moved:
-        cycle.status = Cycle.Status.RUNNING
-    return bool(moved)
+    with transaction.atomic():
+        if Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("status", flat=True).get() != Cycle.Status.OPEN:
+            return False
+        transitions.transition(Cycle, pk=cycle.pk, to=Cycle.Status.RUNNING, actor=actor, note=note)
+    cycle.status = Cycle.Status.RUNNING
+    return True
+
+
+def cycle_close(*, cycle_id: int, actor: str, note: str = "") -> Cycle:
+    """open or running → closed: its portraits opened the next cycle. Closing twice changes nothing."""
+
+    def stamp(cycle: Cycle) -> list[str]:
+        cycle.closed_at = timezone.now()
+        return ["closed_at"]
+
+    return transitions.transition(
+        Cycle, pk=cycle_id, to=Cycle.Status.CLOSED, actor=actor, note=note, change=stamp, already="skip"
+    )
 
 
 def task_run_start(*, kind: str, total: int = 0, cycle: Cycle | None = None) -> TaskRun:

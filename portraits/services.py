@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.demo_catalog import demo_keyword
 from core.models import Cycle
-from core.services import cycle_open, cycle_set_status
+from core.services import cycle_close, cycle_open
 from hotspots import services as hotspots_services
 from hotspots.models import WatchKeyword
 
@@ -27,6 +27,7 @@ from .selectors import order_lines_frame
 BRIEF_MIN_MEMBERS = 5
 BRIEF_TOP_ATTRIBUTES = 3
 BRIEF_MIN_MARKET_SHARE = 0.2
+PORTRAITS_ACTOR = "c2f portraits"
 
 Progress = Callable[[int, int, str], None]
 
@@ -189,12 +190,10 @@ def next_cycle_open(*, run: PortraitRun) -> Cycle:
     if run.status != PortraitRun.Status.DONE:
         raise ValueError(f"portrait run {run.pk} is {run.status}, not done: it cannot open the next cycle")
     with transaction.atomic():
-        cycle = Cycle.objects.select_for_update().get(pk=run.cycle_id)
-        if cycle.status != Cycle.Status.CLOSED:
-            cycle_set_status(cycle=cycle, status=Cycle.Status.CLOSED)
+        cycle = cycle_close(cycle_id=run.cycle_id, actor=PORTRAITS_ACTOR, note=f"portrait run #{run.pk} built")
         next_cycle = Cycle.objects.filter(previous=cycle).first()
         if next_cycle is None:
-            next_cycle = cycle_open(previous=cycle, is_demo=run.is_demo)
+            next_cycle = cycle_open(previous=cycle, is_demo=run.is_demo, actor=PORTRAITS_ACTOR)
         briefs = list(run.briefs.select_related("segment").order_by("segment__label")) or briefs_write(run=run)
         Brief.objects.filter(pk__in=[b.pk for b in briefs]).update(for_cycle=next_cycle)
         seeded = set(

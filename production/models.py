@@ -6,7 +6,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.urls import reverse
 
-from core.models import Cycle
+from core.models import Cycle, StatusEvent
 from design.models import Variant
 from samples.models import Sample, VoteRound
 
@@ -173,6 +173,10 @@ class ProductionOrder(models.Model):
         return sum(line.quantity for line in self.lines.all())
 
     @property
+    def transition_label(self) -> str:
+        return f"Order {self.reference}"
+
+    @property
     def next_statuses(self) -> tuple[str, ...]:
         return tuple(self.ALLOWED_TRANSITIONS.get(self.status, ()))
 
@@ -191,13 +195,8 @@ class ProductionOrderLine(models.Model):
         ]
 
 
-class ProductionEvent(models.Model):
+class ProductionEvent(StatusEvent):
     order = models.ForeignKey(ProductionOrder, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    actor = models.CharField(max_length=150)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["order", "created_at", "id"]

@@ -3,7 +3,7 @@
 import pytest
 
 from core.models import Cycle, TaskRun
-from core.services import cycle_mark_running, cycle_open, cycle_set_status, task_run_finish, task_run_start
+from core.services import cycle_close, cycle_mark_running, cycle_open, task_run_finish, task_run_start
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def test_an_open_cycle_starts_running_once():
 def test_a_closed_cycle_is_not_reopened_by_a_late_step():
     cycle = cycle_open()
     stale = Cycle.objects.get(pk=cycle.pk)
-    cycle_set_status(cycle=cycle, status=Cycle.Status.CLOSED)
+    cycle_close(cycle_id=cycle.pk, actor="c2f portraits")
     assert cycle_mark_running(cycle=stale) is False
     assert stale.status == Cycle.Status.OPEN  # the copy is not told a move that did not happen
     assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.CLOSED
