@@ -139,14 +139,15 @@ def run(args, inbox, smtp, queue, log, workers, started):
     from design.models import Concept
     from samples.models import Buyer, Invitation, Sample, VoteRound
     from samples.selectors import invitations_lost_sends
-    from samples.services import invitation_message
+    from samples.services import invitation_message, sample_review_start
     from samples.tasks import send_invitation
 
     n = args.size
     cycle = Cycle.objects.create(number=1, name="bench")
     concept = Concept.objects.create(cycle=cycle, name="Bench sherpa blanket", category="blanket",
                                      target_markets=["US"], target_price="49.00", unit_cost="14.50")
-    sample = Sample.objects.create(concept=concept, spec="320 gsm sherpa", status=Sample.Status.IN_REVIEW)
+    sample = Sample.objects.create(concept=concept, spec="320 gsm sherpa")
+    sample_review_start(sample_id=sample.pk, actor="bench")
     now = timezone.now()
     vote_round = VoteRound.objects.create(cycle=cycle, sample=sample, opens_at=now, closes_at=now + timedelta(days=7))
     Buyer.objects.bulk_create(

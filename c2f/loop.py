@@ -128,7 +128,7 @@ def step_samples(cycle: Cycle) -> str:
             raise LoopWaiting(f"Round {vote_round.pk} is open for votes until {vote_round.closes_at:%Y-%m-%d %H:%M}.")
         top_score = concept.opportunity.score if concept.opportunity else 50.0
         demo.demo_votes_record(vote_round=vote_round, appeal=min(1.0, top_score / 100 + 0.35), seed=cycle.number)
-        round_close(round=vote_round)
+        round_close(round=vote_round, actor=LOOP_ACTOR)
         vote_round.refresh_from_db()
     if not vote_round.decision:
         results = round_results(round=vote_round)
@@ -248,6 +248,6 @@ STEP_NAMES = [name for name, _ in STEPS]
 
 def step_run(*, cycle_id: int, step: str) -> str:
     cycle = cycle_get(cycle_id=cycle_id)
-    cycle_mark_running(cycle=cycle)
+    cycle_mark_running(cycle=cycle, actor=LOOP_ACTOR, note=f"loop step {step}")
     return dict(STEPS)[step](cycle)
 

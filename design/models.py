@@ -4,15 +4,44 @@ from django.db import models
 from django.urls import reverse
 
 from analysis.models import Attribute, Opportunity
-from core.models import Cycle
+from core.models import Cycle, StatusEvent
 
 
 class Concept(models.Model):
+    """A product idea aimed at a segment, and where it stands on its way to the shelf.
+
+    States, moved only by design's services (``concept_*``): draft → sampling (its first sample
+    is put to a vote) → confirmed (a sample is confirmed) → in_production (a live production
+    order exists) ; dropped from any state before production. "In production" is a fact of a later
+    link handed over downward: production calls ``concept_production_start`` when it creates an
+    order and ``concept_production_stop`` when the concept's last live order is cancelled or
+    declined. Design never reads production, and its map refuses in_production → dropped.
+    """
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SAMPLING = "sampling", "Sampling"
         CONFIRMED = "confirmed", "Confirmed"
+        IN_PRODUCTION = "in_production", "In production"
         DROPPED = "dropped", "Dropped"
+
+    ALLOWED_TRANSITIONS = {
+        Status.DRAFT: (Status.SAMPLING, Status.DROPPED),
+        Status.SAMPLING: (Status.CONFIRMED, Status.DROPPED),
+        Status.CONFIRMED: (Status.IN_PRODUCTION, Status.DROPPED),
+        Status.IN_PRODUCTION: (Status.CONFIRMED,),
+        Status.DROPPED: (),
+    }
+    TRANSITION_REFUSALS = {
+        (Status.IN_PRODUCTION, Status.DROPPED): (
+            "A concept with a live production order cannot be dropped: cancel its orders first."
+        ),
+        (Status.DRAFT, Status.IN_PRODUCTION): "A concept goes into production once a sample of it is confirmed.",
+        (Status.SAMPLING, Status.IN_PRODUCTION): "A concept goes into production once a sample of it is confirmed.",
+        (Status.DROPPED, Status.SAMPLING): "A dropped concept stays dropped: design a new one.",
+        (Status.DROPPED, Status.CONFIRMED): "A dropped concept stays dropped: design a new one.",
+        (Status.DROPPED, Status.IN_PRODUCTION): "A dropped concept stays dropped: design a new one.",
+    }
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="concepts")
     name = models.CharField(max_length=160)
@@ -45,7 +74,7 @@ class Concept(models.Model):
     fixed_costs = models.DecimalField(
         max_digits=10, decimal_places=2, default=0, help_text="Samples, moulds, photography: recovered by break-even."
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -65,6 +94,17 @@ class Concept(models.Model):
     @property
     def margin(self):
         return (self.target_price - self.unit_cost) / self.target_price if self.target_price else None
+
+    @property
+    def transition_label(self) -> str:
+        return f"Concept “{self.name}”"
+
+
+class ConceptEvent(StatusEvent):
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["concept", "created_at", "id"]
 
 
 class Variant(models.Model):

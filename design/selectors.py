@@ -183,7 +183,10 @@ def design_cycle_progress(*, cycle: Cycle, analysis: AnalysisProgress | None = N
             n_concepts=correlated_count(Concept, link="cycle"),
             n_draft=correlated_count(Concept, link="cycle", filters=draft),
             n_sampling=correlated_count(Concept, link="cycle", filters=Q(status=Concept.Status.SAMPLING)),
-            n_confirmed=correlated_count(Concept, link="cycle", filters=Q(status=Concept.Status.CONFIRMED)),
+            # A concept in production was confirmed: it counts as confirmed here.
+            n_confirmed=correlated_count(
+                Concept, link="cycle", filters=Q(status__in=[Concept.Status.CONFIRMED, Concept.Status.IN_PRODUCTION])
+            ),
             draft_pk=correlated_first(Concept, link="cycle", field="pk", order_by=("created_at", "pk"), filters=draft),
             draft_name=correlated_first(Concept, link="cycle", field="name", order_by=("created_at", "pk"), filters=draft),
         )

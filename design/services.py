@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from analysis.models import Attribute, Opportunity
+from core import transitions
 from core.models import Cycle
 
 from .costing import CATEGORY_SHIPPING, CATEGORY_SIZES, DEFAULT_SHIPPING, unit_cost_breakdown
@@ -34,8 +35,9 @@ def concept_create_from_opportunity(
     brief=None,
     markets: list[str] | None = None,
     is_demo: bool = False,
+    actor: str = "c2f",
 ) -> Concept:
-    """A concept for the opportunity's category and attributes.
+    """A concept for the opportunity's category and attributes, in draft; ``actor`` is who created it.
 
     ``brief`` is a portrait brief handed in by the caller (this link never reads
     portraits itself): its attributes fill in colours and materials the
@@ -50,10 +52,11 @@ def concept_create_from_opportunity(
         opportunity=opportunity,
         brief=brief,
         is_demo=is_demo or opportunity.is_demo,
+        actor=actor,
     )
 
 
-def concept_create_from_brief(*, brief, cycle: Cycle, is_demo: bool = False) -> Concept:
+def concept_create_from_brief(*, brief, cycle: Cycle, is_demo: bool = False, actor: str = "c2f") -> Concept:
     """A concept straight from a portrait brief (handed in by the caller): its category,
     attributes, markets and price band, aimed at the brief's segment."""
     if not brief.category:
@@ -61,11 +64,11 @@ def concept_create_from_brief(*, brief, cycle: Cycle, is_demo: bool = False) -> 
     attributes = list(Attribute.objects.filter(name__in=brief.attributes).order_by("kind", "name"))
     return _concept_create(
         cycle=cycle, category=brief.category, attributes=attributes, markets=list(brief.markets),
-        opportunity=None, brief=brief, is_demo=is_demo,
+        opportunity=None, brief=brief, is_demo=is_demo, actor=actor,
     )
 
 
-def _concept_create(*, cycle, category, attributes, markets, opportunity, brief, is_demo) -> Concept:
+def _concept_create(*, cycle, category, attributes, markets, opportunity, brief, is_demo, actor) -> Concept:
     brief_attributes = list(Attribute.objects.filter(name__in=brief.attributes)) if brief else []
     materials = _attribute_names_of_kind(attributes, "material") or _attribute_names_of_kind(
         brief_attributes, "material"
@@ -102,8 +105,10 @@ def _concept_create(*, cycle, category, attributes, markets, opportunity, brief,
             hs_code=shipping["hs_code"],
             unit_weight_kg=Decimal(str(shipping["weight_kg"])),
             unit_volume_m3=Decimal(str(shipping["volume_m3"])),
-            status=Concept.Status.DRAFT,
             is_demo=is_demo,
+        )
+        transitions.record_created(
+            concept, actor=actor, note=f"from opportunity #{opportunity.rank}" if opportunity else "from a brief"
         )
         concept.attributes.set({a.pk: a for a in attributes + [a for a in brief_attributes if a.name in colours or a.name == material]}.values())
         sizes = CATEGORY_SIZES.get(category, ["one size"])
@@ -181,10 +186,38 @@ def concept_costing_update(
     return concept
 
 
-def concept_set_status(*, concept: Concept, status: str) -> Concept:
-    concept.status = status
-    concept.save(update_fields=["status"])
-    return concept
+# --- moving a concept (core.transitions; the map is Concept.ALLOWED_TRANSITIONS) -------------
+
+
+def concept_sampling_start(*, concept_id: int, actor: str, note: str = "") -> Concept:
+    """draft → sampling: a first sample of the concept is put to a vote."""
+    return transitions.transition(Concept, pk=concept_id, to=Concept.Status.SAMPLING, actor=actor, note=note)
+
+
+def concept_confirm(*, concept_id: int, actor: str, note: str = "") -> Concept:
+    """sampling → confirmed: buyers confirmed a sample of it."""
+    return transitions.transition(Concept, pk=concept_id, to=Concept.Status.CONFIRMED, actor=actor, note=note)
+
+
+def concept_drop(*, concept_id: int, actor: str, note: str = "") -> Concept:
+    """Give the concept up, from any state before production (never once in production)."""
+    return transitions.transition(Concept, pk=concept_id, to=Concept.Status.DROPPED, actor=actor, note=note)
+
+
+def concept_production_start(*, concept_id: int, actor: str, note: str = "") -> Concept:
+    """confirmed → in_production, called by production when it creates a live order for the concept.
+
+    A concept already in production stays so (its second batch moves nothing).
+    """
+    return transitions.transition(
+        Concept, pk=concept_id, to=Concept.Status.IN_PRODUCTION, actor=actor, note=note, already="skip"
+    )
+
+
+def concept_production_stop(*, concept_id: int, actor: str, note: str = "") -> Concept:
+    """in_production → confirmed, called by production when the concept's last live order is
+    cancelled or declined; the caller checks that under a lock on the concept."""
+    return transitions.transition(Concept, pk=concept_id, to=Concept.Status.CONFIRMED, actor=actor, note=note)
 
 
 # --- compliance ------------------------------------------------------------

@@ -6,17 +6,37 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from core.models import Cycle
+from core.models import Cycle, StatusEvent
 from design.models import Concept, Variant
 
 
 class Sample(models.Model):
+    """One version of a concept made up as a sample, and the buyers' verdict on it.
+
+    States, moved only by samples' services: draft → in_review (a round is opened on it) →
+    confirmed, revised (buyers asked for changes; it can be put to a vote again) or dropped, each by
+    a round's decision. Confirmed and dropped are final: a decision on a sample that has already
+    moved past review is refused.
+    """
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
         CONFIRMED = "confirmed", "Confirmed"
         REVISED = "revised", "Revised"
         DROPPED = "dropped", "Dropped"
+
+    ALLOWED_TRANSITIONS = {
+        Status.DRAFT: (Status.IN_REVIEW, Status.DROPPED),
+        Status.IN_REVIEW: (Status.CONFIRMED, Status.REVISED, Status.DROPPED),
+        Status.REVISED: (Status.IN_REVIEW, Status.DROPPED),
+        Status.CONFIRMED: (),
+        Status.DROPPED: (),
+    }
+    TRANSITION_REFUSALS = {
+        (Status.CONFIRMED, Status.DROPPED): "A confirmed sample is final: it may already be in production.",
+        (Status.CONFIRMED, Status.REVISED): "A confirmed sample is final: make a new version instead.",
+    }
 
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="samples")
     version = models.PositiveIntegerField(default=1)
@@ -35,6 +55,17 @@ class Sample(models.Model):
 
     def get_absolute_url(self):
         return reverse("samples:detail", args=[self.pk])
+
+    @property
+    def transition_label(self) -> str:
+        return f"Sample {self}"
+
+
+class SampleEvent(StatusEvent):
+    sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["sample", "created_at", "id"]
 
 
 class SamplePhoto(models.Model):
@@ -94,6 +125,12 @@ class VoteRound(models.Model):
         REVISE = "revise", "Revise"
         DROP = "drop", "Drop"
 
+    # One round open per sample at a time; its decision is an event on the closed round.
+    ALLOWED_TRANSITIONS = {
+        Status.OPEN: (Status.CLOSED,),
+        Status.CLOSED: (),
+    }
+
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="vote_rounds")
     sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="rounds")
     buyers = models.ManyToManyField(Buyer, through="Invitation", related_name="rounds")
@@ -144,6 +181,17 @@ class VoteRound(models.Model):
 
     def get_absolute_url(self):
         return reverse("samples:round", args=[self.pk])
+
+    @property
+    def transition_label(self) -> str:
+        return f"Round {self.pk}"
+
+
+class VoteRoundEvent(StatusEvent):
+    round = models.ForeignKey(VoteRound, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["round", "created_at", "id"]
 
 
 def _new_invitation_key():

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import transitions
 from core.models import Cycle
 from design.services import concept_ready_for_production
 from samples.models import Sample, VoteRound
@@ -13,16 +14,21 @@ from samples.models import Sample, VoteRound
 from ..models import Factory, FactoryPayment, ProductionEvent, ProductionOrder, ProductionOrderLine
 from ..selectors import ORDER_GONE_STATUSES
 from ..validators import MAX_NOTE_LENGTH
+from .concept_state import concept_production_hand_back, concept_production_hand_over
 
 _MARKET_MAX = ProductionOrderLine._meta.get_field("market").max_length
 _ACTOR_MAX = ProductionEvent._meta.get_field("actor").max_length
 
 
-class TransitionNotAllowed(Exception):
-    def __init__(self, message: str, *, order: ProductionOrder | None = None, to_status: str = ""):
-        super().__init__(message)
-        self.order = order
-        self.to_status = to_status
+class TransitionNotAllowed(transitions.TransitionNotAllowed):
+    """A refused move of an order; ``.order`` is the order as it stands."""
+
+    def __init__(self, message: str, *, order: ProductionOrder | None = None, to_status: str = "", record=None, allowed=()):
+        super().__init__(message, record=order if order is not None else record, to_status=to_status, allowed=allowed)
+
+    @property
+    def order(self) -> ProductionOrder | None:
+        return self.record
 
 
 def actor_name(actor: str) -> str:
@@ -174,9 +180,8 @@ def production_order_create(
         ProductionOrderLine.objects.bulk_create(
             [ProductionOrderLine(order=order, variant_id=v, market=m, quantity=q) for v, m, q in cleaned]
         )
-        ProductionEvent.objects.create(
-            order=order, from_status="", to_status=order.status, actor=actor, note="created"
-        )
+        transitions.record_created(order, actor=actor)
+        concept_production_hand_over(order=order, concept_id=sample.concept_id, actor=actor)
     return order
 
 
@@ -184,38 +189,33 @@ def production_order_create(
 
 
 def production_order_transition(*, order_id: int, to_status: str, actor: str, note: str = "") -> ProductionOrder:
-    """Move an order to ``to_status`` under a row lock and record the event.
+    """Move an order to ``to_status`` under a row lock and record the event (``core.transitions``).
 
-    Raises ``TransitionNotAllowed`` for a move that ALLOWED_TRANSITIONS does not list.
+    Raises ``TransitionNotAllowed`` for a move that ALLOWED_TRANSITIONS does not list. An order
+    cancelled or declined hands its concept back to "confirmed" when no live order is left for it.
     """
     actor = actor_name(actor)
     if not isinstance(note, str):
         raise ValidationError({"note": [f"Must be text, got {type(note).__name__}."]})
     if len(note) > MAX_NOTE_LENGTH:
         raise ValidationError({"note": [f"At most {MAX_NOTE_LENGTH} characters, got {len(note)}."]})
-    with transaction.atomic():
-        order = ProductionOrder.objects.select_for_update().get(pk=order_id)
-        if to_status not in ProductionOrder.Status.values:
-            raise TransitionNotAllowed(f"{to_status!r} is not an order status.", order=order, to_status=to_status)
-        allowed = order.next_statuses
-        if to_status not in allowed:
-            onward = " or ".join(allowed) if allowed else "nothing further"
-            raise TransitionNotAllowed(
-                f"Order {order.reference} is {order.status} and cannot become {to_status}; "
-                f"from {order.status} it can move to {onward}.",
-                order=order,
-                to_status=to_status,
-            )
-        from_status = order.status
-        order.status = to_status
-        fields = ["status", "updated_at"]
+    if to_status not in ProductionOrder.Status.values:
+        order = ProductionOrder.objects.get(pk=order_id)
+        raise TransitionNotAllowed(f"{to_status!r} is not an order status.", order=order, to_status=to_status)
+
+    def stamp_release(order: ProductionOrder) -> list[str]:
         if to_status == ProductionOrder.Status.RELEASED and order.released_at is None:
             order.released_at = timezone.now()
-            fields.append("released_at")
-        order.save(update_fields=fields)
-        ProductionEvent.objects.create(
-            order=order, from_status=from_status, to_status=to_status, actor=actor, note=note
+            return ["released_at"]
+        return []
+
+    with transaction.atomic():
+        order = transitions.transition(
+            ProductionOrder, pk=order_id, to=to_status, actor=actor, note=note, change=stamp_release,
+            error=TransitionNotAllowed,
         )
+        if to_status in ORDER_GONE_STATUSES:
+            concept_production_hand_back(order=order, actor=actor)
     return order
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core.tests.factories import CycleFactory
 from design.tests import factories as design_factories
+from design.models import Concept
 from production.models import Factory, ProductionOrder, ProductionOrderLine
 from samples.models import Sample, VoteRound
 
@@ -26,7 +27,8 @@ class SampleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Sample
 
-    concept = factory.SubFactory(ConceptFactory)
+    # A confirmed sample belongs to a confirmed concept: only such a concept can go into production.
+    concept = factory.SubFactory(ConceptFactory, status=Concept.Status.CONFIRMED)
     version = 1
     spec = "Double-sided sherpa, 380 gsm."
     status = Sample.Status.CONFIRMED

@@ -185,6 +185,7 @@ def test_a_plan_made_for_another_factory_or_sample_is_refused(planned):
 
 
 def test_creating_from_a_plan_runs_bounded_queries(planned, django_assert_max_num_queries):
-    # Lines checked (twice), sample locked, checklist, live orders, cycle locked, reference, three inserts.
-    with django_assert_max_num_queries(12):
+    # Lines checked (twice), sample locked, checklist, live orders, cycle locked, reference, three inserts;
+    # then the concept goes into production through design's transition: savepoint, lock, state, event, release.
+    with django_assert_max_num_queries(17):
         create_from_plan(planned)

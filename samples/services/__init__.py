@@ -1,4 +1,4 @@
-"""Writes of link 4, by kind: samples and buyers, rounds, invitations, votes."""
+"""Writes of link 4, by kind: samples and buyers, sample states, rounds, invitations, votes."""
 
 from .samples_and_buyers import (
     buyer_upsert,
@@ -6,8 +6,15 @@ from .samples_and_buyers import (
     sample_photo_add,
     sample_revise,
 )
+from .states import (
+    sample_confirm,
+    sample_drop,
+    sample_review_start,
+    sample_revision_request,
+)
 from .rounds import (
     QUESTIONS_MAX,
+    SCHEDULER_ACTOR,
     panel_create,
     panel_import_csv,
     questions_clean,
@@ -39,6 +46,7 @@ __all__ = [
     "COMMENT_MAX",
     "QTY_MAX",
     "QUESTIONS_MAX",
+    "SCHEDULER_ACTOR",
     "VoteRefused",
     "buyer_upsert",
     "invitation_message",
@@ -57,9 +65,13 @@ __all__ = [
     "round_open",
     "round_suggest_decision",
     "round_terms_set",
+    "sample_confirm",
     "sample_create",
+    "sample_drop",
     "sample_photo_add",
+    "sample_review_start",
     "sample_revise",
+    "sample_revision_request",
     "vote_link_for",
     "vote_record",
 ]

@@ -8,13 +8,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import transitions
 from core.models import Cycle
 from design.models import Concept
+from design.services import concept_confirm, concept_drop, concept_sampling_start
 
 from ..models import Buyer, BuyerPanel, Invitation, Sample, VoteRound
 from .samples_and_buyers import buyer_upsert
+from .states import sample_confirm, sample_drop, sample_review_start, sample_revision_request
 
 QUESTIONS_MAX = 10
+SCHEDULER_ACTOR = "c2f scheduler"
 
 
 def questions_clean(questions: list[dict]) -> list[dict]:
@@ -95,8 +99,13 @@ def round_open(
     panel: BuyerPanel | None = None,
     questions: list[dict] | None = None,
     reminder_hours: list[int] | None = None,
+    actor: str = "c2f",
 ) -> VoteRound:
-    """Open a round, invite the buyers (and the panel's), and email them once the transaction commits."""
+    """Open a round, invite the buyers (and the panel's), and email them once the transaction commits.
+
+    One round per sample is open at a time. The sample goes into review and a draft concept into
+    sampling, each through its owner's transition.
+    """
     from ..tasks import send_invitation
 
     buyers = list(buyers)
@@ -111,21 +120,36 @@ def round_open(
         raise ValidationError({"closes_at": f"closes_at ({closes_at:%Y-%m-%d %H:%M}) must be after opens_at."})
     if closes_at <= timezone.now():
         raise ValidationError({"closes_at": f"closes_at ({closes_at:%Y-%m-%d %H:%M}) is already in the past."})
+    actor = transitions.actor_clean(actor)
 
     with transaction.atomic():
-        sample = Sample.objects.select_for_update().get(pk=sample.pk)
+        sample = Sample.objects.select_for_update().select_related("concept").get(pk=sample.pk)
         if sample.status in (Sample.Status.CONFIRMED, Sample.Status.DROPPED):
             raise ValidationError({"sample": f"Sample {sample} is {sample.status}; it cannot be put to a vote."})
+        if sample.concept.status == Concept.Status.DROPPED:
+            raise ValidationError(
+                {"sample": f"Concept “{sample.concept.name}” was dropped; its samples cannot be put to a vote."}
+            )
+        already_open = VoteRound.objects.filter(sample=sample, status=VoteRound.Status.OPEN).order_by("pk").first()
+        if already_open is not None:
+            raise ValidationError({"sample": (
+                f"Round {already_open.pk} on sample {sample} is still open (until "
+                f"{timezone.localtime(already_open.closes_at):%Y-%m-%d %H:%M}): one round per sample at a time; "
+                "close it before opening another."
+            )})
         vote_round = VoteRound.objects.create(
             cycle=cycle, sample=sample, opens_at=opens_at, closes_at=closes_at, is_demo=is_demo,
             panel=panel, questions=questions, reminder_hours=reminder_hours,
         )
         Invitation.objects.bulk_create([Invitation(round=vote_round, buyer=b) for b in buyers])
-        sample.status = Sample.Status.IN_REVIEW
-        sample.save(update_fields=["status"])
-        Concept.objects.filter(pk=sample.concept_id, status=Concept.Status.DRAFT).update(
-            status=Concept.Status.SAMPLING
-        )
+        transitions.record_created(vote_round, actor=actor, note=f"opened: {len(buyers)} buyers invited")
+        if sample.status != Sample.Status.IN_REVIEW:
+            sample_review_start(sample_id=sample.pk, actor=actor, note=f"round {vote_round.pk} opened")
+        if sample.concept.status == Concept.Status.DRAFT:
+            concept_sampling_start(
+                concept_id=sample.concept_id, actor=actor,
+                note=f"sample v{sample.version} put to a vote in round {vote_round.pk}",
+            )
         for invitation_id in Invitation.objects.filter(round=vote_round).values_list("pk", flat=True):
             # robust: a failing send is recorded on the invitation; it must not undo the round.
             # A named callable: Django logs a failing robust hook by its __qualname__, which partial lacks.
@@ -133,12 +157,11 @@ def round_open(
     return vote_round
 
 
-def round_close(*, round: VoteRound) -> VoteRound:
-    with transaction.atomic():
-        vote_round = VoteRound.objects.select_for_update().get(pk=round.pk)
-        if vote_round.status != VoteRound.Status.CLOSED:
-            vote_round.status = VoteRound.Status.CLOSED
-            vote_round.save(update_fields=["status"])
+def round_close(*, round: VoteRound, actor: str = "c2f", note: str = "") -> VoteRound:
+    """open → closed: no more votes. Closing a closed round changes nothing."""
+    vote_round = transitions.transition(
+        VoteRound, pk=round.pk, to=VoteRound.Status.CLOSED, actor=actor, note=note, already="skip"
+    )
     round.status = vote_round.status
     return vote_round
 
@@ -146,28 +169,39 @@ def round_close(*, round: VoteRound) -> VoteRound:
 def round_close_due(*, now: datetime | None = None) -> int:
     """Close every open round whose ``closes_at`` has passed; returns how many."""
     now = now or timezone.now()
-    return VoteRound.objects.filter(status=VoteRound.Status.OPEN, closes_at__lte=now).update(
-        status=VoteRound.Status.CLOSED
+    due = list(
+        VoteRound.objects.filter(status=VoteRound.Status.OPEN, closes_at__lte=now).order_by("pk").values_list("pk", flat=True)
     )
-
-
-_DECISION_EFFECTS = {
-    # decision: (new sample status, new concept status or None to leave it)
-    VoteRound.Decision.CONFIRM: (Sample.Status.CONFIRMED, Concept.Status.CONFIRMED),
-    VoteRound.Decision.REVISE: (Sample.Status.REVISED, None),
-    VoteRound.Decision.DROP: (Sample.Status.DROPPED, Concept.Status.DROPPED),
-}
+    closed = 0
+    for round_id in due:
+        with transaction.atomic():
+            vote_round = VoteRound.objects.select_for_update().filter(pk=round_id, status=VoteRound.Status.OPEN).first()
+            if vote_round is not None:
+                round_close(round=vote_round, actor=SCHEDULER_ACTOR, note="closing time passed")
+                closed += 1
+    return closed
 
 
 def round_decide(*, round: VoteRound, decision: str, note: str, actor: str) -> VoteRound:
+    """Record the decision on a closed round and move its sample (and concept) accordingly.
+
+    Refused while the round is open, once it is decided, while another round of the same sample
+    is still open, and when the sample has already moved past review (another round decided it):
+    a decision acts only on a sample in review. Confirm also confirms the concept while it is
+    being sampled (a concept confirmed or in production by another version stays as it is; a dropped
+    one refuses). Drop also drops the concept while it is being sampled and no other version of it
+    is still in play; a concept confirmed or in production by another version is never dropped.
+    """
     try:
         decision = VoteRound.Decision(decision)
-        sample_status, concept_status = _DECISION_EFFECTS[decision]
-    except (ValueError, KeyError):
-        allowed = ", ".join(d.value for d in _DECISION_EFFECTS)
+        if decision == VoteRound.Decision.NONE:
+            raise ValueError
+    except ValueError:
+        allowed = ", ".join(d.value for d in VoteRound.Decision if d.value)
         raise ValidationError({"decision": f"Decision {decision!r} is not one of: {allowed}."})
+    actor = transitions.actor_clean(actor)
     with transaction.atomic():
-        vote_round = VoteRound.objects.select_for_update().select_related("sample").get(pk=round.pk)
+        vote_round = VoteRound.objects.select_for_update().get(pk=round.pk)
         if vote_round.status != VoteRound.Status.CLOSED:
             raise ValidationError({"decision": f"Round {vote_round.pk} is still open; close it before deciding."})
         if vote_round.decision:
@@ -175,9 +209,18 @@ def round_decide(*, round: VoteRound, decision: str, note: str, actor: str) -> V
                 {"decision": f"Round {vote_round.pk} was already decided ({vote_round.decision}) by "
                  f"{vote_round.decided_by or 'someone'}."}
             )
+        sample = Sample.objects.select_for_update().select_related("concept").get(pk=vote_round.sample_id)
+        _decision_refusal_check(vote_round=vote_round, sample=sample, decision=decision)
+        concept = Concept.objects.select_for_update().get(pk=sample.concept_id)
+        if decision == VoteRound.Decision.CONFIRM and concept.status == Concept.Status.DROPPED:
+            raise ValidationError({"decision": (
+                f"Concept “{concept.name}” was dropped: round {vote_round.pk} cannot confirm a sample of it. "
+                "Decide revise or drop, or design a new concept."
+            )})
+
         vote_round.decision = decision
         vote_round.decision_note = note
-        vote_round.decided_by = actor[:150]
+        vote_round.decided_by = actor
         fields = ["decision", "decision_note", "decided_by"]
         if decision == VoteRound.Decision.CONFIRM:
             from ..selectors import round_demand_evidence
@@ -185,11 +228,52 @@ def round_decide(*, round: VoteRound, decision: str, note: str, actor: str) -> V
             vote_round.demand_evidence = round_demand_evidence(round=vote_round)
             fields.append("demand_evidence")
         vote_round.save(update_fields=fields)
-        Sample.objects.filter(pk=vote_round.sample_id).update(status=sample_status)
-        if concept_status:
-            Concept.objects.filter(pk=vote_round.sample.concept_id).update(status=concept_status)
+        transitions.record_noted(vote_round, actor=actor, note=f"decided {decision}" + (f": {note}" if note else ""))
+        _decision_apply(vote_round=vote_round, sample=sample, concept=concept, decision=decision, actor=actor)
     round.decision, round.decision_note, round.decided_by = decision, note, vote_round.decided_by
     return vote_round
+
+
+def _decision_refusal_check(*, vote_round: VoteRound, sample: Sample, decision: str) -> None:
+    still_open = (
+        VoteRound.objects.filter(sample=sample, status=VoteRound.Status.OPEN).exclude(pk=vote_round.pk).order_by("pk").first()
+    )
+    if still_open is not None:
+        raise ValidationError({"decision": (
+            f"Round {still_open.pk} on sample {sample} is still open: close it before deciding on the sample."
+        )})
+    if sample.status != Sample.Status.IN_REVIEW:
+        earlier = (
+            VoteRound.objects.filter(sample=sample).exclude(decision="").exclude(pk=vote_round.pk).order_by("-pk").first()
+        )
+        by = f" by round {earlier.pk} ({earlier.decision})" if earlier else ""
+        raise ValidationError({"decision": (
+            f"Sample {sample} was already {sample.status}{by}: round {vote_round.pk} cannot decide {decision} "
+            "on it any more. A decision applies only to a sample in review; nothing was changed."
+        )})
+
+
+def _decision_apply(*, vote_round: VoteRound, sample: Sample, concept: Concept, decision: str, actor: str) -> None:
+    where = f"round {vote_round.pk} decided {decision}"
+    if decision == VoteRound.Decision.CONFIRM:
+        sample_confirm(sample_id=sample.pk, actor=actor, note=where)
+        if concept.status == Concept.Status.DRAFT:
+            concept = concept_sampling_start(concept_id=concept.pk, actor=actor, note=f"sample v{sample.version} in review")
+        if concept.status == Concept.Status.SAMPLING:
+            concept_confirm(concept_id=concept.pk, actor=actor, note=f"sample v{sample.version} confirmed in round {vote_round.pk}")
+    elif decision == VoteRound.Decision.REVISE:
+        sample_revision_request(sample_id=sample.pk, actor=actor, note=where)
+    else:
+        sample_drop(sample_id=sample.pk, actor=actor, note=where)
+        # A revised version has been superseded; a draft, in-review or confirmed one is still in play.
+        others_in_play = (
+            Sample.objects.filter(concept_id=concept.pk)
+            .exclude(pk=sample.pk)
+            .filter(status__in=[Sample.Status.DRAFT, Sample.Status.IN_REVIEW, Sample.Status.CONFIRMED])
+            .exists()
+        )
+        if concept.status in (Concept.Status.DRAFT, Concept.Status.SAMPLING) and not others_in_play:
+            concept_drop(concept_id=concept.pk, actor=actor, note=f"sample v{sample.version} dropped in round {vote_round.pk}")
 
 
 def round_suggest_decision(*, results: dict) -> str:

@@ -5,23 +5,29 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
 
+from core import transitions
 from design.models import Concept
 
 from ..images import photo_validate_and_thumbnail
 from ..models import Buyer, Sample, SamplePhoto
 
 
-def sample_create(*, concept: Concept, spec: str = "", change_notes: str = "", is_demo: bool = False) -> Sample:
+def sample_create(
+    *, concept: Concept, spec: str = "", change_notes: str = "", is_demo: bool = False, actor: str = "c2f"
+) -> Sample:
+    """The concept's next sample version, in draft."""
     with transaction.atomic():
         # Lock the concept so two new versions of one concept cannot take the same number.
         Concept.objects.select_for_update().filter(pk=concept.pk).first()
         version = (Sample.objects.filter(concept=concept).aggregate(m=Max("version"))["m"] or 0) + 1
-        return Sample.objects.create(
+        sample = Sample.objects.create(
             concept=concept, version=version, spec=spec, change_notes=change_notes, is_demo=is_demo
         )
+        transitions.record_created(sample, actor=actor, note=f"version {version}")
+    return sample
 
 
-def sample_revise(*, previous: Sample, change_notes: str, spec: str | None = None) -> Sample:
+def sample_revise(*, previous: Sample, change_notes: str, spec: str | None = None, actor: str = "c2f") -> Sample:
     """The next version of ``previous``'s concept, starting from its spec; the changes must be written down."""
     change_notes = (change_notes or "").strip()
     if not change_notes:
@@ -31,6 +37,7 @@ def sample_revise(*, previous: Sample, change_notes: str, spec: str | None = Non
         spec=previous.spec if spec is None else spec,
         change_notes=change_notes,
         is_demo=previous.is_demo,
+        actor=actor,
     )
 
 
