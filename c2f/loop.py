@@ -41,7 +41,7 @@ from production.services import (
     sizing_money_for_concept,
 )
 from promotion.selectors import tracked_link_list
-from promotion.services import campaign_create, demo_clicks_generate
+from promotion.services import campaign_create, demo_campaign_launch, demo_clicks_generate
 from samples.selectors import (
     buyer_list,
     round_confirmed_latest,
@@ -204,6 +204,7 @@ def step_promotion(cycle: Cycle) -> str:
     ]
     if cycle.is_demo:
         for campaign in campaigns:
+            demo_campaign_launch(campaign=campaign)
             demo_clicks_generate(campaign=campaign, seed=cycle.number * 100 + campaign.pk)
     return f"{len(campaigns)} campaigns"
 

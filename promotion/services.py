@@ -6,10 +6,12 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core import transitions
 from design.models import Concept
 from production.models import ProductionOrder
 
@@ -61,8 +63,9 @@ def campaign_create(
     starts_on: date | None = None,
     channels=DEFAULT_CHANNELS,
     is_demo: bool = False,
+    actor: str = "c2f",
 ) -> Campaign:
-    """A campaign for one concept in one market, one scheduled post per channel, each with its link.
+    """A campaign for one concept in one market, one post per channel, each with its link; scheduled.
 
     Idempotent per (cycle, concept, market): an existing campaign is returned.
     """
@@ -80,6 +83,7 @@ def campaign_create(
             starts_on=starts_on,
             is_demo=is_demo,
         )
+        transitions.record_created(campaign, actor=actor)
         for offset, channel in enumerate(channels):
             post = Post.objects.create(
                 campaign=campaign,
@@ -87,11 +91,132 @@ def campaign_create(
                 text=POST_TEMPLATES[channel].format(name=concept.name, market=market),
                 scheduled_at=timezone.make_aware(datetime.combine(starts_on + timedelta(days=offset), datetime.min.time()))
                 + timedelta(hours=18),
-                status=Post.Status.SCHEDULED,
                 is_demo=is_demo,
             )
+            transitions.record_created(post, actor=actor)
             tracked_link_create(campaign=campaign, post=post, source=str(channel), content=f"post-{post.pk}")
+        campaign = campaign_schedule(campaign_id=campaign.pk, actor=actor, note="launch posts scheduled")
     return campaign
+
+
+# --- moving campaigns and posts (core.transitions; the maps are beside the models' Status) ---
+# Locks are taken campaign first, then its posts, by every function here.
+
+
+def campaign_schedule(*, campaign_id: int, actor: str, note: str = "") -> Campaign:
+    """draft → scheduled; its draft posts are scheduled with it."""
+    with transaction.atomic():
+        campaign = transitions.transition(Campaign, pk=campaign_id, to=Campaign.Status.SCHEDULED, actor=actor, note=note)
+        for post_id in campaign.posts.filter(status=Post.Status.DRAFT).order_by("pk").values_list("pk", flat=True):
+            _post_move(campaign=campaign, post_id=post_id, to=Post.Status.SCHEDULED, actor=actor, note="campaign scheduled")
+    return campaign
+
+
+def campaign_activate(*, campaign_id: int, actor: str, note: str = "") -> Campaign:
+    """scheduled → active: its first post went out (``post_send`` calls this)."""
+    return transitions.transition(Campaign, pk=campaign_id, to=Campaign.Status.ACTIVE, actor=actor, note=note)
+
+
+def campaign_end(*, campaign_id: int, actor: str, note: str = "") -> Campaign:
+    """active → ended: the campaign has run its course; its links keep counting clicks."""
+    return transitions.transition(Campaign, pk=campaign_id, to=Campaign.Status.ENDED, actor=actor, note=note)
+
+
+def campaign_cancel(*, campaign_id: int, actor: str, reason: str) -> Campaign:
+    """draft or scheduled → cancelled, with its posts that have not gone out."""
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValidationError({"reason": ["A cancelled campaign needs a reason."]})
+    with transaction.atomic():
+        campaign = transitions.transition(
+            Campaign, pk=campaign_id, to=Campaign.Status.CANCELLED, actor=actor, note=reason.strip()
+        )
+        unsent = campaign.posts.filter(status__in=[Post.Status.DRAFT, Post.Status.SCHEDULED, Post.Status.FAILED])
+        for post_id in unsent.order_by("pk").values_list("pk", flat=True):
+            _post_move(campaign=campaign, post_id=post_id, to=Post.Status.CANCELLED, actor=actor, note="campaign cancelled")
+    return campaign
+
+
+def _locked_campaign_of(post_id: int) -> Campaign:
+    campaign_id = Post.objects.filter(pk=post_id).values_list("campaign_id", flat=True).get()
+    return Campaign.objects.select_for_update().get(pk=campaign_id)
+
+
+def _post_move(*, campaign: Campaign, post_id: int, to: str, actor: str, note: str = "", change=None) -> Post:
+    """Move a post of ``campaign`` (whose row the caller has locked)."""
+
+    def guard(post: Post) -> None:
+        if to == Post.Status.SCHEDULED and campaign.status not in (Campaign.Status.SCHEDULED, Campaign.Status.ACTIVE):
+            raise transitions.TransitionNotAllowed(
+                f"{post.transition_label} cannot be scheduled: campaign “{campaign.name}” is {campaign.status}; "
+                "posts are scheduled in a scheduled or active campaign.",
+                record=post, to_status=to,
+            )
+
+    return transitions.transition(Post, pk=post_id, to=to, actor=actor, note=note, guard=guard, change=change)
+
+
+def post_schedule(*, post_id: int, actor: str, note: str = "", scheduled_at: datetime | None = None) -> Post:
+    """draft → scheduled, or failed → scheduled to try again (the last failure is cleared)."""
+
+    def change(post: Post) -> list[str]:
+        post.failure_reason = ""
+        if scheduled_at is not None:
+            post.scheduled_at = scheduled_at
+        return ["failure_reason", "scheduled_at"]
+
+    with transaction.atomic():
+        campaign = _locked_campaign_of(post_id)
+        return _post_move(campaign=campaign, post_id=post_id, to=Post.Status.SCHEDULED, actor=actor, note=note, change=change)
+
+
+def post_send(*, post_id: int, actor: str, note: str = "", sent_at: datetime | None = None) -> Post:
+    """scheduled → sent: the publisher put it on its channel. The campaign's first sent post makes it active."""
+
+    def change(post: Post) -> list[str]:
+        post.sent_at = sent_at or timezone.now()
+        post.failure_reason = ""
+        return ["sent_at", "failure_reason"]
+
+    with transaction.atomic():
+        campaign = _locked_campaign_of(post_id)
+        post = _post_move(campaign=campaign, post_id=post_id, to=Post.Status.SENT, actor=actor, note=note, change=change)
+        if campaign.status == Campaign.Status.SCHEDULED:
+            campaign_activate(campaign_id=campaign.pk, actor=actor, note=f"first post sent: {post.transition_label}")
+    return post
+
+
+def post_fail(*, post_id: int, actor: str, reason: str) -> Post:
+    """scheduled → failed, with the publisher's reason; ``post_schedule`` tries again."""
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValidationError({"reason": ["A failed post needs the reason it failed."]})
+    reason = reason.strip()[: transitions.MAX_NOTE_LENGTH]
+
+    def change(post: Post) -> list[str]:
+        post.failure_reason = reason
+        return ["failure_reason"]
+
+    with transaction.atomic():
+        campaign = _locked_campaign_of(post_id)
+        return _post_move(campaign=campaign, post_id=post_id, to=Post.Status.FAILED, actor=actor, note=reason, change=change)
+
+
+def post_cancel(*, post_id: int, actor: str, note: str = "") -> Post:
+    """A post that has not gone out is not published."""
+    with transaction.atomic():
+        campaign = _locked_campaign_of(post_id)
+        return _post_move(campaign=campaign, post_id=post_id, to=Post.Status.CANCELLED, actor=actor, note=note)
+
+
+def demo_campaign_launch(*, campaign: Campaign, actor: str = "c2f demo") -> int:
+    """Mark a DEMO campaign's scheduled posts sent (published nowhere), so no publisher ever sends
+    them and its demo clicks have posts that went out; returns how many. Refuses real campaigns."""
+    if not campaign.is_demo:
+        raise ValidationError({"campaign": f"{campaign} is not demo data; its posts go out through a publisher."})
+    sent = 0
+    for post_id in campaign.posts.filter(status=Post.Status.SCHEDULED).order_by("pk").values_list("pk", flat=True):
+        post_send(post_id=post_id, actor=actor, note="demo: marked sent, published nowhere")
+        sent += 1
+    return sent
 
 
 def tracked_link_destination(*, link: TrackedLink) -> str:

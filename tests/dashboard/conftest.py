@@ -118,10 +118,10 @@ def loop(db) -> Loop:
     ProductionEvent.objects.create(order=production_order, from_status="shipped", to_status="received", actor="merch")
     campaign = Campaign.objects.create(
         cycle=cycle, concept=concept, production_order=production_order, name="Mermaid launch US",
-        market="US", starts_on=dt.date(2024, 6, 1), is_demo=True,
+        market="US", starts_on=dt.date(2024, 6, 1), status=Campaign.Status.ACTIVE, is_demo=True,
     )
     post = Post.objects.create(
-        campaign=campaign, channel="instagram", text="Meet the mermaid blanket", scheduled_at=now, status="published", is_demo=True,
+        campaign=campaign, channel="instagram", text="Meet the mermaid blanket", scheduled_at=now, status="sent", is_demo=True,
     )
     link = TrackedLink.objects.create(
         campaign=campaign, post=post, code="mermaid-ig", destination_url="https://shop.c2f.localhost/p/mermaid",
