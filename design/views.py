@@ -35,7 +35,8 @@ class ConceptCreateView(MerchandiserFormView):
     def form_valid(self, form):
         try:
             concept = concept_create_from_opportunity(
-                opportunity=form.cleaned_data["opportunity"], markets=form.cleaned_data["markets"]
+                opportunity=form.cleaned_data["opportunity"], markets=form.cleaned_data["markets"],
+                actor=self.request.user.get_username(),
             )
         except ValidationError as error:
             form_add_service_errors(form, error)
@@ -186,6 +187,7 @@ class ConceptDetailView(MerchandiserDetailView):
         context["market_costs"] = concept_market_costs(concept=concept)
         context["compliance_items"] = concept_compliance_items(concept=concept)
         context["compliance_missing"] = concept_ready_for_production(concept=concept)
+        context["events"] = concept.events.all()
         return context
 
 

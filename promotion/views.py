@@ -17,6 +17,7 @@ class CampaignListView(MerchandiserListView):
     title = "Campaigns"
     sort_fields = {
         "starts": ("starts_on",),
+        "status": ("status",),
         "name": ("name",),
         "market": ("market",),
         "posts": ("n_posts",),
@@ -51,6 +52,7 @@ class CampaignDetailView(MerchandiserDetailView):
         context = super().get_context_data(**kwargs)
         campaign = self.object
         context["posts"] = campaign.posts.order_by("scheduled_at", "id")
+        context["events"] = campaign.events.all()
         context["links"] = downstream_counts_annotate(
             campaign.links.select_related("post").annotate(n_clicks=correlated_count(Click, link="link")).order_by("code")
         )

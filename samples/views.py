@@ -82,6 +82,7 @@ class SampleDetailView(MerchandiserDetailView):
         context["other_versions"] = Sample.objects.filter(concept=sample.concept).exclude(pk=sample.pk).order_by("version")
         context["photos"] = sample.photos.order_by("id")
         context["photo_form"] = SamplePhotoForm()
+        context["events"] = sample.events.all()
         versions = concept_versions_compared(concept_id=sample.concept_id)
         context["versions"] = versions
         if sum(1 for v in versions if v["results"]) >= 2:
@@ -114,10 +115,13 @@ class SampleCreateView(MerchandiserFormView):
         try:
             # A bad photo undoes the new version too: nothing half-written.
             with transaction.atomic():
+                actor = self.request.user.get_username()
                 if self.previous is None:
-                    sample = sample_create(concept=self.concept, spec=data["spec"], is_demo=self.concept.is_demo)
+                    sample = sample_create(concept=self.concept, spec=data["spec"], is_demo=self.concept.is_demo, actor=actor)
                 else:
-                    sample = sample_revise(previous=self.previous, change_notes=data["change_notes"], spec=data["spec"])
+                    sample = sample_revise(
+                        previous=self.previous, change_notes=data["change_notes"], spec=data["spec"], actor=actor
+                    )
                 if data.get("photo"):
                     sample_photo_add(sample=sample, upload=data["photo"], caption=data.get("caption", ""))
         except ValidationError as error:
@@ -236,6 +240,7 @@ class RoundOpenView(MerchandiserFormView):
                     questions=data["questions"],
                     reminder_hours=data["reminder_hours"],
                     is_demo=self.sample.is_demo,
+                    actor=self.request.user.get_username(),
                 )
                 round_terms_set(
                     round=vote_round,
@@ -287,6 +292,7 @@ class VoteRoundDetailView(MerchandiserDetailView):
         context["suggestion"] = suggestion
         if vote_round.status == VoteRound.Status.CLOSED and not vote_round.decision:
             context["decision_form"] = kwargs.get("decision_form") or DecisionForm(initial={"decision": suggestion})
+        context["events"] = vote_round.events.all()
         return context
 
 
@@ -299,7 +305,7 @@ class _RoundActionView(MerchandiserRequiredMixin, View):
 
 class RoundCloseView(_RoundActionView):
     def post(self, request, pk):
-        vote_round = round_close(round=self.get_round(pk))
+        vote_round = round_close(round=self.get_round(pk), actor=request.user.get_username())
         messages.success(request, f"Round {vote_round.pk} closed.")
         return redirect(vote_round.get_absolute_url())
 

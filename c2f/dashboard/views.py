@@ -30,6 +30,7 @@ class HomeView(MerchandiserRequiredMixin, TemplateView):
             context["seeding_briefs"] = cycle_seeding_briefs(cycle=cycle)
             context["next_cycle"] = Cycle.objects.filter(previous=cycle).only("number", "name").first()
             context["task_runs"] = task_runs_active(cycle=cycle)
+            context["events"] = cycle.events.all()
             context["last_loop_run"] = task_run_latest(cycle=cycle, kind="cycle.run")
         return context
 
