@@ -1,6 +1,23 @@
 from django.contrib import admin
 
-from .models import ComplianceItem, ComplianceTemplate, Concept, DutyRate, FreightRate, FxRate, MarketFees, Variant
+from core.transitions_admin import EventAdmin, EventInline, TransitionAdminMixin, transition_action
+
+from .models import (
+    ComplianceItem,
+    ComplianceTemplate,
+    Concept,
+    ConceptEvent,
+    DutyRate,
+    FreightRate,
+    FxRate,
+    MarketFees,
+    Variant,
+)
+from .services import concept_drop
+
+
+class ConceptEventInline(EventInline):
+    model = ConceptEvent
 
 
 class VariantInline(admin.TabularInline):
@@ -17,19 +34,30 @@ class ComplianceItemInline(admin.TabularInline):
 
 
 @admin.register(Concept)
-class ConceptAdmin(admin.ModelAdmin):
+class ConceptAdmin(TransitionAdminMixin, admin.ModelAdmin):
     list_display = ("name", "category", "cycle", "status", "target_price", "unit_cost", "margin_percent", "currency", "is_demo")
     list_filter = ("status", "cycle", "category", "is_demo")
     search_fields = ("name", "category", "variants__sku")
     list_select_related = ("cycle",)
     autocomplete_fields = ("cycle", "opportunity", "brief", "target_segment", "attributes")
     readonly_fields = ("created_at",)
-    inlines = [VariantInline, ComplianceItemInline]
+    inlines = [VariantInline, ComplianceItemInline, ConceptEventInline]
+    actions = [
+        transition_action(
+            lambda pk, actor: concept_drop(concept_id=pk, actor=actor, note="dropped in the admin"),
+            name="drop", description="Drop selected concepts",
+        )
+    ]
 
     @admin.display(description="margin")
     def margin_percent(self, obj):
         margin = obj.margin
         return "—" if margin is None else f"{margin:.0%}"
+
+
+@admin.register(ConceptEvent)
+class ConceptEventAdmin(EventAdmin):
+    record_field = "concept"
 
 
 @admin.register(Variant)

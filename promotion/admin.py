@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 
-from .models import Campaign, Click, Post, TrackedLink
+from core.transitions_admin import EventAdmin, EventInline, TransitionAdminMixin, transition_action
+
+from .models import Campaign, CampaignEvent, Click, Post, PostEvent, TrackedLink
+from .services import campaign_cancel, campaign_end, campaign_schedule, post_cancel, post_schedule
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -11,6 +14,15 @@ class PostInline(admin.TabularInline):
     model = Post
     extra = 0
     fields = ("channel", "scheduled_at", "status", "text")
+    readonly_fields = ("status",)
+
+
+class CampaignEventInline(EventInline):
+    model = CampaignEvent
+
+
+class PostEventInline(EventInline):
+    model = PostEvent
 
 
 class TrackedLinkInline(admin.TabularInline):
@@ -22,14 +34,28 @@ class TrackedLinkInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
-    list_display = ("name", "concept", "market", "starts_on", "cycle", "production_order", "post_count", "is_demo")
-    list_filter = ("cycle", "market", "is_demo")
+class CampaignAdmin(TransitionAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "concept", "market", "starts_on", "status", "cycle", "production_order", "post_count", "is_demo")
+    list_filter = ("status", "cycle", "market", "is_demo")
     search_fields = ("name", "concept__name")
     list_select_related = ("concept", "cycle", "production_order")
     autocomplete_fields = ("cycle", "concept", "production_order")
     date_hierarchy = "starts_on"
-    inlines = [PostInline, TrackedLinkInline]
+    inlines = [PostInline, TrackedLinkInline, CampaignEventInline]
+    actions = [
+        transition_action(
+            lambda pk, actor: campaign_schedule(campaign_id=pk, actor=actor, note="scheduled in the admin"),
+            name="schedule", description="Schedule selected campaigns",
+        ),
+        transition_action(
+            lambda pk, actor: campaign_end(campaign_id=pk, actor=actor, note="ended in the admin"),
+            name="end", description="End selected campaigns",
+        ),
+        transition_action(
+            lambda pk, actor: campaign_cancel(campaign_id=pk, actor=actor, reason="cancelled in the admin"),
+            name="cancel", description="Cancel selected campaigns",
+        ),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_count=Count("posts", distinct=True))
@@ -40,13 +66,38 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(TransitionAdminMixin, admin.ModelAdmin):
+    state_fields = ("status", "sent_at", "failure_reason")
+    inlines = [PostEventInline]
+    actions = [
+        transition_action(
+            lambda pk, actor: post_schedule(post_id=pk, actor=actor, note="scheduled in the admin"),
+            name="schedule", description="Schedule selected posts (again)",
+        ),
+        transition_action(
+            lambda pk, actor: post_cancel(post_id=pk, actor=actor, note="cancelled in the admin"),
+            name="cancel", description="Cancel selected posts",
+        ),
+    ]
     list_display = ("campaign", "channel", "status", "scheduled_at", "is_demo")
     list_filter = ("channel", "status", "campaign__cycle", "is_demo")
     search_fields = ("text", "campaign__name")
     list_select_related = ("campaign",)
     autocomplete_fields = ("campaign",)
     date_hierarchy = "scheduled_at"
+
+
+@admin.register(CampaignEvent)
+class CampaignEventAdmin(EventAdmin):
+    record_field = "campaign"
+
+
+@admin.register(PostEvent)
+class PostEventAdmin(EventAdmin):
+    record_field = "post"
+
+    def get_list_select_related(self, request):
+        return ("post__campaign",)  # a post is named after its campaign
 
 
 @admin.register(TrackedLink)

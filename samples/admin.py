@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import Buyer, BuyerPanel, Invitation, Sample, SamplePhoto, Vote, VoteRound
+from core.transitions_admin import EventAdmin, EventInline, TransitionAdminMixin, transition_action
+
+from .models import Buyer, BuyerPanel, Invitation, Sample, SampleEvent, SamplePhoto, Vote, VoteRound, VoteRoundEvent
+from .services import round_close, sample_drop
+
+
+class SampleEventInline(EventInline):
+    model = SampleEvent
+
+
+class VoteRoundEventInline(EventInline):
+    model = VoteRoundEvent
 
 
 class SamplePhotoInline(admin.TabularInline):
@@ -36,14 +47,36 @@ class BuyerPanelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sample)
-class SampleAdmin(admin.ModelAdmin):
-    inlines = [SamplePhotoInline]
+class SampleAdmin(TransitionAdminMixin, admin.ModelAdmin):
+    inlines = [SamplePhotoInline, SampleEventInline]
+    actions = [
+        transition_action(
+            lambda pk, actor: sample_drop(sample_id=pk, actor=actor, note="dropped in the admin"),
+            name="drop", description="Drop selected samples",
+        )
+    ]
     list_display = ("concept", "version", "status", "is_demo", "created_at")
     list_filter = ("status", "concept__cycle", "is_demo")
     search_fields = ("concept__name", "spec", "change_notes")
     list_select_related = ("concept",)
     autocomplete_fields = ("concept",)
     readonly_fields = ("created_at",)
+
+
+@admin.register(SampleEvent)
+class SampleEventAdmin(EventAdmin):
+    record_field = "sample"
+
+    def get_list_select_related(self, request):
+        return ("sample__concept",)  # a sample is named after its concept
+
+
+@admin.register(VoteRoundEvent)
+class VoteRoundEventAdmin(EventAdmin):
+    record_field = "round"
+
+    def get_list_select_related(self, request):
+        return ("round__sample__concept",)  # a round is named after its sample
 
 
 @admin.register(Buyer)
@@ -69,14 +102,22 @@ class VoteInline(admin.TabularInline):
 
 
 @admin.register(VoteRound)
-class VoteRoundAdmin(admin.ModelAdmin):
+class VoteRoundAdmin(TransitionAdminMixin, admin.ModelAdmin):
+    # The decision is recorded on the round's page (round_decide), which moves the sample with it.
+    state_fields = ("status", "decision", "decision_note", "decided_by", "demand_evidence")
     list_display = ("__str__", "cycle", "status", "decision", "opens_at", "closes_at", "invitation_count", "vote_count", "is_demo")
     list_filter = ("status", "decision", "cycle", "is_demo")
     search_fields = ("sample__concept__name", "decision_note")
     # VoteRound.__str__ names its sample, which names its concept.
     list_select_related = ("cycle", "sample__concept")
     autocomplete_fields = ("cycle", "sample")
-    inlines = [InvitationInline, VoteInline]
+    inlines = [InvitationInline, VoteInline, VoteRoundEventInline]
+    actions = [
+        transition_action(
+            lambda pk, actor: round_close(round=VoteRound.objects.get(pk=pk), actor=actor, note="closed in the admin"),
+            name="close", description="Close selected rounds",
+        )
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(

@@ -178,6 +178,7 @@ def _build_chain(tag: str) -> dict:
     """One row of every model, linked the way the loop links them."""
     from analysis.models import Attribute, AttributeEvidence, Opportunity
     from core.models import Cycle, TaskRun
+    from core.transitions import record_created
     from customers.models import (
         Customer, Order, OrderLine, Product, Review, ReviewColumnMapping, ReviewImport, ReviewMention, ReviewUpload,
     )
@@ -285,6 +286,8 @@ def _build_chain(tag: str) -> dict:
     watchlist = Watchlist.objects.create(cycle=cycle, name=f"{tag} watchlist", markets=["US"], seeded_by_brief=brief)
     WatchKeyword.objects.create(watchlist=watchlist, keyword=f"{tag} blanket", category="blanket")
     WatchKeyword.objects.create(watchlist=watchlist, keyword=f"{tag} throw", category="blanket", origin="brief")
+    for record in (cycle, concept, sample, vote_round, campaign, post):
+        record_created(record, actor="test")
     return {"cycle": cycle, "concept": concept, "round": vote_round, "order": production_order}
 
 
