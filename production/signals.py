@@ -13,6 +13,9 @@ def _order_saved(sender, instance, **kwargs):
 def _order_part_saved(sender, instance, **kwargs):
     if not feed.feed_version_in_cache():
         return
+    if not isinstance(instance, ShipmentEvent) and type(instance).order.is_cached(instance):
+        feed.feed_changed(instance.order.factory_id)  # the order is at hand: no query
+        return
     if isinstance(instance, ShipmentEvent):
         orders = ProductionOrder.objects.filter(shipments__pk=instance.shipment_id)
     else:
