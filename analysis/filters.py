@@ -1,10 +1,12 @@
 import django_filters
 
+from core.filters import FilterSet, IdFilter
+
 from .models import Opportunity
 
 
-class OpportunityFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle__number", label="Cycle")
+class OpportunityFilter(FilterSet):
+    cycle = IdFilter(field_name="cycle__number", label="Cycle")
     market = django_filters.CharFilter(lookup_expr="iexact")
     category = django_filters.CharFilter(lookup_expr="iexact")
 

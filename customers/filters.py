@@ -1,11 +1,13 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 
+from core.filters import FilterSet, IdFilter
+
 from .models import Customer, Order, Platform
 
 
-class CustomerFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(method="filter_cycle", label="Cycle (ordered in)")
+class CustomerFilter(FilterSet):
+    cycle = IdFilter(method="filter_cycle", label="Cycle (ordered in)")
     platform = django_filters.ChoiceFilter(choices=Platform.choices)
     country = django_filters.CharFilter(lookup_expr="iexact")
 
@@ -17,11 +19,11 @@ class CustomerFilter(django_filters.FilterSet):
         return queryset.filter(Exists(Order.objects.filter(customer=OuterRef("pk"), cycle__number=value)))
 
 
-class OrderFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle__number", label="Cycle")
+class OrderFilter(FilterSet):
+    cycle = IdFilter(field_name="cycle__number", label="Cycle")
     platform = django_filters.ChoiceFilter(choices=Platform.choices)
     market = django_filters.CharFilter(lookup_expr="iexact")
-    customer = django_filters.NumberFilter(field_name="customer_id")
+    customer = IdFilter(field_name="customer_id")
 
     class Meta:
         model = Order

@@ -1,14 +1,16 @@
 import django_filters
 from django.db.models import Q
 
+from core.filters import FilterSet, IdFilter
+
 from .models import Product
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(FilterSet):
     mapped = django_filters.BooleanFilter(method="filter_mapped", label="Mapped to a concept")
     q = django_filters.CharFilter(method="filter_q", label="SKU, handle or title")
     category = django_filters.CharFilter(lookup_expr="iexact")
-    concept = django_filters.NumberFilter(field_name="concept_id")
+    concept = IdFilter(field_name="concept_id")
     demo = django_filters.BooleanFilter(field_name="is_demo")
 
     class Meta:

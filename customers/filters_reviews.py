@@ -1,14 +1,16 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 
+from core.filters import FilterSet, IdFilter
+
 from .models import Review, ReviewMention, ReviewSource
 
 
-class ReviewFilter(django_filters.FilterSet):
+class ReviewFilter(FilterSet):
     rating = django_filters.ChoiceFilter(choices=[(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)])
-    product = django_filters.NumberFilter(field_name="product_id")
+    product = IdFilter(field_name="product_id")
     sku = django_filters.CharFilter(field_name="product__sku", lookup_expr="iexact", label="SKU")
-    concept = django_filters.NumberFilter(field_name="product__concept_id")
+    concept = IdFilter(field_name="product__concept_id")
     kind = django_filters.ChoiceFilter(
         choices=ReviewMention.Kind.choices, method="filter_kind", label="Mined: complaint, request or praise",
     )

@@ -1,10 +1,12 @@
 import django_filters
 
+from core.filters import FilterSet, IdFilter
+
 from .models import Hotspot, TrendImport, TrendSource
 
 
-class HotspotFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle__number", label="Cycle")
+class HotspotFilter(FilterSet):
+    cycle = IdFilter(field_name="cycle__number", label="Cycle")
     keyword = django_filters.CharFilter(lookup_expr="icontains")
     market = django_filters.CharFilter(lookup_expr="iexact")
     category = django_filters.CharFilter(lookup_expr="iexact")
@@ -15,7 +17,7 @@ class HotspotFilter(django_filters.FilterSet):
 
 
 
-class TrendImportFilter(django_filters.FilterSet):
+class TrendImportFilter(FilterSet):
     filename = django_filters.CharFilter(lookup_expr="icontains")
     source = django_filters.ChoiceFilter(choices=TrendSource.choices)
     status = django_filters.ChoiceFilter(choices=TrendImport.Status.choices)

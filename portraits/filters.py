@@ -1,10 +1,12 @@
 import django_filters
 
+from core.filters import FilterSet, IdFilter
+
 from .models import PortraitRun
 
 
-class PortraitRunFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle__number", label="Cycle")
+class PortraitRunFilter(FilterSet):
+    cycle = IdFilter(field_name="cycle__number", label="Cycle")
     status = django_filters.ChoiceFilter(choices=PortraitRun.Status.choices)
 
     class Meta:

@@ -3,6 +3,7 @@ import datetime
 import django_filters
 from django import forms
 
+from core.filters import FilterSet, IdChoiceFilter, IdFilter
 from design.selectors import concept_list
 
 from .models import PreOrder, ProductionOrder
@@ -25,7 +26,7 @@ class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
-class ProductionOrderFilter(django_filters.FilterSet):
+class ProductionOrderFilter(FilterSet):
     status = django_filters.ChoiceFilter(
         choices=ProductionOrder.Status.choices, help_text="Only orders in this status."
     )
@@ -43,16 +44,16 @@ class ProductionOrderFilter(django_filters.FilterSet):
 class ProductionOrderDashboardFilter(ProductionOrderFilter):
     """The merchandiser's list adds the cycle and the factory to the API's filters."""
 
-    cycle = django_filters.NumberFilter(field_name="cycle__number", label="Cycle")
-    factory = django_filters.NumberFilter(field_name="factory_id", label="Factory")
+    cycle = IdFilter(field_name="cycle__number", label="Cycle")
+    factory = IdFilter(field_name="factory_id", label="Factory")
 
     class Meta(ProductionOrderFilter.Meta):
         fields = ["cycle", "factory", "status", "updated_since"]
 
 
-class PreOrderFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="variant__concept__cycle__number", label="Cycle")
-    concept = django_filters.ModelChoiceFilter(field_name="variant__concept", queryset=concept_list(), label="Concept")
+class PreOrderFilter(FilterSet):
+    cycle = IdFilter(field_name="variant__concept__cycle__number", label="Cycle")
+    concept = IdChoiceFilter(field_name="variant__concept", queryset=concept_list(), label="Concept")
     channel = django_filters.ChoiceFilter(choices=PreOrder.Channel.choices)
     status = django_filters.ChoiceFilter(choices=PreOrder.Status.choices)
 

@@ -1,10 +1,12 @@
 import django_filters
 
+from core.filters import FilterSet, IdFilter
+
 from .models import Campaign
 
 
-class CampaignFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle__number", label="Cycle")
+class CampaignFilter(FilterSet):
+    cycle = IdFilter(field_name="cycle__number", label="Cycle")
     market = django_filters.CharFilter(lookup_expr="iexact")
     status = django_filters.ChoiceFilter(choices=Campaign.Status.choices)
 

@@ -1,10 +1,12 @@
 import django_filters
 
+from core.filters import FilterSet, IdFilter
+
 from .models import VoteRound
 
 
-class VoteRoundFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle__number", label="Cycle")
+class VoteRoundFilter(FilterSet):
+    cycle = IdFilter(field_name="cycle__number", label="Cycle")
     status = django_filters.ChoiceFilter(choices=VoteRound.Status.choices)
     decision = django_filters.ChoiceFilter(choices=VoteRound.Decision.choices[1:])
 

@@ -120,7 +120,7 @@ def test_bad_filter_value_is_reported_not_ignored(staff_client, loop):
     response = staff_client.get(reverse("hotspots:list"), {"cycle": "one"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Filter <code>cycle</code>" in html and "Enter a number." in html
+    assert "Filter <code>cycle</code>" in html and "Enter a whole number." in html
     assert list(response.context["object_list"]) == []
 
 
