@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -13,10 +14,10 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core.parsers import MAX_JSON_DEPTH, JSONParser
 from production import feed
 from production.filters import ProductionOrderFilter
 from production.models import FactoryApiKey, IdempotencyRecord, ProductionOrder
@@ -107,9 +108,10 @@ POST_ERRORS = {
     **AUTH_ERRORS,
     **NOT_FOUND,
     400: _error(
-        "The body is not valid JSON, a field is missing, of the wrong type or out of range, "
-        "or the Idempotency-Key header is missing or malformed."
+        f"The body is not valid JSON or nests more than {MAX_JSON_DEPTH} levels deep, a field is missing, "
+        "of the wrong type or out of range, or the Idempotency-Key header is missing or malformed."
     ),
+    413: _error(f"The body is larger than the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes the API accepts."),
     409: _error("The order's status does not allow this; `message` says which status it is in and what it can become."),
     415: _error("The body is not `application/json`."),
     422: _error("This Idempotency-Key was already used with a different body."),
