@@ -8,6 +8,7 @@ turns on the hardened production settings.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
+    "axes",
     # The loop: a shared core below eight links, in the order imports may flow.
     "core",
     "hotspots",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it answers a locked-out login whatever the view returned.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "c2f.urls"
@@ -143,6 +147,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses an account and address locked out after repeated failures, before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins (dashboard and admin) are counted per account and address; at the limit that
+# pair is locked out for the cool-off time, or until its access attempts are deleted in the admin.
+AXES_FAILURE_LIMIT = int(os.environ.get("C2F_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("C2F_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_ip"
+AXES_VERBOSE = False  # no banner in every command's output; lockouts are still logged
+# Proxies in front of the app that append the client's address to X-Forwarded-For (0: none,
+# REMOTE_ADDR is the client). Failed logins are counted per the address this yields.
+C2F_TRUSTED_PROXIES = int(os.environ.get("C2F_TRUSTED_PROXIES", "0"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -16,6 +16,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.http import HttpRequest
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -152,7 +153,7 @@ def test_ensure_demo_user_is_idempotent(client, monkeypatch, capsys):
     user = get_user_model().objects.get(username="demo")
     assert (user.is_staff, user.is_superuser, user.is_active) == (True, True, True)
     assert get_user_model().objects.filter(username="demo").count() == 1
-    assert client.login(username="demo", password="demo-c2f")
+    assert client.login(request=HttpRequest(), username="demo", password="demo-c2f")  # a request for the lockout
 
 
 @pytest.mark.django_db

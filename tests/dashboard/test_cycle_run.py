@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -71,13 +72,13 @@ def test_only_staff_may_start_it_and_only_by_post_with_csrf(client, demo_cycle, 
     url = reverse("dashboard:cycle_run", args=[demo_cycle.number])
     assert client.post(url).status_code == 302  # to the login page
     django_user_model.objects.create_user("shopper", password=PASSWORD)
-    client.login(username="shopper", password=PASSWORD)
+    client.login(request=HttpRequest(), username="shopper", password=PASSWORD)
     assert client.post(url).status_code == 403
-    client.login(username=staff_user.username, password=PASSWORD)
+    client.login(request=HttpRequest(), username=staff_user.username, password=PASSWORD)
     assert client.get(url).status_code == 405
 
     csrf_client = Client(enforce_csrf_checks=True)
-    csrf_client.login(username=staff_user.username, password=PASSWORD)
+    csrf_client.login(request=HttpRequest(), username=staff_user.username, password=PASSWORD)
     assert csrf_client.post(url).status_code == 403
     page = csrf_client.get(reverse("dashboard:cycle", args=[demo_cycle.number])).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
