@@ -35,11 +35,20 @@ PRODUCTION = C2F_ENV == "production"
 
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 
+# The placeholder .env.example ships with; a copy of it left unchanged must not run in production.
+EXAMPLE_SECRET_KEY = "change-me"
+MIN_SECRET_KEY_LENGTH = 50
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when C2F_ENV=production.")
     SECRET_KEY = "insecure-development-key-only-for-the-embedded-default"
+elif PRODUCTION and (SECRET_KEY == EXAMPLE_SECRET_KEY or len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH):
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is too weak for C2F_ENV=production: it must be at least {MIN_SECRET_KEY_LENGTH} "
+        "random characters, not the placeholder from .env.example. Make one with: "
+        "python -c \"import secrets; print(secrets.token_urlsafe(50))\""
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

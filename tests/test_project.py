@@ -76,6 +76,36 @@ def test_production_without_secret_key_refuses_to_start():
     assert "DJANGO_SECRET_KEY must be set" in proc.stderr
 
 
+def _env_example_value(name: str) -> str:
+    return re.search(rf"^{name}=(.*)$", (BASE_DIR / ".env.example").read_text(), re.M).group(1)
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    [
+        pytest.param("the example's", id="the-example"),
+        pytest.param("Zr7pW2mLc8Tn4Yb6Hd1Jf5Gs0k3x9vQ".ljust(49, "a"), id="49-chars"),
+        pytest.param("short", id="short"),
+    ],
+)
+def test_production_refuses_a_weak_secret_key(secret_key):
+    if secret_key == "the example's":
+        secret_key = _env_example_value("DJANGO_SECRET_KEY")
+    proc = _run(PRINT_SETTINGS, C2F_ENV="production", DJANGO_SECRET_KEY=secret_key)
+    assert proc.returncode != 0
+    assert "DJANGO_SECRET_KEY is too weak" in proc.stderr and "at least 50" in proc.stderr
+    assert secret_key not in proc.stderr
+
+
+def test_production_takes_a_secret_key_of_50_characters():
+    proc = _run(PRINT_SETTINGS, C2F_ENV="production", DJANGO_SECRET_KEY="Zr7pW2mLc8Tn4Yb6Hd1Jf5Gs0k3x9vQ".ljust(50, "a"))
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_the_example_secret_key_is_what_the_settings_refuse():
+    assert _env_example_value("DJANGO_SECRET_KEY") == settings.EXAMPLE_SECRET_KEY
+
+
 def test_check_deploy_in_production_reports_nothing():
     proc = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -171,6 +201,30 @@ def test_ensure_demo_user_refuses_default_password_in_production(monkeypatch, se
     with pytest.raises(CommandError, match="C2F_DEMO_PASSWORD"):
         call_command("ensure_demo_user")
     assert not get_user_model().objects.filter(username="demo").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("k7-q", "too short"), ("password123", "too common"), ("48213957301846", "entirely numeric"),
+     ("demo-c2f", "the default")],
+)
+def test_ensure_demo_user_in_production_applies_the_password_validators(monkeypatch, settings, password, reason):
+    monkeypatch.setenv("C2F_DEMO_PASSWORD", password)
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="C2F_DEMO_PASSWORD is too weak") as refused:
+        call_command("ensure_demo_user")
+    assert reason in str(refused.value)
+    assert password not in str(refused.value)
+    assert not get_user_model().objects.filter(username="demo").exists()
+
+
+@pytest.mark.django_db
+def test_ensure_demo_user_in_production_takes_a_strong_password(monkeypatch, settings):
+    monkeypatch.setenv("C2F_DEMO_PASSWORD", "quiet-harbour-71-lantern")
+    settings.PRODUCTION = True
+    call_command("ensure_demo_user")
+    assert get_user_model().objects.get(username="demo").check_password("quiet-harbour-71-lantern")
 
 
 # --- admin ----------------------------------------------------------------

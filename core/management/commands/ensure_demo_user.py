@@ -2,6 +2,8 @@ import os
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -25,6 +27,14 @@ class Command(BaseCommand):
             password = DEFAULT_PASSWORD
 
         User = get_user_model()
+        if settings.PRODUCTION:
+            # A superuser on a public site gets a password the site's own validators accept.
+            try:
+                if password == DEFAULT_PASSWORD:
+                    raise ValidationError("It is the default that this command prints.")
+                validate_password(password, User(username=username))
+            except ValidationError as exc:
+                raise CommandError("C2F_DEMO_PASSWORD is too weak for C2F_ENV=production: " + " ".join(exc.messages)) from exc
         with transaction.atomic():
             user, created = User.objects.select_for_update().get_or_create(username=username)
             changed = created or not (user.is_staff and user.is_superuser and user.is_active)
