@@ -48,11 +48,26 @@ def test_no_environment_means_sqlite_and_eager_tasks():
     assert values == {
         "engine": "django.db.backends.sqlite3",
         "eager": True,
-        "broker": "memory://",
+        "broker": "memory://localhost/",
         "cache": "django.core.cache.backends.locmem.LocMemCache",
         "debug": True,
         "cache_shared": False,
     }
+
+
+def test_in_process_tasks_print_no_broker_warning():
+    code = (
+        "import django; django.setup()\n"
+        "from c2f.celery import app\n"
+        "@app.task(name='c2f.probe')\n"
+        "def probe(n):\n"
+        "    return n + 1\n"
+        "print(probe.delay(41).get(), probe.delay(1).get())\n"
+    )
+    proc = _run(code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["42", "2"]
+    assert proc.stderr == ""  # kombu's "No hostname was supplied" among others
 
 
 def test_database_and_broker_urls_switch_to_postgres_and_workers():
