@@ -262,8 +262,9 @@ def _email_settings():
 globals().update(_email_settings())
 EMAIL_TIMEOUT = 20
 
-# Absolute base for links that leave the site (the buyers' vote links in emails).
-C2F_PUBLIC_URL = os.environ.get("C2F_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute base for links that leave the site (the buyers' vote links in emails). bin/demo sets
+# it to the address it serves; production has no default and sends no invitation without it.
+C2F_PUBLIC_URL = os.environ.get("C2F_PUBLIC_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 # Where tracked promotion links send shoppers (the shop's product pages).
 C2F_SHOP_URL = os.environ.get("C2F_SHOP_URL", "https://shop.example/products")
 

@@ -121,8 +121,8 @@ def test_the_example_secret_key_is_what_the_settings_refuse():
     assert _env_example_value("DJANGO_SECRET_KEY") == settings.EXAMPLE_SECRET_KEY
 
 
-def test_check_deploy_in_production_reports_nothing():
-    proc = subprocess.run(
+def _check_deploy(**env) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
         env={
@@ -130,12 +130,31 @@ def test_check_deploy_in_production_reports_nothing():
             "C2F_ENV": "production",
             "DJANGO_SECRET_KEY": "k3x!9vQ-production-check-" + "Zr7pW2mLc8Tn4Yb6Hd1Jf5Gs0",
             "DJANGO_ALLOWED_HOSTS": "c2f.example.test",
+            **env,
         },
         capture_output=True, text=True, timeout=120,
     )
+
+
+def test_check_deploy_in_production_reports_nothing():
+    proc = _check_deploy(C2F_PUBLIC_URL="https://c2f.example.test")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "WARNINGS" not in proc.stdout + proc.stderr
     assert "no issues" in proc.stdout
+
+
+def test_check_deploy_in_production_wants_the_public_url():
+    proc = _check_deploy()
+    assert proc.returncode != 0
+    assert "samples.E002" in proc.stderr and "C2F_PUBLIC_URL is not set" in proc.stderr
+
+
+def test_public_url_defaults_to_the_development_server_but_not_in_production():
+    code = "import django; django.setup(); from django.conf import settings; print(repr(settings.C2F_PUBLIC_URL))"
+    assert _run(code).stdout.strip() == "'http://127.0.0.1:8000'"
+    production = _run(code, C2F_ENV="production", DJANGO_SECRET_KEY="k3x!9vQ-production-check-".ljust(50, "z"))
+    assert production.stdout.strip() == "''", production.stderr
+    assert _run(code, C2F_PUBLIC_URL="http://127.0.0.1:8765/").stdout.strip() == "'http://127.0.0.1:8765'"
 
 
 @pytest.mark.django_db

@@ -26,10 +26,12 @@ from .rounds import (
     round_suggest_decision,
 )
 from .invitations import (
+    PUBLIC_URL_MISSING,
     invitation_message,
     invitation_retry,
     invitation_send,
     invitations_resend_stale,
+    public_url,
     reminder_send,
     reminders_due,
     vote_link_for,
@@ -45,6 +47,7 @@ from .votes import (
 __all__ = [
     "COMMENT_MAX",
     "QTY_MAX",
+    "PUBLIC_URL_MISSING",
     "QUESTIONS_MAX",
     "SCHEDULER_ACTOR",
     "VoteRefused",
@@ -55,6 +58,7 @@ __all__ = [
     "invitations_resend_stale",
     "panel_create",
     "panel_import_csv",
+    "public_url",
     "questions_clean",
     "reminder_hours_clean",
     "reminder_send",

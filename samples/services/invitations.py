@@ -4,7 +4,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
@@ -20,9 +20,23 @@ from ..tokens import vote_token_for
 logger = logging.getLogger(__name__)
 
 
+PUBLIC_URL_MISSING = (
+    "C2F_PUBLIC_URL is not set, so vote links in invitations would lead nowhere: no invitation is "
+    "sent until it names the address buyers reach this site at, e.g. https://c2f.example.com."
+)
+
+
+def public_url() -> str:
+    """The absolute base of links that leave the site; refuses to make links when there is none."""
+    base = settings.C2F_PUBLIC_URL.rstrip("/")
+    if not base:
+        raise ImproperlyConfigured(PUBLIC_URL_MISSING)
+    return base
+
+
 def vote_link_for(invitation: Invitation) -> str:
     path = reverse("samples_vote:vote", args=[vote_token_for(invitation)])
-    return f"{settings.C2F_PUBLIC_URL.rstrip('/')}{path}"
+    return f"{public_url()}{path}"
 
 
 def invitation_message(invitation: Invitation, *, reminder: bool = False) -> EmailMultiAlternatives:

@@ -14,6 +14,7 @@ from design.models import Concept
 from design.services import concept_confirm, concept_drop, concept_sampling_start
 
 from ..models import Buyer, BuyerPanel, Invitation, Sample, VoteRound
+from .invitations import PUBLIC_URL_MISSING
 from .samples_and_buyers import buyer_upsert
 from .states import sample_confirm, sample_drop, sample_review_start, sample_revision_request
 
@@ -114,6 +115,8 @@ def round_open(
     buyers = list({b.pk: b for b in buyers}.values())
     questions = questions_clean(questions or [])
     reminder_hours = reminder_hours_clean(reminder_hours or [])
+    if not settings.C2F_PUBLIC_URL:
+        raise ValidationError(PUBLIC_URL_MISSING)
     if not buyers:
         raise ValidationError({"buyers": "A round needs at least one invited buyer."})
     if closes_at <= opens_at:
