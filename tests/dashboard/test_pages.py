@@ -1,5 +1,8 @@
 """Every dashboard page: who may open it, and that it shows the record and its lineage."""
 
+import json
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -105,9 +108,14 @@ def test_detail_pages_link_back_and_forward(staff_client, loop):
 
 def test_hotspot_detail_draws_the_series_with_local_plotly(staff_client, loop):
     html = staff_client.get(reverse("hotspots:detail", args=[loop.hotspot.pk])).content.decode()
-    assert "/static/vendor/plotly/plotly.min.js" in html
-    assert "Plotly.newPlot" in html
-    assert "2024-01-07" in html  # first point of the series
+    assert "/static/vendor/plotly/plotly.min.js" in html and "/static/c2f/charts.js" in html
+    # The figure travels as a JSON data block for charts.js; the page runs no inline script.
+    block = re.search(r'data-plotly-figure="([^"]+)"', html).group(1)
+    figure = json.loads(re.search(rf'<script type="application/json" id="{block}">(.*?)</script>', html, re.S).group(1))
+    assert figure["data"][0]["x"][0] == "2024-01-07"  # first point of the series
+    assert figure["config"] == {"displaylogo": False, "responsive": True}
+    scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+    assert scripts and all('type="application/json"' in attrs for attrs in scripts)
 
 
 def test_round_page_charts_the_score_distribution(staff_client, loop):
