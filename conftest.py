@@ -97,3 +97,88 @@ def shopper_client(db):
 def _media_in_tmp(settings, tmp_path):
     """Uploads made by a test land in its own temporary folder, never in the project."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# --- Browser tests --------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# Reported by the page itself: Chromium logs a violation to the console, the event names it.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber} ${e.sample}`);
+});
+"""
+
+
+class GuardedBrowser:
+    """Headless Chromium whose pages fail the test on a Content-Security-Policy violation, a script
+    error, an asset that fails to load, or a request to another host (aborted, so nothing ever
+    leaves the machine)."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.problems: list[str] = []
+        self.requests: list[str] = []
+
+    def new_page(self, **context_options):
+        context = self.browser.new_context(**context_options)
+        context.add_init_script(_REPORT_VIOLATIONS)
+        context.route("**/*", self._local_only)
+        page = context.new_page()
+        page.on("console", lambda message: self._console(page, message))
+        page.on("pageerror", lambda error: self.problems.append(f"{page.url}: script error: {error}"))
+        page.on("response", self._response)
+        return page
+
+    def _response(self, response):
+        # A page may answer 4xx on purpose (a closed vote round); what it loads may not.
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.problems.append(f"{response.request.resource_type} {response.url} answered {response.status}")
+
+    def _local_only(self, route):
+        from urllib.parse import urlparse
+
+        url = route.request.url
+        self.requests.append(url)
+        if urlparse(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.problems.append(f"request to another host: {url}")
+            route.abort()
+
+    def _console(self, page, message):
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            self.problems.append(f"{page.url}: {text}")
+
+    def take_problems(self) -> list[str]:
+        problems, self.problems = self.problems, []
+        return problems
+
+    def assert_clean(self):
+        problems = self.take_problems()
+        assert problems == [], "the browser met problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def browser():
+    """A GuardedBrowser for one test; whatever its pages met is asserted at the end."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made here stay synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        guarded = GuardedBrowser(chromium)
+        try:
+            yield guarded
+        finally:
+            chromium.close()
+    guarded.assert_clean()

@@ -1,12 +1,8 @@
 """Real parts for link 4's tests: an SMTP server that keeps what it receives, and headless Chromium."""
 
-import os
 import socket
 
 import pytest
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 class _Inbox:
@@ -40,14 +36,7 @@ def smtp_inbox(settings):
 
 
 @pytest.fixture
-def browser_page():
-    """A phone-sized page (390 × 844) in the system Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made here are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844})
-        yield page
-        browser.close()
+def browser_page(browser):
+    """A phone-sized page (390 × 844) in the system Chromium, guarded like every browser test
+    (CSP violations, script errors, requests to other hosts: see the root conftest)."""
+    return browser.new_page(viewport={"width": 390, "height": 844})

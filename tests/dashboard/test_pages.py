@@ -156,3 +156,13 @@ def test_logout_is_a_post_form(staff_client, loop):
     assert f'method="post" action="{reverse("logout")}"' in html
     assert staff_client.post(reverse("logout")).status_code == 302
     assert staff_client.get(reverse("dashboard:home")).status_code == 302
+
+
+def test_a_chart_page_gives_plotly_its_style_element_with_the_pages_nonce(staff_client, loop):
+    response = staff_client.get(reverse("hotspots:detail", args=[loop.hotspot.pk]))
+    nonce = re.search(r"style-src [^;]*'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    html = response.content.decode()
+    assert f'<style id="plotly.js-style-global" nonce="{nonce}"></style>' in html
+    # Each response has its own nonce.
+    again = staff_client.get(reverse("hotspots:detail", args=[loop.hotspot.pk]))
+    assert nonce not in again["Content-Security-Policy"]
