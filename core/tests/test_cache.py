@@ -91,3 +91,16 @@ def test_threads_share_the_client_without_mixing_answers(backend):
         thread.join()
     assert wrong == []
     assert backend.get_many([f"t{n}" for n in range(8)]) == {f"t{n}": 199 for n in range(8)}
+
+
+def test_a_script_runs_in_one_round_trip_on_the_caches_own_keys(backend):
+    backend.set("count", 5)
+    backend.set("row", {"name": "Mill"})
+    source = "local n = redis.call('incrby', KEYS[1], ARGV[1]); return {n, redis.call('get', KEYS[2]), redis.call('get', KEYS[3])}"
+    count, row, absent = backend.run_script(source, keys=["count", "row", "absent"], args=[2])
+    assert count == 7 and backend.get("count") == 7  # the key as Django names it, prefix and version
+    assert backend.loads(row) == {"name": "Mill"} and absent is None
+    assert backend.loads(backend.dumps(12)) == 12 and backend.loads(backend.dumps([1, "a"])) == [1, "a"]
+    client = backend._cache.get_client(write=True)
+    client.script_flush()  # a server that forgot the script (a restart) is given it again
+    assert backend.run_script(source, keys=["count", "row", "absent"], args=[1])[0] == 8
