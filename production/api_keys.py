@@ -41,11 +41,11 @@ def key_prefix(raw_key: str) -> str | None:
     return prefix
 
 
-CACHE_SECONDS = 300  # revoking drops the cached row at once; this bounds nothing else that matters
+CACHE_SECONDS = 300  # any change to a key drops its cached row at once (production/key_cache.py)
 
 
 def cache_key(prefix: str) -> str:
-    """Where the key row of ``prefix`` is cached for authentication (dropped on revoke)."""
+    """Where the key row of ``prefix`` is cached for authentication (``production.key_cache``)."""
     return f"factory-api:key:{prefix}"
 
 

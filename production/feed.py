@@ -1,14 +1,17 @@
 """A factory's feed version: what the factory API's ETags are made of.
 
 Where every process shares one cache (Redis), each change to a factory's orders
-bumps a counter there once the change has committed, and an idle poll is answered
-from the cache alone. The counter expires after ``COUNTER_SECONDS`` and restarts
-from a random value, so even a change whose bump was lost (a process killed
-between commit and bump) reaches the factory within that time.
+bumps a counter there once the change has committed. The counter expires after
+``COUNTER_SECONDS`` and restarts from a random value, so even a change whose bump
+was lost (a process killed between commit and bump) reaches the factory within
+that time. Authentication reads the counter with the key row and counts the
+request for the throttle in the same round trip (``production.key_cache``), so an
+idle poll is answered from the cache alone, in one round trip.
 
 Where each process has its own cache (the embedded default), one process cannot
-see another's bumps; the version is then read from the database: the latest
-change and the number of orders of the query.
+see another's bumps; the version is then the latest change and the number of the
+factory's released orders, read from the database with the key row in one query
+(``production.selectors.factory_api_key_authenticate``).
 """
 
 import secrets

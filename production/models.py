@@ -3,13 +3,14 @@
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 
 from core.models import Cycle, StatusEvent
 from design.models import Variant
 from samples.models import Sample, VoteRound
 
+from . import key_cache
 from .validators import MAX_COUNT, MAX_NOTE_LENGTH, categories_clean, price_list_clean, validate_one_line
 
 _PERCENT = "Must be a whole percent from 0 to 100, got %(value)s."
@@ -56,6 +57,21 @@ class Factory(models.Model):
         return reverse("production:factory", args=[self.pk])
 
 
+class FactoryApiKeyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Update the keys, and drop their rows cached for authentication (``production.key_cache``):
+        a key revoked by a queryset update is refused at once, like one revoked by its service."""
+        if set(kwargs) <= {"last_used_at"}:  # recording use changes nothing authentication decides
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            prefixes = list(self.select_for_update(of=("self",)).values_list("prefix", flat=True))
+            updated = super().update(**kwargs)
+            key_cache.drop(prefixes, using=self.db)
+        return updated
+
+    update.alters_data = True
+
+
 class FactoryApiKey(models.Model):
     """A factory's API key: only a prefix (to find it) and a SHA-256 hash are stored."""
 
@@ -66,6 +82,8 @@ class FactoryApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FactoryApiKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["factory", "-created_at"]

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import (
     Count,
     DecimalField,
@@ -24,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.compiled import CompiledQuery
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
 from core.dashboard.queries import correlated_aggregate, correlated_count
 from core.models import Cycle
@@ -32,7 +32,7 @@ from design.selectors import concept_market_costs, money_convert
 from samples.models import Sample, VoteRound
 from samples.selectors import SamplesProgress, samples_cycle_progress
 
-from . import api_keys
+from . import api_keys, feed, key_cache
 from .models import (
     Factory,
     FactoryApiKey,
@@ -133,41 +133,103 @@ def factory_api_key_find(*, raw_key: str) -> FactoryApiKey | None:
     prefix = api_keys.key_prefix(raw_key)
     if prefix is None:
         return None
-    api_key = FactoryApiKey.objects.select_related("factory").filter(prefix=prefix).first()
+    api_key = _key_rows().filter(prefix=prefix).first()
     if api_key is None or not api_keys.key_matches(raw_key, api_key.hashed_key):
         return None
     return api_key
 
 
-def factory_api_key_authenticate(*, raw_key: str) -> FactoryApiKey | None:
-    """``factory_api_key_find`` for every API request. Where the cache is shared by every
-    process, the key row is kept there by prefix for ``api_keys.CACHE_SECONDS`` (revoking
-    drops it); the raw key is still checked against its hash. A per-process cache could
-    go on accepting a key another process revoked, so without a shared one every request
-    reads the row."""
-    if not settings.C2F_CACHE_SHARED:
-        return factory_api_key_find(raw_key=raw_key)
+def _key_rows() -> QuerySet[FactoryApiKey]:
+    return FactoryApiKey.objects.select_related("factory").order_by()
+
+
+@dataclass(frozen=True)
+class PollReads:
+    """What authenticating an API request read beside the key row, in the same round trip.
+
+    ``feed_version``: what the factory's ETags are made of (see ``factory_feed_version``), None when
+    not read. ``throttle_count``: the throttle counter this request was counted in and its count,
+    None when not counted. ``cache_generation``: the generation of the cached row
+    (``production.key_cache``), None without a shared cache.
+    """
+
+    feed_version: tuple | None = None
+    throttle_count: tuple[str, int] | None = None
+    cache_generation: str | None = None
+
+
+def factory_api_key_authenticate(*, raw_key: str, count_in: tuple[str, int] | None = None) -> FactoryApiKey | None:
+    """``factory_api_key_find`` for every API request, with what the request asks next read in the
+    same round trip: the key row comes with ``poll_reads`` (``PollReads``). ``count_in`` is a throttle
+    counter and how long a new one is kept; the request is counted there only for a matching key.
+
+    Where the cache is shared by every process, the row is kept there by prefix for
+    ``api_keys.CACHE_SECONDS`` (``production.key_cache``: any change to the key drops it, and a
+    request that read it before a change cannot put it back), and row, count and feed version are
+    one round trip to it: no query once the row is cached. A per-process cache could go on
+    accepting a key another process revoked, so without a shared one every request reads the row,
+    with the feed version, in one query; the raw key is checked against its hash either way."""
     prefix = api_keys.key_prefix(raw_key)
     if prefix is None:
         return None
-    api_key = cache.get(api_keys.cache_key(prefix))
-    if api_key is None:
-        api_key = FactoryApiKey.objects.select_related("factory").filter(prefix=prefix).first()
+    if not settings.C2F_CACHE_SHARED:
+        api_key = _KEY_WITH_FEED_VERSION.first(prefix=prefix)
+        if api_key is None or not api_keys.key_matches(raw_key, api_key.hashed_key):
+            return None
+        api_key.poll_reads = PollReads(feed_version=("orders", api_key.feed_latest, api_key.feed_count))
+        del api_key.feed_latest, api_key.feed_count
+        return api_key
+    hashed_key = api_keys.hash_key(raw_key)
+    cached = key_cache.read(prefix=prefix, hashed_key=hashed_key, count_in=count_in)
+    if cached.api_key is None:
+        api_key = _key_rows().filter(prefix=prefix).first()
         if api_key is None:
             return None
-        cache.set(api_keys.cache_key(prefix), api_key, api_keys.CACHE_SECONDS)
+        # Stored only if the key did not change since ``cached.generation`` was read, before the row.
+        if key_cache.store(api_key=api_key, generation=cached.generation):
+            again = key_cache.read(prefix=prefix, hashed_key=hashed_key, count_in=count_in)
+            if again.api_key is not None:
+                cached, api_key = again, again.api_key
+    else:
+        api_key = cached.api_key
     if not api_keys.key_matches(raw_key, api_key.hashed_key):
         return None
+    api_key.poll_reads = PollReads(
+        feed_version=None if cached.feed_counter is None else ("feed", cached.feed_counter),
+        throttle_count=None if cached.throttle_count is None or count_in is None else (count_in[0], cached.throttle_count),
+        cache_generation=cached.generation,
+    )
     return api_key
 
 
-def production_orders_version(*, queryset: QuerySet[ProductionOrder]) -> tuple[datetime.datetime | None, int]:
-    """The latest change and the number of orders in ``queryset``, in one query (for ETags).
+def _feed_version_columns(factory) -> dict:
+    """The latest change and the number of the orders a factory sees: its feed version without a
+    shared cache, as columns of one query (an index-only scan of ``order_factory_version``)."""
+    orders = ProductionOrder.objects.filter(factory=factory, released_at__isnull=False).order_by().values("factory")
+    return {
+        "feed_latest": Subquery(orders.annotate(latest=Max("updated_at")).values("latest")),
+        "feed_count": Coalesce(Subquery(orders.annotate(n=Count("*")).values("n")), 0),
+    }
 
-    On a factory's feed this is an index-only scan of ``order_factory_version``.
-    """
-    row = queryset.order_by().aggregate(latest=Max("updated_at"), count=Count("*"))
-    return row["latest"], row["count"]
+
+# Every request without a shared cache makes this read: compiled once, not per request. The factory
+# is read only when a request needs more of it than its id (a page, a report); an idle poll does not.
+_KEY_WITH_FEED_VERSION = CompiledQuery(
+    lambda prefix: FactoryApiKey.objects.order_by()
+    .annotate(**_feed_version_columns(OuterRef("factory_id")))
+    .filter(prefix=prefix),
+    "prefix",
+)
+
+
+def factory_feed_version(*, factory_id: int) -> tuple:
+    """What the factory's ETags are made of: its change counter where the cache is shared
+    (``production.feed``), else the latest change and number of its released orders (one query).
+    ``factory_api_key_authenticate`` reads it with the key; this is for a request that did not."""
+    if feed.feed_version_in_cache():
+        return ("feed", feed.feed_counter(factory_id))
+    row = Factory.objects.filter(pk=factory_id).values(**_feed_version_columns(OuterRef("pk"))).get()
+    return ("orders", row["feed_latest"], row["feed_count"])
 
 
 # --- Money, scorecards, grouping, reorders --------------------------------------

@@ -1,9 +1,18 @@
-"""Every write to what the factory API shows of an order bumps its factory's feed version."""
+"""Every write to what the factory API shows of an order bumps its factory's feed version;
+every change to an API key drops its row cached for authentication."""
 
 from django.db.models.signals import post_delete, post_save
 
-from . import feed
-from .models import ProductionOrder, ProductionOrderLine, ProductionEvent, QcReport, Shipment, ShipmentEvent
+from . import feed, key_cache
+from .models import (
+    FactoryApiKey,
+    ProductionEvent,
+    ProductionOrder,
+    ProductionOrderLine,
+    QcReport,
+    Shipment,
+    ShipmentEvent,
+)
 
 
 def _order_saved(sender, instance, **kwargs):
@@ -25,8 +34,17 @@ def _order_part_saved(sender, instance, **kwargs):
         feed.feed_changed(factory_id)
 
 
+def _key_changed(sender, instance, using, update_fields=None, **kwargs):
+    # A save (revoking is one) or a delete, the admin's and a factory's cascade included;
+    # queryset updates drop it in FactoryApiKeyQuerySet.update. Recording last use changes nothing.
+    if update_fields is not None and set(update_fields) <= {"last_used_at"}:
+        return
+    key_cache.drop([instance.prefix], using=using)
+
+
 def connect():
     for signal in (post_save, post_delete):
         signal.connect(_order_saved, sender=ProductionOrder, dispatch_uid=f"feed-order-{signal}")
         for part in (ProductionOrderLine, ProductionEvent, QcReport, Shipment, ShipmentEvent):
             signal.connect(_order_part_saved, sender=part, dispatch_uid=f"feed-{part.__name__}-{signal}")
+        signal.connect(_key_changed, sender=FactoryApiKey, dispatch_uid=f"key-cache-{signal}")

@@ -18,10 +18,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.parsers import MAX_JSON_DEPTH, JSONParser
-from production import feed
 from production.filters import ProductionOrderFilter
 from production.models import FactoryApiKey, IdempotencyRecord, ProductionOrder
-from production.selectors import production_order_shipment_find, production_orders_for_factory, production_orders_version
+from production.selectors import factory_feed_version, production_order_shipment_find, production_orders_for_factory
 from production.services import (
     TransitionNotAllowed,
     production_order_accept,
@@ -146,12 +145,12 @@ def _post_schema(summary: str, description: str, request):
     )
 
 
-def _etag_matches(header: str, etag: str, *, exists: bool) -> bool:
-    """Whether ``If-None-Match`` names ``etag``; ``*`` matches only a resource known to exist."""
+def _etag_matches(header: str, etag: str, *, exists) -> bool:
+    """Whether ``If-None-Match`` names ``etag``; ``*`` matches only what ``exists()`` finds."""
     if not header:
         return False
     if header.strip() == "*":
-        return exists
+        return exists()
     weak = etag.removeprefix("W/")
     return any(tag.strip().removeprefix("W/") == weak for tag in header.split(","))
 
@@ -228,23 +227,24 @@ class FactoryOrderViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return f'W/"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"'
 
-    def _conditional(self, queryset, render) -> HttpResponseBase:
+    def _conditional(self, render, *, exists) -> HttpResponseBase:
         """304 when the client's ETag is current; else the body, rendered once per ETag and cached.
 
-        The ETag covers the factory, host, path, query and the version of the factory's feed
-        (see ``production.feed``): its change counter where the cache is shared, else the
-        latest change and row count of ``queryset()``. A cached body is served only while
-        none of them has moved. With the counter, an idle poll and a cached page touch no
-        database; only a response that validated and rendered is ever cached or tagged.
+        The ETag covers the factory, host, path, query and the factory's feed version
+        (``factory_feed_version``: its change counter where the cache is shared, else the latest
+        change and number of its orders). The authentication read that version with the key, in
+        the same round trip, so a current ETag is answered before any filter is built or query
+        run: with a shared cache an idle poll touches no database, without one it costs the key's
+        one query. A stale or absent ETag goes on to the filters and the page. A cached body is
+        served only while none of them has moved; only a response that validated and rendered is
+        ever cached or tagged. ``exists()`` says whether ``If-None-Match: *`` finds something.
         """
-        if feed.feed_version_in_cache():
-            etag = self._etag(["feed", feed.feed_counter(self.request.auth.factory_id)])
-            exists = self.action == "list"  # an order is not looked up before its body is needed
-        else:
-            latest, count = production_orders_version(queryset=queryset())
-            if self.action == "retrieve" and not count:
-                raise exceptions.NotFound("No such order for this factory.")
-            etag, exists = self._etag([latest, count]), True
+        api_key = self.request.auth
+        reads = getattr(api_key, "poll_reads", None)
+        version = reads.feed_version if reads is not None else None
+        if version is None:
+            version = factory_feed_version(factory_id=api_key.factory_id)
+        etag = self._etag(list(version))
         if _etag_matches(self.request.headers.get("If-None-Match", ""), etag, exists=exists):
             response = HttpResponseNotModified()
         else:
@@ -260,16 +260,20 @@ class FactoryOrderViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     def list(self, request, *args, **kwargs):
-        return self._conditional(lambda: self.filter_queryset(self.get_queryset()), self._render_list)
+        return self._conditional(self._render_list, exists=self._filters_valid)
+
+    def _filters_valid(self) -> bool:
+        self.filter_queryset(self.get_queryset())  # a bad filter is a 400; builds the query, runs none
+        return True
 
     def _render_list(self) -> Response:
         rows = self.paginate_queryset(order_rows(self.filter_queryset(self.get_queryset())))
         return self.get_paginated_response(represent_orders(rows))
 
     def retrieve(self, request, *args, **kwargs):
+        # ``*`` never answers 304 for an order not looked up: it would tell which orders exist.
         return self._conditional(
-            lambda: self.get_queryset().filter(pk=self._order_id()),
-            lambda: super(FactoryOrderViewSet, self).retrieve(request, *args, **kwargs),
+            lambda: super(FactoryOrderViewSet, self).retrieve(request, *args, **kwargs), exists=lambda: False
         )
 
     # --- Writing, idempotently --------------------------------------------

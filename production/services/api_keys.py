@@ -2,12 +2,10 @@
 
 import datetime
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import api_keys  # the key format: production/api_keys.py
+from .. import api_keys, key_cache  # the key format: production/api_keys.py
 from ..models import Factory, FactoryApiKey
 
 # Each touch is a write on the polling path; every few minutes is exact enough for "last used".
@@ -35,7 +33,8 @@ def factory_api_key_create(*, factory: Factory, name: str = "") -> str:
 
 
 def factory_api_key_revoke(*, key_id: int, factory: Factory | None = None) -> FactoryApiKey:
-    """Revoke a key at once (the authentication cache drops it too); revoking twice keeps the first time.
+    """Revoke a key at once; revoking twice keeps the first time. Saving the key drops its row
+    cached for authentication (``production.key_cache``), so every process refuses it from then on.
 
     With ``factory``, a key of another factory is not found (``FactoryApiKey.DoesNotExist``).
     """
@@ -47,22 +46,22 @@ def factory_api_key_revoke(*, key_id: int, factory: Factory | None = None) -> Fa
         if api_key.revoked_at is None:
             api_key.revoked_at = timezone.now()
             api_key.save(update_fields=["revoked_at"])
-        prefix = api_key.prefix
-        transaction.on_commit(lambda: cache.delete(api_keys.cache_key(prefix)))
-    cache.delete(api_keys.cache_key(prefix))  # and now, in case a request re-cached it before the commit
     return api_key
 
 
 def factory_api_key_mark_used(*, api_key: FactoryApiKey, now: datetime.datetime | None = None) -> bool:
     """Record use, at most once per KEY_TOUCH_INTERVAL so polling does not write on every request.
 
-    True when it wrote; the authentication cache then holds the key with its new ``last_used_at``.
+    True when it wrote. A key read by ``factory_api_key_authenticate`` from a shared cache is
+    cached again with its new ``last_used_at``, unless the key changed since it was read (a
+    revoke racing this request): then the cache keeps it dropped.
     """
     now = now or timezone.now()
     if api_key.last_used_at and now - api_key.last_used_at < KEY_TOUCH_INTERVAL:
         return False
     FactoryApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
     api_key.last_used_at = now
-    if api_key.revoked_at is None and settings.C2F_CACHE_SHARED:
-        cache.set(api_keys.cache_key(api_key.prefix), api_key, api_keys.CACHE_SECONDS)
+    reads = getattr(api_key, "poll_reads", None)
+    if api_key.revoked_at is None and reads is not None and reads.cache_generation is not None:
+        key_cache.store(api_key=api_key, generation=reads.cache_generation)
     return True
