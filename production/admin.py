@@ -2,12 +2,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Sum
 
+from core.transitions_admin import EventAdmin, EventInline
+
 from .models import (
     Factory,
     FactoryApiKey,
     FactoryPayment,
     IdempotencyRecord,
     PreOrder,
+    PreOrderEvent,
     ProductionEvent,
     ProductionOrder,
     ProductionOrderLine,
@@ -259,6 +262,18 @@ class IdempotencyRecordAdmin(admin.ModelAdmin):
         return False
 
 
+class PreOrderEventInline(EventInline):
+    model = PreOrderEvent
+
+
+@admin.register(PreOrderEvent)
+class PreOrderEventAdmin(EventAdmin):
+    record_field = "pre_order"
+
+    def get_list_select_related(self, request):
+        return ("pre_order__variant",)  # a pre-order is named by its variant's SKU
+
+
 @admin.register(PreOrder)
 class PreOrderAdmin(admin.ModelAdmin):
     """Pre-orders are entered and imported on the dashboard (Production → Pre-orders); here they are read and cancelled."""
@@ -272,6 +287,7 @@ class PreOrderAdmin(admin.ModelAdmin):
         "variant", "market", "quantity", "channel", "reference", "customer", "ordered_at", "status", "is_demo", "created_at",
     )
     fields = readonly_fields + ("note",)
+    inlines = [PreOrderEventInline]
     actions = ["cancel"]
 
     def has_add_permission(self, request):

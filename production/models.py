@@ -361,6 +361,11 @@ class PreOrder(models.Model):
         Status.CANCELLED: (),
         Status.FULFILLED: (),
     }
+    TRANSITION_REFUSALS = {
+        (Status.CANCELLED, Status.CANCELLED): "It was cancelled already; only an open one can be cancelled.",
+        (Status.CANCELLED, Status.FULFILLED): "It was cancelled; only an open one can be fulfilled.",
+        (Status.FULFILLED, Status.CANCELLED): "It was fulfilled by a shop order; only an open one can be cancelled.",
+    }
 
     variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="pre_orders")
     market = models.CharField(max_length=12)
@@ -385,3 +390,19 @@ class PreOrder(models.Model):
 
     def __str__(self):
         return f"{self.reference} · {self.variant.sku} × {self.quantity} ({self.market})"
+
+    @property
+    def transition_label(self) -> str:
+        return f"Pre-order {self.reference}"
+
+
+class PreOrderEvent(StatusEvent):
+    """A pre-order's timeline: who cancelled or fulfilled it, and why (the shop order that fulfilled it)."""
+
+    pre_order = models.ForeignKey(PreOrder, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["pre_order", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.pre_order.reference}: {self.from_status or '—'} → {self.to_status}"

@@ -499,6 +499,21 @@ def pre_orders_for_sizing(*, concept) -> list[dict]:
     return [{"variant_id": row["variant_id"], "market": row["market"], "quantity": row["total"]} for row in rows]
 
 
+def pre_orders_open_for_skus(*, skus) -> list[dict]:
+    """Open pre-orders of the variants with these SKUs, for matching against shop orders; one query.
+
+    ``[{"id", "channel", "reference", "sku", "market", "customer"}]`` ordered by id.
+    """
+    skus = sorted(set(skus))
+    if not skus:
+        return []
+    return list(
+        PreOrder.objects.filter(status=PreOrder.Status.OPEN, variant__sku__in=skus)
+        .order_by("id")
+        .values("id", "channel", "reference", "market", "customer", sku=F("variant__sku"))
+    )
+
+
 def pre_order_list(
     *, concept=None, channel: str | None = None, status: str | None = None, is_demo: bool | None = None
 ) -> QuerySet[PreOrder]:

@@ -29,10 +29,6 @@ ALLOWED = {
     ("core/transitions.py", "transition"): "the one function that moves a record: lock, check the map, write, event",
     ("core/services.py", "cycle_mark_running"): "the cycle's transition, keeping the caller's copy in step",
     ("samples/services/rounds.py", "round_close"): "the round's transition, keeping the caller's instance in step",
-    ("production/services/pre_orders.py", "pre_order_cancel"): (
-        "a pre-order's only move (open → cancelled), checked against PreOrder.ALLOWED_TRANSITIONS under a "
-        "row lock; its history is kept in its note"
-    ),
     ("bench/factory_api_poll.py", "fill"): (
         "fills a throwaway benchmark database with 100k orders spread over their states in bulk, "
         "as test factories do; it never runs against a real database"

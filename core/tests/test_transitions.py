@@ -147,5 +147,4 @@ def test_every_map_lists_only_its_models_states():
         assert all(set(onward) <= states for onward in model.ALLOWED_TRANSITIONS.values()), model
         for (current, to), reason in getattr(model, "TRANSITION_REFUSALS", {}).items():
             assert to not in model.ALLOWED_TRANSITIONS[current] and reason, (model, current, to)
-        if model.__name__ != "PreOrder":  # a pre-order keeps its history in its note
-            assert model._meta.get_field("events").related_model.__mro__[1].__name__ == "StatusEvent", model
+        assert model._meta.get_field("events").related_model.__mro__[1].__name__ == "StatusEvent", model

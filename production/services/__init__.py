@@ -28,6 +28,7 @@ from .pre_orders import (
     PreOrderImportReport,
     pre_order_cancel,
     pre_order_create,
+    pre_order_fulfil,
     pre_orders_import,
 )
 from .reporting import (
@@ -57,6 +58,7 @@ __all__ = [
     "idempotency_records_prune",
     "pre_order_cancel",
     "pre_order_create",
+    "pre_order_fulfil",
     "pre_orders_import",
     "production_order_accept",
     "production_order_cancel",

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.files import FileProblem, defuse, read_limited
+from core.transitions import TransitionNotAllowed, actor_clean, transition
 from design.models import Concept, Variant
 
 from ..importers import pre_orders as parse
@@ -237,23 +238,49 @@ def pre_order_create(
         ) from None
 
 
+def _pre_order_move(*, pre_order_id: int, to: str, actor: str, note: str, change=None, already: str = "refuse"):
+    try:
+        return transition(PreOrder, pk=pre_order_id, to=to, actor=actor, note=note, change=change, already=already)
+    except PreOrder.DoesNotExist:
+        raise ValidationError({"pre_order": [f"Pre-order {pre_order_id} does not exist."]}) from None
+
+
 def pre_order_cancel(*, pre_order_id: int, actor: str = "", reason: str = "") -> PreOrder:
-    """Cancel an open pre-order: it no longer counts when a batch is sized. The reason is kept in its note."""
+    """Cancel an open pre-order: it no longer counts when a batch is sized. The move is an event on its
+    timeline; the reason is also kept in its note, where the pre-orders page shows it."""
     reason = (reason or "").strip()
     if len(reason) > MAX_NOTE_LENGTH:
         raise ValidationError({"reason": [f"At most {MAX_NOTE_LENGTH} characters."]})
-    with transaction.atomic():
-        try:
-            pre_order = PreOrder.objects.select_for_update().get(pk=pre_order_id)
-        except PreOrder.DoesNotExist:
-            raise ValidationError({"pre_order": [f"Pre-order {pre_order_id} does not exist."]}) from None
-        if PreOrder.Status.CANCELLED not in PreOrder.ALLOWED_TRANSITIONS[pre_order.status]:
-            raise ValidationError(
-                {"status": [f"Pre-order {pre_order.reference} is {pre_order.get_status_display().lower()}; only an open one can be cancelled."]}
-            )
-        stamp = f"Cancelled {timezone.now():%Y-%m-%d %H:%M}" + (f" by {actor[:_ACTOR_MAX]}" if actor else "")
+    actor = (actor or "").strip()[:_ACTOR_MAX]
+
+    def keep_reason(pre_order: PreOrder) -> list[str]:
+        stamp = f"Cancelled {timezone.now():%Y-%m-%d %H:%M}" + (f" by {actor}" if actor else "")
         line = stamp + (f": {defuse(reason)}" if reason else ".")
-        pre_order.status = PreOrder.Status.CANCELLED
         pre_order.note = f"{pre_order.note}\n{line}".strip()
-        pre_order.save(update_fields=["status", "note"])
-    return pre_order
+        return ["note"]
+
+    return _pre_order_move(
+        pre_order_id=pre_order_id, to=PreOrder.Status.CANCELLED, actor=actor or "unknown", note=defuse(reason),
+        change=keep_reason,
+    )
+
+
+def pre_order_fulfil(*, pre_order_id: int, actor: str, note: str = "") -> PreOrder | None:
+    """An open pre-order is fulfilled (a shop order delivered what it promised): it no longer counts when a
+    batch is sized. A move through ``core.transitions``: locked, an event says who and why (``note``: the
+    shop order).
+
+    A pre-order already fulfilled is left as it is (returns None), so a shop order imported twice fulfils
+    once; a cancelled one is refused with the reason.
+    """
+    actor = actor_clean(actor)
+    if len(note or "") > MAX_NOTE_LENGTH:
+        raise ValidationError({"note": [f"At most {MAX_NOTE_LENGTH} characters."]})
+    try:
+        return _pre_order_move(
+            pre_order_id=pre_order_id, to=PreOrder.Status.FULFILLED, actor=actor, note=defuse(note or ""),
+        )
+    except TransitionNotAllowed as refused:
+        if refused.record is not None and refused.record.status == PreOrder.Status.FULFILLED:
+            return None
+        raise
