@@ -11,4 +11,7 @@ def c2f(request):
             request._c2f_demo_data = bool(current)
         return request._c2f_demo_data
 
-    return {"C2F_DEBUG": settings.DEBUG, "c2f_demo_data": demo_data}
+    return {
+        "C2F_DEBUG": settings.DEBUG, "c2f_demo_data": demo_data,
+        "c2f_base_currency": getattr(settings, "C2F_BASE_CURRENCY", "USD"),
+    }

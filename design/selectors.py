@@ -49,6 +49,11 @@ def market_aliases(market: str) -> list[str]:
     return [market, "EU", "*"] if market in EU_MARKETS else [market, "*"]
 
 
+def fx_rates_per_usd() -> dict[str, Decimal]:
+    """The planning exchange rates as {currency: units per USD}; one query."""
+    return dict(FxRate.objects.values_list("currency", "per_usd"))
+
+
 def money_convert(amount, *, from_currency: str, to_currency: str, per_usd: dict[str, Decimal]) -> Decimal | None:
     """``amount`` at the planning rates (units per USD); None when a rate is missing."""
     if from_currency == to_currency:

@@ -9,7 +9,9 @@ link's record:
 - a *downstream panel* for a detail page: a title, a function that fetches the rows for one
   record (one query or a few, never one per row), and the template that renders them;
 - a *downstream count* for a column of a list: a correlated subquery, so a page of 50 rows
-  still runs one query, and the column can be sorted on.
+  still runs one query, and the column can be sorted on (a count, or any value such as a
+  customer's latest segment);
+- a *downstream filter* for a list: the values offered and how a queryset is narrowed to one.
 
 The earlier link's template renders whatever is registered for its model and names no later
 link: ``{% downstream_panels object %}`` (template library ``lineage``) for panels, and for
@@ -46,8 +48,21 @@ class DownstreamCount:
         return f"n_{self.key}"
 
 
+@dataclass(frozen=True)
+class DownstreamFilter:
+    """A filter on lists of the earlier link's model by what a later link made of each row (a customer's
+    portrait segment): ``choices()`` the values offered (one query), ``apply(queryset, value)`` the filter."""
+
+    model: str
+    key: str  # the query parameter
+    label: str
+    choices: Callable[[], list[tuple[str, str]]]
+    apply: Callable[[QuerySet, str], QuerySet]
+
+
 _panels: dict[str, dict[str, DownstreamPanel]] = {}
 _counts: dict[str, dict[str, DownstreamCount]] = {}
+_filters: dict[str, dict[str, DownstreamFilter]] = {}
 
 
 def _label(model: type[Model] | Model | QuerySet | str) -> str:
@@ -77,6 +92,20 @@ def downstream_count_register(
     count = DownstreamCount(model=_label(model), key=key, label=label, expression=expression)
     _counts.setdefault(count.model, {})[key] = count
     return count
+
+
+def downstream_filter_register(
+    model: type[Model], *, key: str, label: str, choices: Callable[[], list[tuple[str, str]]],
+    apply: Callable[[QuerySet, str], QuerySet],
+) -> DownstreamFilter:
+    """Offer a filter ``key`` on lists of ``model`` (a FilterSet adds it, see ``downstream_filters``)."""
+    registered = DownstreamFilter(model=_label(model), key=key, label=label, choices=choices, apply=apply)
+    _filters.setdefault(registered.model, {})[key] = registered
+    return registered
+
+
+def downstream_filters(model: type[Model] | Model | QuerySet | str) -> list[DownstreamFilter]:
+    return list(_filters.get(_label(model), {}).values())
 
 
 def downstream_panels(model: type[Model] | Model | str) -> list[DownstreamPanel]:

@@ -5,9 +5,11 @@ application; a test keeps ``csv.writer`` out of the rest of the code.
 """
 
 import csv
+import json
 import re
 from collections.abc import Iterable
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 
 from .formulas import defuse
@@ -40,9 +42,23 @@ def csv_writer(stream, **kwargs) -> SafeCsvWriter:
     return SafeCsvWriter(stream, **kwargs)
 
 
+def _download_name(filename: str, default: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("._") or default
+
+
+def json_response(*, filename: str, data) -> HttpResponse:
+    """A JSON download (UTF-8, indented), for a person's data leaving the application as a file."""
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(filename, "export.json")}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def csv_response(*, filename: str, header: Iterable[str], rows: Iterable[Iterable]) -> HttpResponse:
     """A CSV download: UTF-8 with a byte order mark (so Excel reads the accents right), cells defused."""
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("._") or "export.csv"
+    name = _download_name(filename, "export.csv")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
