@@ -314,6 +314,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_THROTTLE_RATES": {
         "factory": os.environ.get("C2F_FACTORY_RATE", "120/min"),
+        "shop_webhook": os.environ.get("C2F_SHOP_WEBHOOK_RATE", "600/min"),
         "anon": "30/min",
     },
     "EXCEPTION_HANDLER": "core.api.exception_handler",
@@ -365,6 +366,16 @@ if not 0 <= C2F_RETAILER_MARGIN < 1:
     raise ImproperlyConfigured(f"C2F_RETAILER_MARGIN must be a share from 0 up to 1, got {C2F_RETAILER_MARGIN}.")
 # Share of an unsold unit's landed cost that clearance brings back; sizes first batches (newsvendor).
 C2F_SALVAGE_SHARE = float(os.environ.get("C2F_SALVAGE_SHARE", "0.3"))
+
+# --- Shop orders ------------------------------------------------------------
+# Revenue is reported in this currency, converted at the planning exchange rates (admin).
+C2F_BASE_CURRENCY = os.environ.get("C2F_BASE_CURRENCY", "USD").strip().upper()
+# The shop's webhook signing secret (Shopify: Settings > Notifications > Webhooks). Without it the
+# order webhook refuses every delivery.
+C2F_SHOP_WEBHOOK_SECRET = os.environ.get("C2F_SHOP_WEBHOOK_SECRET", "")
+# A delivery triggered longer ago than this (seconds) is refused as a replay.
+C2F_SHOP_WEBHOOK_MAX_AGE = int(os.environ.get("C2F_SHOP_WEBHOOK_MAX_AGE", "86400"))
+C2F_SHOP_WEBHOOK_RATE = os.environ.get("C2F_SHOP_WEBHOOK_RATE", "600/min")
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -20,6 +20,7 @@ urlpatterns = [
     # Public surfaces: buyers' vote links, tracked promotion links (and the factory API, above).
     path("vote/", include("samples.public_urls")),
     path("r/", include("promotion.public_urls")),
+    path("api/v1/shop/", include("customers.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

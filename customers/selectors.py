@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Subquery, Sum
+from django.db.models import Count, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,9 @@ from production.models import ProductionOrder
 from promotion.models import Campaign
 from promotion.selectors import PromotionProgress, promotion_cycle_progress
 
-from .models import Order, OrderLine, Product
+from .models import (
+    CohortMonth, Customer, CustomerEvent, Order, OrderColumnMapping, OrderImport, OrderLine, Product, SalesMonth,
+)
 
 
 def sales_units_by_variant_market_day(*, days: int = 28, today: datetime.date | None = None) -> list[dict]:
@@ -80,11 +82,11 @@ def order_list_for_campaign(*, campaign: Campaign, limit: int = 100) -> list[Ord
 class CustomersProgress(LinkProgress):
     orders: int
     customers: int
-    revenue: tuple[tuple[str, Decimal], ...]  # (currency, total) by currency
+    revenue: tuple[tuple[str, Decimal], ...]  # (currency, net revenue) by currency
 
 
 def customers_cycle_progress(*, cycle: Cycle, promotion: PromotionProgress | None = None) -> CustomersProgress:
-    """Link 7 on ``cycle``: shop orders, the customers who placed them and the revenue per currency.
+    """Link 7 on ``cycle``: shop orders, the customers who placed them and the net revenue per currency.
     One query, and the earlier links' when link 6's progress is not handed in."""
     if promotion is None:
         promotion = promotion_cycle_progress(cycle=cycle)
@@ -92,7 +94,7 @@ def customers_cycle_progress(*, cycle: Cycle, promotion: PromotionProgress | Non
     customers = of_cycle.order_by().values("cycle").annotate(n=Count("customer", distinct=True)).values("n")
     per_currency = list(
         of_cycle.order_by("currency").values("currency")
-        .annotate(total=Sum("total"), n_orders=Count("pk"), n_customers=Subquery(customers))
+        .annotate(total=Sum("net"), n_orders=Count("pk"), n_customers=Subquery(customers))
         .values_list("currency", "total", "n_orders", "n_customers")
     )
     n_orders = sum(n for _c, _t, n, _k in per_currency)
@@ -118,3 +120,129 @@ def customers_cycle_progress(*, cycle: Cycle, promotion: PromotionProgress | Non
         customers=n_customers,
         revenue=revenue,
     )
+
+
+# --- pages ------------------------------------------------------------------------------------------------
+
+def customer_list() -> QuerySet[Customer]:
+    """Every customer; the list sorts and filters on the order figures kept on each row, so a page of 50 is
+    one query whatever the orders."""
+    return Customer.objects.all()
+
+
+def order_list() -> QuerySet[Order]:
+    """Every order with its customer, cycle and the campaign it came through; the money is on the row (no line is
+    read)."""
+    return Order.objects.select_related("customer", "cycle", "tracked_link__campaign")
+
+
+def customer_orders(*, customer: Customer, limit: int = 200) -> list[Order]:
+    """A customer's newest orders; one query."""
+    return list(customer.orders.select_related("cycle", "tracked_link__campaign").order_by("-placed_at", "-id")[:limit])
+
+
+def customer_events(*, customer: Customer) -> list[CustomerEvent]:
+    return list(customer.events.order_by("-created_at", "-id")[:100])
+
+
+def order_lines(*, order: Order) -> list[OrderLine]:
+    """An order's lines with their product and what it was made from; one query."""
+    return list(OrderLine.objects.filter(order=order).select_related("product__concept", "product__variant").order_by("id"))
+
+
+def customers_with_marketing_consent(*, market: str | None = None) -> QuerySet[Customer]:
+    """Customers who agreed to marketing and can be written to (not erased, an email known): the only ones a
+    campaign may address. Promotion, an earlier link, receives this from the caller above both."""
+    customers = Customer.objects.filter(marketing_consent=True, erased_at__isnull=True).exclude(email="")
+    if market:
+        customers = customers.filter(country=market.upper())
+    return customers.order_by("id")
+
+
+def customer_data(*, customer: Customer) -> dict:
+    """Everything stored about one customer, for the file they may ask for; three queries."""
+    orders = list(customer.orders.order_by("placed_at", "id"))
+    lines: dict[int, list] = {}
+    for line in OrderLine.objects.filter(order__customer=customer).select_related("product").order_by("order_id", "id"):
+        lines.setdefault(line.order_id, []).append({
+            "sku": line.product.sku, "title": line.product.title, "quantity": line.quantity,
+            "unit_price": str(line.unit_price), "discount": str(line.discount), "amount": str(line.amount),
+        })
+    return {
+        "customer": {
+            "shop": customer.get_platform_display(), "id_at_shop": customer.external_id, "name": customer.name,
+            "email": customer.email, "country": customer.country,
+            "first_seen": customer.first_seen.isoformat() if customer.first_seen else None,
+            "marketing_consent": customer.marketing_consent, "consent_source": customer.get_consent_source_display(),
+            "consent_updated_at": customer.consent_updated_at.isoformat() if customer.consent_updated_at else None,
+        },
+        "orders": [
+            {
+                "order": o.external_id, "shop": o.get_platform_display(), "placed_at": o.placed_at.isoformat(),
+                "market": o.market, "currency": o.currency, "financial_status": o.financial_status,
+                "fulfillment_status": o.fulfillment_status, "cancelled": o.cancelled, "subtotal": str(o.subtotal),
+                "discount": str(o.discount), "shipping": str(o.shipping), "taxes": str(o.taxes), "total": str(o.total),
+                "refunded": str(o.refunded), "lines": lines.get(o.pk, []),
+            }
+            for o in orders
+        ],
+        "reviews": [
+            {
+                "product": r.product.sku, "rating": r.rating, "title": r.title, "text": r.text,
+                "reviewer": r.reviewer, "created_at": r.created_at.isoformat(),
+            }
+            for r in customer.reviews.select_related("product").order_by("created_at")
+        ],
+    }
+
+
+def customer_order_rows(*, customer: Customer) -> list[list]:
+    """One row per order line of a customer, for a CSV export; one query."""
+    rows = []
+    for line in OrderLine.objects.filter(order__customer=customer).select_related("order", "product").order_by(
+        "order__placed_at", "order_id", "id"
+    ):
+        order = line.order
+        rows.append([
+            order.external_id, order.placed_at.isoformat(), order.market, order.currency, order.financial_status,
+            "yes" if order.cancelled else "no", line.product.sku, line.product.title, line.quantity, line.unit_price,
+            line.discount, line.amount,
+        ])
+    return rows
+
+
+CUSTOMER_ORDER_COLUMNS = [
+    "order", "placed_at", "market", "currency", "financial_status", "cancelled", "sku", "title", "quantity",
+    "unit_price", "discount", "amount",
+]
+
+
+def orders_without_rate() -> list[tuple[str, int]]:
+    """Currencies of orders stored without an exchange rate, with how many; one query on a partial index."""
+    return list(
+        Order.objects.filter(fx_rate__isnull=True).values_list("currency").annotate(n=Count("pk")).order_by("currency")
+    )
+
+
+def order_import_list() -> QuerySet[OrderImport]:
+    return OrderImport.objects.select_related("task_run")
+
+
+def order_imports_of_run(*, task_run_id: int) -> list[OrderImport]:
+    return list(OrderImport.objects.filter(task_run_id=task_run_id).order_by("id"))
+
+
+def column_mapping_list() -> list[OrderColumnMapping]:
+    return list(OrderColumnMapping.objects.order_by("name"))
+
+
+# --- charts -------------------------------------------------------------------------------------------------
+
+def sales_by_month_and_market() -> list[SalesMonth]:
+    """Net and gross sales (base currency) per month and market, from the monthly figures; one query."""
+    return list(SalesMonth.objects.order_by("month", "market"))
+
+
+def cohort_months() -> list[CohortMonth]:
+    """Customers of each first-order month buying in each month, from the monthly figures; one query."""
+    return list(CohortMonth.objects.order_by("cohort", "month"))

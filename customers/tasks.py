@@ -1,6 +1,22 @@
+import logging
+
 from celery import shared_task
+from django.core.cache import cache
 
 from .services import review_upload_import
+from .services.figures import QUEUED_KEY, sales_figures_refresh
+from .services.uploads import orders_upload_import
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="customers.import_uploads", soft_time_limit=1800, time_limit=1860)
+def import_uploads(task_run_id: int) -> list[dict]:
+    return [
+        {"file": r.file, "status": r.status, "new": r.orders_new, "updated": r.orders_updated,
+         "unchanged": r.orders_unchanged, "rejected": r.rejected, "problems": r.problem_messages[:5]}
+        for r in orders_upload_import(task_run_id=task_run_id)
+    ]
 
 
 @shared_task(name="customers.import_review_uploads", soft_time_limit=900, time_limit=960)
@@ -11,3 +27,9 @@ def import_review_uploads(task_run_id: int) -> list[dict]:
          "problems": len(r.problems)}
         for r in review_upload_import(task_run_id=task_run_id)
     ]
+
+
+@shared_task(name="customers.refresh_sales_figures", soft_time_limit=600, time_limit=660)
+def refresh_sales_figures() -> dict:
+    cache.delete(QUEUED_KEY)
+    return sales_figures_refresh()

@@ -269,7 +269,8 @@ def _build_chain(tag: str) -> dict:
     from core.models import Cycle, TaskRun
     from core.transitions import record_created
     from customers.models import (
-        Customer, Order, OrderLine, Product, Review, ReviewColumnMapping, ReviewImport, ReviewMention, ReviewUpload,
+        CohortMonth, Customer, CustomerEvent, Order, OrderColumnMapping, OrderImport, OrderLine, OrderUpload, Product,
+        Review, ReviewColumnMapping, ReviewImport, ReviewMention, ReviewUpload, SalesMonth, WebhookDelivery,
     )
     from design.models import ComplianceItem, Concept, Variant
     from hotspots.models import (
@@ -342,7 +343,8 @@ def _build_chain(tag: str) -> dict:
     ShipmentEvent.objects.create(shipment=shipment, occurred_at=now, description="handed to Sea")
     FactoryPayment.objects.create(factory=factory, order=production_order, kind="deposit", amount=Decimal("1035.00"), actor="test")
     IdempotencyRecord.objects.create(api_key=api_key, key=f"{tag}-k", fingerprint="0" * 64, status_code=200, body={})
-    PreOrder.objects.create(variant=variant, market="US", quantity=12, channel="wholesale", reference=f"PO-{tag}-B1", ordered_at=now)
+    pre_order = PreOrder.objects.create(variant=variant, market="US", quantity=12, channel="wholesale",
+                                        reference=f"PO-{tag}-B1", ordered_at=now)
 
     campaign = Campaign.objects.create(cycle=cycle, concept=concept, production_order=production_order, name=f"{tag} launch",
                                        market="US", starts_on=date(2024, 3, 1))
@@ -356,6 +358,15 @@ def _build_chain(tag: str) -> dict:
     order = Order.objects.create(cycle=cycle, customer=customer, platform="demo", external_id=f"{tag}-o1", placed_at=now,
                                  market="US", total=Decimal("39.00"), tracked_link=link)
     OrderLine.objects.create(order=order, product=product, quantity=1, unit_price=Decimal("39.00"))
+    CustomerEvent.objects.create(customer=customer, kind="consent", actor="test", note="opted in at checkout")
+    OrderColumnMapping.objects.create(name=f"{tag} orders", columns={"order_id": "Order", "placed_at": "Date"})
+    order_task = TaskRun.objects.create(kind="customers.import_uploads")
+    OrderImport.objects.create(task_run=order_task, filename=f"{tag}-orders.csv", format="shopify", status="ok", orders_new=1)
+    OrderUpload.objects.create(task_run=order_task, filename=f"{tag}-orders.csv", data=b"")
+    WebhookDelivery.objects.create(webhook_id=f"{tag}-w1", topic="orders/create", status="processed", order=order)
+    month = date(2000 + cycle.number, 1, 1)
+    SalesMonth.objects.create(month=month, market="US", orders=1, gross_base=Decimal("39.00"), net_base=Decimal("39.00"))
+    CohortMonth.objects.create(cohort=month, month=month, customers=1)
     review_import = ReviewImport.objects.create(filename=f"{tag}-reviews.csv", format="shopify", status="ok", new=1)
     review = Review.objects.create(product=product, customer=customer, order=order, source="shopify",
                                    external_id=f"{tag}-r1", rating=5, text="So soft", created_at=now,
@@ -375,7 +386,7 @@ def _build_chain(tag: str) -> dict:
     watchlist = Watchlist.objects.create(cycle=cycle, name=f"{tag} watchlist", markets=["US"], seeded_by_brief=brief)
     WatchKeyword.objects.create(watchlist=watchlist, keyword=f"{tag} blanket", category="blanket")
     WatchKeyword.objects.create(watchlist=watchlist, keyword=f"{tag} throw", category="blanket", origin="brief")
-    for record in (cycle, concept, sample, vote_round, campaign, post):
+    for record in (cycle, concept, sample, vote_round, campaign, post, pre_order):
         record_created(record, actor="test")
     return {"cycle": cycle, "concept": concept, "round": vote_round, "order": production_order}
 

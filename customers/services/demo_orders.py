@@ -13,14 +13,18 @@ from datetime import timezone as dt_timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
+from django.conf import settings
 from django.db import transaction
 
 from core.demo_catalog import DEMO_ATTRIBUTES, DEMO_CATALOGUE, DEMO_MARKETS
 from core.models import Cycle
+from customers.amounts import base_rate, to_base
 from customers.models import Customer, Order, OrderLine, Platform, Product, Review, ReviewSource
 from design.models import Concept
+from design.selectors import fx_rates_per_usd
 from promotion.models import TrackedLink
 
+from .orders_store import customer_figures_refresh
 from .products import demo_catalogue_ensure, products_for_concept
 
 DEMO_WINDOW_DAYS = 182
@@ -212,6 +216,7 @@ def _store(*, cycle, customers, orders, links, link_markets) -> dict:
         Order.objects.filter(platform=Platform.DEMO, external_id__in=order_keys).values_list("external_id", flat=True)
     )
     fresh = [o for o in orders if o["external_id"] not in existing_orders]
+    rate = base_rate(DEMO_ORDER_CURRENCY, base=settings.C2F_BASE_CURRENCY, per_usd=fx_rates_per_usd())
     order_rows = []
     for order in fresh:
         total = sum((line["unit_price"] * line["quantity"] for line in order["lines"]), Decimal("0.00"))
@@ -225,7 +230,17 @@ def _store(*, cycle, customers, orders, links, link_markets) -> dict:
                 placed_at=order["placed_at"],
                 market=order["market"],
                 currency=DEMO_ORDER_CURRENCY,
+                financial_status="paid",
+                fulfillment_status="fulfilled",
+                subtotal=total,
                 total=total,
+                gross=total,
+                net=total,
+                fx_rate=rate,
+                gross_base=to_base(total, rate),
+                net_base=to_base(total, rate),
+                refunded_base=to_base(Decimal("0.00"), rate),
+                item_count=sum(line["quantity"] for line in order["lines"]),
                 tracked_link=link,
                 is_demo=True,
             )
@@ -235,9 +250,10 @@ def _store(*, cycle, customers, orders, links, link_markets) -> dict:
     line_rows, review_rows = [], []
     for order, row in zip(fresh, order_rows):
         for line, (draw, text_draw, days) in zip(order["lines"], order["review_draws"]):
+            amount = line["unit_price"] * line["quantity"]
             line_rows.append(
-                OrderLine(order=row, product=line["sellable"].product,
-                          quantity=line["quantity"], unit_price=line["unit_price"])
+                OrderLine(order=row, product=line["sellable"].product, quantity=line["quantity"],
+                          unit_price=line["unit_price"], amount=amount, amount_base=to_base(amount, rate))
             )
             if draw < 0.08:
                 rating = 5 if line["overlap"] >= 2 else 4 if line["overlap"] == 1 else 2 + int(text_draw * 2)
@@ -256,6 +272,7 @@ def _store(*, cycle, customers, orders, links, link_markets) -> dict:
                 )
     OrderLine.objects.bulk_create(line_rows, batch_size=500)
     Review.objects.bulk_create(review_rows, batch_size=500)
+    customer_figures_refresh(customer_ids={row.customer_id for row in order_rows})
 
     return {
         "customers": len(new_customers),

@@ -1,9 +1,11 @@
-"""Shop order exports into customers, orders and lines: one transaction per file,
-an upsert on (platform, external id), so importing a file twice changes nothing.
+"""Shop order exports into customers, orders and lines: one transaction per file (or per orders file and its
+items file), reported per file and kept in an ``OrderImport`` row.
 
-An order without a customer id or email (draft, point-of-sale, guest checkout) is
-not stored, since an order belongs to a customer; the report lists it and the rest
-of the file is imported."""
+A file with a bad row stores nothing and its report names the file, line, column and reason; with
+``partial=True`` the orders without a problem are stored and the others listed. Orders without an email
+or customer id (draft, point-of-sale, guest checkout) are stored as guest orders. Importing the same
+file again changes nothing; a newer export of the same orders updates their states and money.
+"""
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,183 +13,264 @@ from pathlib import Path
 from django.db import transaction
 
 from core.files import FileProblem, read_limited
-from core.models import Cycle
+from core.models import Cycle, TaskRun
 from core.selectors import cycle_current
-from customers.importers import FORMATS, MAX_FILE_BYTES, GuestOrder, ImportRefused, OrderRecord, parse_orders
-from customers.models import Customer, Order, OrderLine, Product
+from customers.importers import (
+    FORMATS, MAX_FILE_BYTES, ImportRefused, MappingSpec, ParsedOrders, ReadOptions, header_of, parse_order_tables,
+    parse_orders,
+)
+from customers.importers.layouts import normalise
+from customers.models import OrderColumnMapping, OrderImport
 
-from .product_mapping import products_automap
-from .products import attributes_ensure
+from .figures import sales_figures_refresh_soon
+from .orders_store import orders_store
+from .pre_orders import pre_orders_fulfil_for
+
+GUESTS_SHOWN = 5
 
 
 @dataclass
 class OrdersImportReport:
     file: str
     format: str
+    mapping: str = ""
     ok: bool = False
+    partial: bool = False
     orders_new: int = 0
     orders_updated: int = 0
     orders_unchanged: int = 0
+    orders_stale: int = 0
+    rejected: int = 0
     lines: int = 0
     customers_new: int = 0
     products_new: int = 0
-    problems: list[str] = field(default_factory=list)
-    # Orders left out because they have no customer id or email.
-    guests: list[GuestOrder] = field(default_factory=list)
+    pre_orders_fulfilled: int = 0
+    guest_orders: int = 0
+    guests: list[tuple[str, int]] = field(default_factory=list)  # (order id, line), the first few
+    problems: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    missing_rates: list[str] = field(default_factory=list)
+    import_id: int | None = None
+
+    @property
+    def status(self) -> str:
+        if not self.ok:
+            return OrderImport.Status.FAILED
+        return OrderImport.Status.PARTIAL if self.rejected else OrderImport.Status.OK
+
+    @property
+    def problem_messages(self) -> list[str]:
+        return [problem["message"] for problem in self.problems]
 
     def __str__(self):
         if not self.ok:
-            return f"{self.file}: refused, nothing stored — " + "; ".join(self.problems)
+            return f"{self.file}: refused, nothing stored — " + "; ".join(self.problem_messages)
         text = (
             f"{self.file}: {self.orders_new} new, {self.orders_updated} updated, {self.orders_unchanged} unchanged "
             f"orders ({self.lines} lines stored); {self.customers_new} new customers, {self.products_new} new products"
         )
-        if self.guests:
-            shown = ", ".join(f"{g.external_id} (line {g.line})" for g in self.guests[:5])
-            more = f" and {len(self.guests) - 5} more" if len(self.guests) > 5 else ""
-            text += (
-                f"; {len(self.guests)} order(s) without an email or customer id not stored "
-                f"(draft, point-of-sale or guest orders): {shown}{more}"
-            )
+        if self.guest_orders:
+            shown = ", ".join(f"{order_id} (line {line})" for order_id, line in self.guests)
+            more = f" and {self.guest_orders - len(self.guests)} more" if self.guest_orders > len(self.guests) else ""
+            text += f"; {self.guest_orders} guest order(s) without an email or customer id: {shown}{more}"
+        if self.rejected:
+            text += f"; {self.rejected} order(s) with problems left out: " + "; ".join(self.problem_messages)
+        if self.pre_orders_fulfilled:
+            text += f"; {self.pre_orders_fulfilled} pre-order(s) fulfilled"
+        if self.orders_stale:
+            text += f"; {self.orders_stale} older than what is stored, left as they were"
+        if self.missing_rates:
+            text += (f"; no exchange rate for {', '.join(self.missing_rates)}: those orders are left out of "
+                     "base-currency figures until a planning rate is set")
         return text
 
 
-def _signature(placed_at, market, currency, total, lines) -> tuple:
-    return (placed_at, market, currency, total, tuple(lines))
-
-
-def _products_ensure(records: list[OrderRecord], file: str, report: OrdersImportReport) -> dict[str, Product]:
-    first: dict[str, tuple] = {}
-    for order in records:
-        for line in order.lines:
-            first.setdefault(line.sku, (line, order))
-    products = {p.sku: p for p in Product.objects.filter(sku__in=list(first))}
-    missing = [sku for sku in first if sku not in products]
-    for sku in missing:
-        line, _ = first[sku]
-        try:
-            attributes = attributes_ensure(names=line.attributes, context=f"SKU {sku}")
-        except ValueError as exc:
-            raise ImportRefused([FileProblem(file, line.line, "attributes", str(exc))]) from None
-        product = Product.objects.create(sku=sku, title=line.title, category=line.category)
-        if attributes:
-            product.attributes.set(attributes.values())
-        products[sku] = product
-    report.products_new = len(missing)
-    # A new SKU that is a design variant's is that variant: it takes the concept's category and attributes.
-    products_automap(products=[products[sku] for sku in missing])
-    return products
-
-
-def _customers_ensure(records: list[OrderRecord], platform: str, report: OrdersImportReport) -> dict[str, int]:
-    wanted: dict[str, OrderRecord] = {}
-    first_seen = {}
-    for order in records:
-        wanted.setdefault(order.customer_key, order)
-        seen = first_seen.get(order.customer_key)
-        first_seen[order.customer_key] = order.placed_at if seen is None else min(seen, order.placed_at)
-    ids = dict(
-        Customer.objects.filter(platform=platform, external_id__in=list(wanted)).values_list("external_id", "pk")
+def mapping_spec(mapping: OrderColumnMapping) -> MappingSpec:
+    return MappingSpec(
+        name=mapping.name, platform=mapping.platform, columns=dict(mapping.columns),
+        item_columns=dict(mapping.item_columns or {}), date_format=mapping.date_format,
+        decimal_comma=mapping.decimal_comma, price_is_line_total=mapping.price_is_line_total,
+        default_currency=mapping.default_currency, default_market=mapping.default_market,
+        cancelled_values=mapping.cancelled_values, refunded_values=mapping.refunded_values,
+        pending_values=mapping.pending_values,
     )
-    new = [
-        Customer(
-            platform=platform,
-            external_id=key,
-            email=order.email,
-            country=order.market,
-            first_seen=first_seen[key],
+
+
+def _refused(report: OrdersImportReport, problems: list[FileProblem]) -> OrdersImportReport:
+    fresh = OrdersImportReport(file=report.file, format=report.format, mapping=report.mapping, partial=report.partial)
+    fresh.problems = [problem.as_dict() for problem in problems]
+    return fresh
+
+
+def _record(report: OrdersImportReport, task_run: TaskRun | None) -> OrdersImportReport:
+    row = OrderImport.objects.create(
+        task_run=task_run, filename=report.file[:255], format=report.format, mapping_name=report.mapping[:80],
+        status=report.status, orders_new=report.orders_new, orders_updated=report.orders_updated,
+        orders_unchanged=report.orders_unchanged, orders_rejected=report.rejected, guest_orders=report.guest_orders,
+        lines=report.lines, customers_new=report.customers_new, products_new=report.products_new,
+        pre_orders_fulfilled=report.pre_orders_fulfilled, problems=report.problems[:200],
+        notes=(report.notes + ([str(report)] if report.ok else []))[:50],
+    )
+    report.import_id = row.pk
+    return report
+
+
+def _store(
+    parsed: ParsedOrders, report: OrdersImportReport, *, platform: str, cycle: Cycle | None, actor: str,
+) -> OrdersImportReport:
+    if parsed.problems and not report.partial:
+        return _refused(report, parsed.problems)
+    good = parsed.good_orders()
+    report.rejected = len(parsed.rejected)
+    report.problems = [problem.as_dict() for problem in parsed.problems]
+    guests = [order for order in good if order.is_guest]
+    report.guest_orders = len(guests)
+    report.guests = [(order.external_id, order.line) for order in guests[:GUESTS_SHOWN]]
+    report.notes = parsed.notes[:20]
+    with transaction.atomic():
+        result = orders_store(records=good, platform=platform, cycle=cycle, file=report.file)
+        report.pre_orders_fulfilled = pre_orders_fulfil_for(
+            records=good, order_ids=result.order_ids, platform=platform, actor=actor,
         )
-        for key, order in wanted.items()
-        if key not in ids
-    ]
-    Customer.objects.bulk_create(new, batch_size=500)
-    ids.update({c.external_id: c.pk for c in new})
-    report.customers_new = len(new)
-    return ids
-
-
-def _store(records: list[OrderRecord], *, platform: str, cycle: Cycle | None, file: str, report: OrdersImportReport):
-    products = _products_ensure(records, file, report)
-    customers = _customers_ensure(records, platform, report)
-    existing = {
-        o.external_id: o
-        for o in Order.objects.filter(platform=platform, external_id__in=[r.external_id for r in records])
-    }
-    existing_lines: dict[int, list] = {}
-    for order_id, sku, quantity, price in OrderLine.objects.filter(order__in=list(existing.values())).order_by(
-        "order_id", "id"
-    ).values_list("order_id", "product__sku", "quantity", "unit_price"):
-        existing_lines.setdefault(order_id, []).append((sku, quantity, price))
-
-    new_orders, changed = [], []
-    for record in records:
-        wanted_lines = [(li.sku, li.quantity, li.unit_price) for li in record.lines]
-        order = existing.get(record.external_id)
-        if order is None:
-            new_orders.append((record, Order(
-                cycle=cycle,
-                customer_id=customers[record.customer_key],
-                platform=platform,
-                external_id=record.external_id,
-                placed_at=record.placed_at,
-                market=record.market,
-                currency=record.currency,
-                total=record.total,
-            )))
-            continue
-        before = _signature(order.placed_at, order.market, order.currency, order.total, existing_lines.get(order.pk, []))
-        after = _signature(record.placed_at, record.market, record.currency, record.total, wanted_lines)
-        if before == after and order.customer_id == customers[record.customer_key]:
-            report.orders_unchanged += 1
-            continue
-        order.customer_id = customers[record.customer_key]
-        order.placed_at, order.market = record.placed_at, record.market
-        order.currency, order.total = record.currency, record.total
-        order.save(update_fields=["customer", "placed_at", "market", "currency", "total"])
-        changed.append((record, order))
-
-    Order.objects.bulk_create([order for _, order in new_orders], batch_size=500)
-    if changed:
-        OrderLine.objects.filter(order__in=[order for _, order in changed]).delete()
-    lines = [
-        OrderLine(order=order, product=products[li.sku], quantity=li.quantity, unit_price=li.unit_price)
-        for record, order in [*new_orders, *changed]
-        for li in record.lines
-    ]
-    OrderLine.objects.bulk_create(lines, batch_size=500)
-    report.orders_new, report.orders_updated, report.lines = len(new_orders), len(changed), len(lines)
-
-
-def orders_import_file(*, fmt: str, path: str | Path, cycle: Cycle | None = None) -> OrdersImportReport:
-    """Import one export; on any problem nothing of the file is stored."""
-    path = Path(path)
-    report = OrdersImportReport(file=path.name, format=fmt)
-    if fmt not in FORMATS:
-        report.problems = [f"unknown format {fmt!r}; one of {', '.join(sorted(FORMATS))}"]
-        return report
-    try:
-        data = read_limited(path, max_bytes=MAX_FILE_BYTES, file=path.name)
-    except FileProblem as problem:
-        report.problems = [problem.message]
-        return report
-    except OSError as exc:
-        report.problems = [f"cannot read the file: {exc.strerror or exc}"]
-        return report
-    try:
-        parsed = parse_orders(data, path.name, fmt)
-        with transaction.atomic():
-            if parsed.orders:
-                _store(parsed.orders, platform=fmt, cycle=cycle, file=path.name, report=report)
-    except ImportRefused as exc:
-        fresh = OrdersImportReport(file=path.name, format=fmt)
-        fresh.problems = [str(p) for p in exc.problems]
-        return fresh
-    report.guests = parsed.guests
+        if result.new or result.updated:
+            sales_figures_refresh_soon()
+    report.orders_new, report.orders_updated, report.orders_unchanged = result.new, result.updated, result.unchanged
+    report.orders_stale, report.lines = result.stale, result.lines
+    report.customers_new, report.products_new = result.customers_new, result.products_new
+    report.missing_rates = sorted(result.missing_rates)
     report.ok = True
     return report
 
 
-def orders_import(*, fmt: str, paths, cycle: Cycle | None = None) -> list[OrdersImportReport]:
-    """Import shop exports, one report per file. New orders join ``cycle`` (default: the newest cycle)."""
+def orders_import_data(
+    *, fmt: str, filename: str, data: bytes, cycle: Cycle | None = None, mapping: OrderColumnMapping | None = None,
+    partial: bool = False, currency: str = "", market: str = "", task_run: TaskRun | None = None,
+    actor: str = "import", max_bytes: int = MAX_FILE_BYTES,
+) -> OrdersImportReport:
+    """Import one file's bytes; the report is also kept as an ``OrderImport``."""
+    report = OrdersImportReport(file=filename, format=fmt, mapping=mapping.name if mapping else "", partial=partial)
+    if fmt not in FORMATS:
+        report.problems = [FileProblem(filename, None, None, f"unknown format {fmt!r}; one of {', '.join(FORMATS)}").as_dict()]
+        return _record(report, task_run)
+    spec = mapping_spec(mapping) if mapping is not None else None
+    platform = spec.platform if spec is not None else fmt
+    try:
+        parsed = parse_orders(
+            data, filename, fmt, mapping=spec, options=ReadOptions(currency=currency.upper(), market=market.upper()),
+            partial=partial, max_bytes=max_bytes,
+        )
+        report = _store(parsed, report, platform=platform, cycle=cycle, actor=actor)
+    except ImportRefused as exc:
+        report = _refused(report, exc.problems)
+    return _record(report, task_run)
+
+
+def orders_import_tables(
+    *, orders: tuple[str, bytes], items: tuple[str, bytes], mapping: OrderColumnMapping, cycle: Cycle | None = None,
+    partial: bool = False, currency: str = "", market: str = "", task_run: TaskRun | None = None, actor: str = "import",
+) -> OrdersImportReport:
+    """Import an orders file and its items file through a two-file column mapping."""
+    report = OrdersImportReport(file=f"{orders[0]} + {items[0]}", format="generic", mapping=mapping.name, partial=partial)
+    spec = mapping_spec(mapping)
+    try:
+        parsed = parse_order_tables(
+            orders, items, mapping=spec, options=ReadOptions(currency=currency.upper(), market=market.upper()),
+            partial=partial,
+        )
+        report = _store(parsed, report, platform=spec.platform, cycle=cycle, actor=actor)
+    except ImportRefused as exc:
+        report = _refused(report, exc.problems)
+    return _record(report, task_run)
+
+
+def _read(path: Path) -> bytes | OrdersImportReport:
+    try:
+        return read_limited(path, max_bytes=MAX_FILE_BYTES, file=path.name)
+    except FileProblem as problem:
+        report = OrdersImportReport(file=path.name, format="")
+        report.problems = [problem.as_dict()]
+        return report
+    except OSError as exc:
+        report = OrdersImportReport(file=path.name, format="")
+        report.problems = [FileProblem(path.name, None, None, f"cannot read the file: {exc.strerror or exc}").as_dict()]
+        return report
+
+
+def pair_tables(files: list[tuple[str, bytes]], mapping: OrderColumnMapping) -> tuple[list[tuple], list[OrdersImportReport]]:
+    """Tell a two-file mapping's orders files from its items files by their headers and pair them in the order
+    given; a file that is neither, or left without a partner, gets a refusal."""
+    order_mark = normalise(mapping.columns.get("placed_at", ""))
+    item_mark = normalise(mapping.item_columns.get("quantity", ""))
+    orders, items, refused = [], [], []
+    for name, data in files:
+        try:
+            names = {normalise(cell) for cell in header_of(data, name)}
+        except FileProblem as problem:
+            refused.append(_refused(OrdersImportReport(file=name, format="generic", mapping=mapping.name), [problem]))
+            continue
+        if order_mark in names:
+            orders.append((name, data))
+        elif item_mark in names:
+            items.append((name, data))
+        else:
+            refused.append(_refused(OrdersImportReport(file=name, format="generic", mapping=mapping.name), [FileProblem(
+                name, 1, None,
+                f"neither an orders file (no column {mapping.columns.get('placed_at')!r}) nor an items file "
+                f"(no column {mapping.item_columns.get('quantity')!r}) of mapping {mapping.name!r}",
+            )]))
+    pairs = list(zip(orders, items))
+    for name, _data in orders[len(pairs):] + items[len(pairs):]:
+        refused.append(_refused(OrdersImportReport(file=name, format="generic", mapping=mapping.name), [FileProblem(
+            name, None, None, "mapping reads an orders file with its items file; upload them together",
+        )]))
+    return pairs, refused
+
+
+def orders_import_many(
+    *, fmt: str, files: list[tuple[str, bytes]], cycle: Cycle | None = None, mapping: OrderColumnMapping | None = None,
+    partial: bool = False, currency: str = "", market: str = "", task_run: TaskRun | None = None,
+    actor: str = "import", progress=None,
+) -> list[OrdersImportReport]:
+    """Import several files, one report each (a two-file mapping pairs orders and items files)."""
+    options = {"cycle": cycle, "mapping": mapping, "partial": partial, "currency": currency, "market": market,
+               "task_run": task_run, "actor": actor}
+    reports: list[OrdersImportReport] = []
+    if mapping is not None and mapping.is_two_tables:
+        pairs, refused = pair_tables(files, mapping)
+        reports.extend(_record(report, task_run) for report in refused)
+        units = [("pair", pair) for pair in pairs]
+    else:
+        units = [("file", one) for one in files]
+    for done, (kind, unit) in enumerate(units, start=1):
+        if kind == "pair":
+            reports.append(orders_import_tables(orders=unit[0], items=unit[1], **options))
+        else:
+            reports.append(orders_import_data(fmt=fmt, filename=unit[0], data=unit[1], **options))
+        if progress:
+            progress(done, len(units))
+    return reports
+
+
+def orders_import(
+    *, fmt: str, paths, cycle: Cycle | None = None, mapping: OrderColumnMapping | None = None, partial: bool = False,
+    currency: str = "", market: str = "", actor: str = "import_orders",
+) -> list[OrdersImportReport]:
+    """Import files from disk (``manage.py import_orders``). New orders join ``cycle`` (default: the newest)."""
     cycle = cycle if cycle is not None else cycle_current()
-    return [orders_import_file(fmt=fmt, path=path, cycle=cycle) for path in paths]
+    files, unreadable = [], []
+    for path in map(Path, paths):
+        data = _read(path)
+        if isinstance(data, OrdersImportReport):
+            data.format = fmt
+            unreadable.append(_record(data, None))
+        else:
+            files.append((path.name, data))
+    return unreadable + orders_import_many(
+        fmt=fmt, files=files, cycle=cycle, mapping=mapping, partial=partial, currency=currency, market=market, actor=actor,
+    )
+
+
+def orders_import_file(*, fmt: str, path, cycle: Cycle | None = None, **options) -> OrdersImportReport:
+    """One file from disk."""
+    [report] = orders_import(fmt=fmt, paths=[path], cycle=cycle, **options)
+    return report

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core.tests.factories import CycleFactory
 from customers.models import Customer, Order, OrderLine, Platform, Product
+from customers.services import customer_figures_refresh
 from design.tests import factories as design_factories
 from promotion.models import Campaign, TrackedLink
 
@@ -76,7 +77,16 @@ class OrderFactory(factory.django.DjangoModelFactory):
     external_id = factory.Sequence(lambda n: f"ord-{n:06d}")
     placed_at = factory.LazyFunction(timezone.now)
     market = "US"
+    financial_status = "paid"
     total = Decimal("40.00")
+    subtotal = factory.SelfAttribute("total")
+    gross = factory.SelfAttribute("total")
+    net = factory.SelfAttribute("total")
+    fx_rate = Decimal("1")
+    gross_base = factory.SelfAttribute("gross")
+    net_base = factory.SelfAttribute("net")
+    refunded_base = Decimal("0.00")
+    item_count = 1
 
 
 class OrderLineFactory(factory.django.DjangoModelFactory):
@@ -87,3 +97,11 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     quantity = 1
     unit_price = Decimal("40.00")
+    amount = factory.LazyAttribute(lambda line: line.unit_price * line.quantity - line.discount)
+    discount = Decimal("0.00")
+    amount_base = factory.SelfAttribute("amount")
+
+
+def figures_refresh(*customers) -> None:
+    """Bring customers' order figures up to date after orders were made with factories (imports do it themselves)."""
+    customer_figures_refresh(customer_ids=[c.pk for c in customers] or Customer.objects.values_list("pk", flat=True))

@@ -134,7 +134,8 @@ def loop(db) -> Loop:
                                        country="US", first_seen=now, is_demo=True)
     order = Order.objects.create(
         cycle=cycle, customer=customer, platform=Platform.DEMO, external_id="O-5001", placed_at=now, market="US",
-        total=Decimal("98.00"), tracked_link=link, is_demo=True,
+        total=Decimal("98.00"), gross=Decimal("98.00"), net=Decimal("98.00"), fx_rate=1, net_base=Decimal("98.00"),
+        gross_base=Decimal("98.00"), item_count=2, tracked_link=link, is_demo=True,
     )
     OrderLine.objects.create(order=order, product=product, quantity=2, unit_price=Decimal("49.00"))
     run = PortraitRun.objects.create(cycle=cycle, status=PortraitRun.Status.DONE, n_customers=1, n_segments=1, is_demo=True)
@@ -226,7 +227,8 @@ def grow(loop: Loop, n: int) -> None:
         customer = Customer.objects.create(platform=Platform.DEMO, external_id=f"C-2{i:03d}", country="GB")
         shop_order = Order.objects.create(
             cycle=cycle, customer=customer, platform=Platform.DEMO, external_id=f"O-6{i:03d}", placed_at=now,
-            market="GB", currency="GBP", total=Decimal("40"), tracked_link=link,
+            market="GB", currency="GBP", total=Decimal("40"), gross=Decimal("40"), net=Decimal("40"), item_count=1,
+            tracked_link=link,
         )
         OrderLine.objects.create(order=shop_order, product=product, quantity=1, unit_price=Decimal("40"))
         run = PortraitRun.objects.create(cycle=cycle, status=PortraitRun.Status.DONE, n_customers=1, n_segments=1)

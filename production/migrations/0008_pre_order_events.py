@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('production', '0006_factory_and_order_validators'),
+        ('production', '0007_concepts_in_production'),
     ]
 
     operations = [
