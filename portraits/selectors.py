@@ -85,6 +85,13 @@ def brief_best_for(*, cycle: Cycle, attribute_names: set[str]) -> Brief | None:
     return max(briefs, key=lambda b: (len(attribute_names & set(b.attributes)), b.segment.size))
 
 
+def segment_choices(*, limit: int = 60) -> list[Segment]:
+    """Segments of the newest finished runs, largest first within a run, for filtering customers; one query."""
+    return list(
+        Segment.objects.filter(run__status=PortraitRun.Status.DONE).order_by("-run_id", "-size", "label")[:limit]
+    )
+
+
 def segment_membership_list_for_customer(*, customer: Customer) -> list[SegmentMembership]:
     """The segments a customer fell into, newest run first; one query."""
     return list(

@@ -29,7 +29,7 @@ PAGES = [
     ("production:factory", lambda l: [l.factory.pk], ["Ningbo Soft Textiles", "PO-0001"]),
     ("promotion:list", lambda l: [], ["Mermaid launch US"]),
     ("promotion:detail", lambda l: [l.campaign.pk], ["/r/mermaid-ig", "Meet the mermaid blanket", "O-5001"]),
-    ("customers:list", lambda l: [], ["Demo shop #C-1001"]),
+    ("customers:list", lambda l: [], ["eve@customers.test", "Cosy gift buyers"]),
     ("customers:orders", lambda l: [], ["O-5001", "Mermaid launch US"]),
     ("customers:customer", lambda l: [l.customer.pk], ["O-5001", "Cosy gift buyers"]),
     ("customers:order", lambda l: [l.order.pk], ["/r/mermaid-ig", "Mermaid tail sherpa blanket"]),

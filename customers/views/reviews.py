@@ -12,14 +12,14 @@ from core.dashboard.generic import MerchandiserDetailView, MerchandiserFormView,
 from core.files import FileProblem
 from core.models import TaskRun
 
-from . import selectors_reviews as selectors
-from .filters_reviews import ReviewFilter
-from .forms_reviews import ReviewMappingForm, ReviewUploadForm
-from .importers.reviews import guess_mapping, preview
-from .models import Review, ReviewColumnMapping, ReviewUpload
-from .review_mining import KINDS
-from .services import review_mapping_save, review_mentions_refresh, review_upload_stage
-from .tasks import import_review_uploads
+from .. import selectors_reviews as selectors
+from ..filters_reviews import ReviewFilter
+from ..forms_reviews import ReviewMappingForm, ReviewUploadForm
+from ..importers.reviews import guess_mapping, preview
+from ..models import Review, ReviewColumnMapping, ReviewUpload
+from ..review_mining import KINDS
+from ..services import review_mapping_save, review_mentions_refresh, review_upload_stage
+from ..tasks import import_review_uploads
 
 
 class ReviewListView(MerchandiserListView):

@@ -10,12 +10,12 @@ from core.dashboard.access import MerchandiserWriteMixin
 from core.dashboard.charts import bar_chart, stacked_bar_chart
 from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 
-from . import selectors_products as selectors
-from .filters_products import ProductFilter
-from .forms_products import ProductMapForm
-from .models import Product
-from .review_mining import KINDS
-from .services import product_map, product_unmap
+from .. import selectors_products as selectors
+from ..filters_products import ProductFilter
+from ..forms_products import ProductMapForm
+from ..models import Product
+from ..review_mining import KINDS
+from ..services import product_map, product_unmap
 
 
 class ProductListView(MerchandiserListView):
