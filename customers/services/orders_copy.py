@@ -195,11 +195,12 @@ def orders_upsert_copy(
         _copy(cursor, "customers_order", ORDER_COLUMNS, orders_buffer)
 
         if updates:
+            columns = ("id", "updated_at", *ORDER_FIELDS)
             cursor.execute(
-                "CREATE TEMPORARY TABLE customers_order_upd (LIKE customers_order INCLUDING DEFAULTS) ON COMMIT DROP"
+                f"CREATE TEMPORARY TABLE customers_order_upd ON COMMIT DROP AS SELECT {', '.join(columns)} "
+                "FROM customers_order WITH NO DATA"
             )
             upd = io.StringIO()
-            columns = ("id", "updated_at", *ORDER_FIELDS)
             for pk, prepared in updates:
                 upd.write(f"{pk}\t{stamp}\t" + "\t".join(_cell(prepared.values[name]) for name in ORDER_FIELDS) + "\n")
             _copy(cursor, "customers_order_upd", columns, upd)

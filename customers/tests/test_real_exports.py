@@ -50,7 +50,7 @@ def test_an_eyewear_shops_export_in_euros_to_customers_worldwide():
     assert cancelled.refunded == Decimal("184.60") and cancelled.total == Decimal("184.23")
     assert Order.objects.get(external_id="#2237").fulfillment_status == "partial"
 
-    repeat = Customer.objects.get(external_id="customer1@example.invalid")
+    repeat = Customer.objects.get(external_id="customer1@eyewear.example.invalid")
     assert sorted(repeat.orders.values_list("external_id", flat=True)) == ["#2220", "#2230", "#2242", "#2246", "#2266", "#2269"]
     assert repeat.order_count == 6 and repeat.name == "Customer 1" and repeat.marketing_consent
     assert Customer.objects.filter(order_count__gt=1).count() == 3
@@ -82,9 +82,9 @@ def test_a_baby_stores_export_in_rand_with_notes_over_several_lines():
     noted = Order.objects.get(external_id="#13521")
     assert noted.lines.get().product.sku == "LD4522"  # the note's eleven lines are one cell of its first row
     assert Order.objects.get(external_id="#13522").market == "ZA"  # shipping country, not the US billing one
-    assert Customer.objects.get(external_id="customer20@example.invalid").order_count == 2
+    assert Customer.objects.get(external_id="customer20@babystore.example.invalid").order_count == 2
     # Both orders of this customer were voided: a customer with no sale, out of the repeat-customer figures.
-    lapsed = Customer.objects.get(external_id="customer30@example.invalid")
+    lapsed = Customer.objects.get(external_id="customer30@babystore.example.invalid")
     assert (lapsed.order_count, lapsed.net_spend_base, lapsed.last_order_at) == (0, 0, None)
 
 

@@ -1,4 +1,4 @@
-"""A merchandiser logs in with a real browser and walks from home to a hotspot's chart, offline."""
+"""A merchandiser logs in with a real browser and walks from home to a hotspot's chart, and uploads a shop export, offline."""
 
 import pytest
 
@@ -32,3 +32,51 @@ def test_login_home_and_hotspot_chart(live_server, loop, staff_user, browser):
     expect(page.locator("h1")).to_contain_text("mermaid blanket")
     browser.assert_clean()  # no CSP violation, script error or request to another host
     assert browser.requests, "the browser made no request at all"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_merchandiser_uploads_a_shop_export_and_sees_the_report_and_the_orders(live_server, staff_user, browser):
+    """Upload a real Shopify export with one file that is not one, watch the per-file report, open the orders."""
+    from pathlib import Path
+
+    from playwright.sync_api import expect
+
+    real = Path(__file__).resolve().parents[2] / "customers" / "tests" / "data" / "real"
+    broken = Path("/tmp") / "c2f-browser-not-an-export.csv"
+    broken.write_text("Name,Email\n#1,a@example.org\n")
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{live_server.url}/customers/import/")
+        page.fill("input[name=username]", staff_user.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.set_input_files("input[name=files]", [str(real / "shopify_cod_bdt_2026.csv"), str(broken)])
+        page.select_option("select[name=format]", "shopify")
+        page.click("#upload-form button")
+
+        expect(page.locator("h1")).to_contain_text("Order upload")
+        expect(page.locator(".progress-bar")).to_have_text("100%", timeout=30000)
+        reports = page.locator(".import-report")
+        expect(reports).to_have_count(2)
+        ok = reports.filter(has_text="shopify_cod_bdt_2026.csv")
+        expect(ok.locator(".counts")).to_contain_text("5 new")
+        expect(ok.locator(".counts")).to_contain_text("5 guest orders")
+        refused = reports.filter(has_text="c2f-browser-not-an-export.csv")
+        expect(refused).to_contain_text("Refused")
+        expect(refused.locator(".problems")).to_contain_text("column missing from the header")
+
+        page.click("a[href='/customers/orders/']")
+        expect(page.locator("#orders tbody tr")).to_have_count(5)
+        expect(page.locator("#orders")).to_contain_text("#71737")
+        expect(page.locator("#orders")).to_contain_text("guest")
+        page.select_option("select[name=guest]", "true")
+        page.click("#order-filters button")
+        expect(page.locator("#orders tbody tr")).to_have_count(5)
+        page.click("a:has-text('#71737')")
+        expect(page.locator("#order-money")).to_contain_text("BDT 1700.00")
+        expect(page.locator("#order-lines tbody tr")).to_have_count(2)
+        page.screenshot(path="/tmp/customers-order.png", full_page=True)
+        browser.assert_clean()  # no CSP violation, script error or request to another host
+    finally:
+        broken.unlink()

@@ -1,9 +1,9 @@
 """How the real Shopify exports in this folder were made safe to keep: the people in them are replaced.
 
-    python customers/tests/data/real/redact.py SOURCE.csv TARGET.csv
+    python customers/tests/data/real/redact.py SOURCE.csv shopify_<shop>_<currency>_<year>.csv
 
-Emails become ``customer<n>@example.invalid`` (one number per person, by first appearance, so repeat
-customers stay repeat customers), names ``Customer <n>`` (``Guest <k>`` on orders without an email),
+Emails become ``customer<n>@<shop>.example.invalid`` (one number per person, by first appearance, so repeat
+customers stay repeat customers; ``<shop>`` is the target file's first word, so two shops' customers never meet), names ``Customer <n>`` (``Guest <k>`` on orders without an email),
 street addresses, cities, postcodes, phones, payment references, receipts, employees, devices and
 locations are emptied, and notes keep only their number of lines. Everything else (order names,
 dates, statuses, money, currencies, countries, provinces, line items, SKUs, tags, ids) is left as
@@ -24,6 +24,7 @@ NOTES = {"Notes", "Note Attributes"}
 
 
 def redact(source: str, target: str) -> None:
+    shop = target.rsplit("/", 1)[-1].split("_")[1]
     with open(source, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     header, body = rows[0], rows[1:]
@@ -34,7 +35,7 @@ def redact(source: str, target: str) -> None:
         email = row[at["Email"]].strip().lower()
         if email:
             number = people.setdefault(email, len(people) + 1)
-            row[at["Email"]] = f"customer{number}@example.invalid"
+            row[at["Email"]] = f"customer{number}@{shop}.example.invalid"
             label = f"Customer {number}"
         else:
             label = f"Guest {guests.setdefault(row[at['Name']], len(guests) + 1)}"
