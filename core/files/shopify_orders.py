@@ -301,6 +301,8 @@ class ShopifyExport:
         strip = str.strip
         first_line: dict[str, int] = {}
         current: ShopifyOrder | None = None
+        empty: list[str] = []
+        empty_cells = None
         split_apart = ""
         for row in self._rows:
             cells = row.cells
@@ -337,12 +339,13 @@ class ShopifyExport:
                 values[financial_at] = status(values[financial_at])
                 values[fulfillment_at] = status(values[fulfillment_at])
                 current = ShopifyOrder(row.line, name, *values)
-            else:
-                values = order_cells(cells)
-                if any(values):
-                    for key, value in zip(_ORDER_FIELDS, map(strip, values)):
-                        if value and not getattr(current, key):
-                            setattr(current, key, status(value) if key in _STATUS_FIELDS else value)
+                # The order's empty columns, which a later row of it may fill (most later rows repeat or leave them).
+                empty = [key for key, value in zip(_ORDER_FIELDS, values) if not value]
+                empty_cells = itemgetter(*[index.get(key, width) for key in empty], width) if empty else None
+            elif empty_cells is not None and any(empty_cells(cells)):
+                for key, value in zip(empty, map(strip, empty_cells(cells))):
+                    if value and not getattr(current, key):
+                        setattr(current, key, status(value) if key in _STATUS_FIELDS else value)
             if any(map(strip, marks_item(cells))):
                 values = list(map(strip, item_cells(cells)))
                 values[item_status_at] = status(values[item_status_at])

@@ -19,11 +19,11 @@ MAX_AMOUNT = Decimal("99999999.99")
 MAX_LENGTHS = {"order": 80, "customer": 80, "sku": 64, "title": 200, "category": 80, "email": 254, "name": 120}
 CENT = Decimal("0.01")
 _MONEY_NOISE = str.maketrans("", "", "$€£¥₹\u00a0 ")
-_FORMULA_FIRST = frozenset(FORMULA_START)
+FORMULA_FIRST = frozenset(FORMULA_START)
 # Amounts repeat (0.00, 5.00, a product's price): each text is read once.
-_AMOUNTS: dict[str, Decimal] = {}
-_AMOUNTS_MAX = 100_000
-_EMAILS: set[str] = set()
+AMOUNTS: dict[str, Decimal] = {}
+AMOUNTS_MAX = 100_000
+EMAILS: set[str] = set()
 _YES = {"yes", "true", "1", "y", "subscribed", "ja", "oui", "sí", "si"}
 _NO = {"no", "false", "0", "n", "not_subscribed", "unsubscribed", "nein", "non"}
 
@@ -46,7 +46,7 @@ class Checks:
         """A non-negative amount, to the cent; ``signed`` reads ``-3.00`` (a discount some shops write negative) as 3.00."""
         plain = not decimal_comma and not signed
         if plain:
-            known = _AMOUNTS.get(value)
+            known = AMOUNTS.get(value)
             if known is not None:
                 return known
         text = value if value[:1].isdigit() and value[-1:].isdigit() else value.translate(_MONEY_NOISE)
@@ -64,9 +64,9 @@ class Checks:
             return None
         amount = amount.quantize(CENT)
         if plain:
-            if len(_AMOUNTS) >= _AMOUNTS_MAX:
-                _AMOUNTS.clear()
-            _AMOUNTS[value] = amount
+            if len(AMOUNTS) >= AMOUNTS_MAX:
+                AMOUNTS.clear()
+            AMOUNTS[value] = amount
         return amount
 
     def key(self, value: str, kind: str, line: int, column: str, order_id: str = "") -> str | None:
@@ -74,14 +74,14 @@ class Checks:
         if len(value) > MAX_LENGTHS[kind]:
             self.problem(line, column, f"longer than {MAX_LENGTHS[kind]} characters", order_id)
             return None
-        if value[:1] in _FORMULA_FIRST:
+        if value[:1] in FORMULA_FIRST:
             self.problem(line, column, f"{value[:40]!r} looks like a spreadsheet formula", order_id)
             return None
         return value
 
     def email(self, value: str, line: int, column: str, order_id: str) -> str | None:
         address = value.lower()
-        if address in _EMAILS:
+        if address in EMAILS:
             return address
         local, at, domain = address.partition("@")
         if not (local and at and "." in domain.strip(".") and "@" not in domain) or any(c.isspace() for c in address):
@@ -89,14 +89,14 @@ class Checks:
             return None
         if self.key(address, "email", line, column, order_id) is None:
             return None
-        if len(_EMAILS) >= _AMOUNTS_MAX:
-            _EMAILS.clear()
-        _EMAILS.add(address)
+        if len(EMAILS) >= AMOUNTS_MAX:
+            EMAILS.clear()
+        EMAILS.add(address)
         return address
 
     def text(self, value: str, kind: str) -> str:
         """Free text: kept as written, defused, cut to its field's length."""
-        if value[:1] in _FORMULA_FIRST:
+        if value[:1] in FORMULA_FIRST:
             value = f"'{value}"
         return value[: MAX_LENGTHS[kind]]
 

@@ -21,6 +21,10 @@ UTC = datetime.timezone.utc
 def sales_figures_refresh() -> dict:
     """Recompute ``SalesMonth`` and ``CohortMonth``; returns their row counts."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Two refreshes at once would insert the same months: the second waits for the first.
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE customers_salesmonth, customers_cohortmonth IN EXCLUSIVE MODE")
         SalesMonth.objects.all().delete()
         CohortMonth.objects.all().delete()
         if connection.vendor == "postgresql":

@@ -2,13 +2,17 @@
 ORM path in ``orders_store``.
 
 New customers and new orders get their ids from their tables' sequences up front (one query each), so
-they and their lines are COPYed straight into the tables. Orders already stored are read back with one
-join against a temporary table of the batch's order ids and compared with what the batch says; the
-changed ones are rewritten with one UPDATE from a temporary table, their lines replaced when they differ.
-New customers' order figures are worked out here; known customers' are refreshed in SQL.
+they and their lines are COPYed straight into the tables, in chunks that a second thread sends while
+this one works out and formats the next (foreign keys are checked at commit, so new customers can
+follow their orders, their figures complete). Orders already stored are read back with one join against a temporary table of the batch's
+order ids and compared with what the batch says; the changed ones are rewritten with one UPDATE from a
+temporary table, their lines replaced when they differ. New customers' order figures are worked out
+here; known customers' are refreshed in SQL.
 """
 
 import io
+import queue
+import threading
 from datetime import datetime
 
 from django.db import connection
@@ -48,6 +52,64 @@ def _cell(value) -> str:
 def _copy(cursor, table: str, columns: tuple[str, ...], buffer: io.StringIO) -> None:
     buffer.seek(0)
     cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+
+
+CHUNK_ORDERS = 5_000
+
+
+class _CopySender(threading.Thread):
+    """Sends COPY chunks on the transaction's connection while the caller formats the next ones.
+
+    The caller does not touch the connection until ``finish``; psycopg2 lets go of the interpreter while
+    the server reads a chunk, so formatting and storing overlap. An error in a COPY is raised by the
+    next ``send`` or by ``finish``, and the transaction rolls back.
+    """
+
+    def __init__(self, cursor):
+        super().__init__(daemon=True)
+        self.cursor = cursor
+        self.chunks: queue.Queue = queue.Queue(maxsize=3)
+        self.error: BaseException | None = None
+
+    def run(self):
+        while True:
+            chunk = self.chunks.get()
+            if chunk is None:
+                return
+            if self.error is None:
+                table, columns, text = chunk
+                try:
+                    self.cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(text))
+                except BaseException as exc:  # handed to the caller's thread
+                    self.error = exc
+
+    def send(self, table: str, columns: tuple[str, ...], text: str) -> None:
+        if self.error is not None:
+            raise self.error
+        if text:
+            self.chunks.put((table, columns, text))
+
+    def finish(self) -> None:
+        self.chunks.put(None)
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _order_row(pk: int, head: str, external_id: str, tail: str, v: dict) -> str:
+    """One new order's COPY line, in ``ORDER_COLUMNS`` order (the same values ``_cell`` would write)."""
+    cancelled_at, fx_rate, customer_id, updated = v["cancelled_at"], v["fx_rate"], v["customer_id"], v["source_updated_at"]
+    gross_base, net_base, refunded_base = v["gross_base"], v["net_base"], v["refunded_base"]
+    return (
+        f"{pk}{head}{external_id.translate(_ESCAPE)}{tail}{v['placed_at'].isoformat()}\t{v['market']}\t{v['currency']}\t"
+        f"{v['financial_status']}\t{v['fulfillment_status']}\t{'t' if v['cancelled'] else 'f'}\t"
+        f"{NULL if cancelled_at is None else cancelled_at.isoformat()}\t{'t' if v['is_sale'] else 'f'}\t"
+        f"{v['subtotal']}\t{v['discount']}\t{v['shipping']}\t{v['taxes']}\t{v['total']}\t{v['refunded']}\t{v['gross']}\t"
+        f"{v['net']}\t{NULL if fx_rate is None else fx_rate}\t{NULL if gross_base is None else gross_base}\t"
+        f"{NULL if net_base is None else net_base}\t{NULL if refunded_base is None else refunded_base}\t{v['item_count']}\t"
+        f"{NULL if customer_id is None else customer_id}\t{NULL if updated is None else updated.isoformat()}\t"
+        f"{v['lines_digest']}\n"
+    )
 
 
 def _ids(cursor, table: str, count: int) -> list[int]:
@@ -92,20 +154,15 @@ def _customers(cursor, records: list[OrderRecord], *, platform: str, source: str
     return ids, new, changed, events, set(found)
 
 
-def _new_customer_figures(new: list[Customer], prepared_orders) -> None:
-    by_key = {customer.external_id: customer for customer in new}
-    for prepared in prepared_orders:
-        customer = by_key.get(prepared.record.customer_key)
-        if customer is None or not prepared.amounts.is_sale:
-            continue
-        placed = prepared.record.placed_at
-        if customer.first_order_at is None or placed < customer.first_order_at:
-            customer.first_order_at = placed
-        if customer.last_order_at is None or placed > customer.last_order_at:
-            customer.last_order_at = placed
-        customer.order_count += 1
-        if prepared.values["net_base"] is not None:
-            customer.net_spend_base += prepared.values["net_base"]
+def _count_sale(customer: Customer, placed: datetime, net_base) -> None:
+    """A new customer's figures, one sale at a time (all their orders are in the batch)."""
+    if customer.first_order_at is None or placed < customer.first_order_at:
+        customer.first_order_at = placed
+    if customer.last_order_at is None or placed > customer.last_order_at:
+        customer.last_order_at = placed
+    customer.order_count += 1
+    if net_base is not None:
+        customer.net_spend_base += net_base
 
 
 def _existing_orders(cursor, records: list[OrderRecord], platform: str) -> dict[str, dict]:
@@ -134,21 +191,20 @@ def orders_upsert_copy(
             cursor, records, platform=platform, source=source, is_demo=is_demo, result=result,
         )
         existing = _existing_orders(cursor, records, platform)
-        fresh, updates, rewrite = [], [], []
+        fresh_records, updates, rewrite = [], [], []
         for record in records:
             stored = existing.get(record.external_id)
-            rate = rates[record.currency]
-            if stored is not None:
-                if record.updated_at and stored["source_updated_at"] and record.updated_at < stored["source_updated_at"]:
-                    result.stale += 1
-                    result.order_ids[record.external_id] = stored["id"]
-                    continue
-                if stored["fx_rate"] is not None and stored["currency"] == record.currency:
-                    rate = stored["fx_rate"]
-            prepared = prepare(record, customer_id=customer_ids.get(record.customer_key), product_ids=product_ids, rate=rate)
             if stored is None:
-                fresh.append(prepared)
+                fresh_records.append(record)
                 continue
+            rate = rates[record.currency]
+            if record.updated_at and stored["source_updated_at"] and record.updated_at < stored["source_updated_at"]:
+                result.stale += 1
+                result.order_ids[record.external_id] = stored["id"]
+                continue
+            if stored["fx_rate"] is not None and stored["currency"] == record.currency:
+                rate = stored["fx_rate"]
+            prepared = prepare(record, customer_id=customer_ids.get(record.customer_key), product_ids=product_ids, rate=rate)
             values = prepared.values
             if values["source_updated_at"] is None:
                 values["source_updated_at"] = stored["source_updated_at"]
@@ -160,12 +216,6 @@ def orders_upsert_copy(
             if stored["lines_digest"] != values["lines_digest"] or stored["fx_rate"] != rate:
                 rewrite.append((stored["id"], prepared))
 
-        _new_customer_figures(new_customers, fresh)
-        buffer = io.StringIO()
-        write = buffer.write
-        for customer in new_customers:
-            write("\t".join(_cell(getattr(customer, c if c != "id" else "pk")) for c in CUSTOMER_COLUMNS) + "\n")
-        _copy(cursor, "customers_customer", CUSTOMER_COLUMNS, buffer)
         if changed_customers:
             Customer.objects.bulk_update(
                 changed_customers,
@@ -177,22 +227,41 @@ def orders_upsert_copy(
 
             CustomerEvent.objects.bulk_create(events, batch_size=500)
 
-        order_ids = _ids(cursor, "customers_order", len(fresh))
-        orders_buffer, lines_buffer = io.StringIO(), io.StringIO()
-        write_order, write_line = orders_buffer.write, lines_buffer.write
+        order_ids = _ids(cursor, "customers_order", len(fresh_records))
         stamp = now.isoformat()
-        fixed = f"\t{_cell(cycle_id)}\t{_cell(platform)}\t"
+        head = f"\t{_cell(cycle_id)}\t{_cell(platform)}\t"
         tail = f"\t{NULL}\t{'t' if is_demo else 'f'}\t{stamp}\t"
-        for pk, prepared in zip(order_ids, fresh):
-            values = prepared.values
-            external_id = prepared.record.external_id
-            write_order(f"{pk}{fixed}{_cell(external_id)}{tail}")
-            write_order("\t".join([_cell(values[name]) for name in ORDER_FIELDS]))
-            write_order("\n")
-            result.order_ids[external_id] = pk
-            for product_id, quantity, price, discount, amount, amount_base in prepared.lines:
-                write_line(f"{pk}\t{product_id}\t{quantity}\t{price}\t{discount}\t{amount}\t{_cell(amount_base)}\n")
-        _copy(cursor, "customers_order", ORDER_COLUMNS, orders_buffer)
+        by_key = {customer.external_id: customer for customer in new_customers}
+        sender = _CopySender(cursor)
+        sender.start()
+        try:
+            for start in range(0, len(fresh_records), CHUNK_ORDERS):
+                order_rows, line_rows = [], []
+                for pk, record in zip(order_ids[start:start + CHUNK_ORDERS], fresh_records[start:start + CHUNK_ORDERS]):
+                    prepared = prepare(
+                        record, customer_id=customer_ids.get(record.customer_key), product_ids=product_ids,
+                        rate=rates[record.currency],
+                    )
+                    order_rows.append(_order_row(pk, head, record.external_id, tail, prepared.values))
+                    result.order_ids[record.external_id] = pk
+                    for product_id, quantity, price, discount, amount, amount_base in prepared.lines:
+                        line_rows.append(
+                            f"{pk}\t{product_id}\t{quantity}\t{price}\t{discount}\t{amount}\t"
+                            f"{NULL if amount_base is None else amount_base}\n"
+                        )
+                    result.lines += len(prepared.lines)
+                    customer = by_key.get(record.customer_key)
+                    if customer is not None and prepared.amounts.is_sale:
+                        _count_sale(customer, record.placed_at, prepared.values["net_base"])
+                sender.send("customers_order", ORDER_COLUMNS, "".join(order_rows))
+                sender.send("customers_orderline", LINE_COLUMNS, "".join(line_rows))
+            # Last, with their figures complete: the foreign keys of the rows above are checked at commit.
+            sender.send("customers_customer", CUSTOMER_COLUMNS, "".join(
+                "\t".join(_cell(getattr(customer, c if c != "id" else "pk")) for c in CUSTOMER_COLUMNS) + "\n"
+                for customer in new_customers
+            ))
+        finally:
+            sender.finish()
 
         if updates:
             columns = ("id", "updated_at", *ORDER_FIELDS)
@@ -208,11 +277,12 @@ def orders_upsert_copy(
             cursor.execute(f"UPDATE customers_order o SET {assignments} FROM customers_order_upd u WHERE o.id = u.id")
         if rewrite:
             cursor.execute("DELETE FROM customers_orderline WHERE order_id = ANY(%s)", [[pk for pk, _ in rewrite]])
+            lines_buffer = io.StringIO()
             for pk, prepared in rewrite:
                 for product_id, quantity, price, discount, amount, amount_base in prepared.lines:
-                    write_line(f"{pk}\t{product_id}\t{quantity}\t{price}\t{discount}\t{amount}\t{_cell(amount_base)}\n")
-        _copy(cursor, "customers_orderline", LINE_COLUMNS, lines_buffer)
+                    lines_buffer.write(f"{pk}\t{product_id}\t{quantity}\t{price}\t{discount}\t{amount}\t{_cell(amount_base)}\n")
+                result.lines += len(prepared.lines)
+            _copy(cursor, "customers_orderline", LINE_COLUMNS, lines_buffer)
 
-    result.new, result.updated = len(fresh), len(updates)
-    result.lines = sum(len(p.lines) for p in fresh) + sum(len(p.lines) for _, p in rewrite)
+    result.new, result.updated = len(fresh_records), len(updates)
     return {customer_ids[key] for key in known_keys if key in customer_ids}

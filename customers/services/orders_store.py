@@ -290,7 +290,7 @@ def _dedupe(records: list[OrderRecord]) -> list[OrderRecord]:
 
 def orders_store(
     *, records: list[OrderRecord], platform: str, cycle: Cycle | None = None, source: str = "import",
-    is_demo: bool = False, tracked_links: dict[str, int] | None = None, file: str = "",
+    is_demo: bool = False, file: str = "",
 ) -> StoreResult:
     """Upsert ``records`` of ``platform`` in one transaction. New orders join ``cycle``; stored ones keep
     theirs and the exchange rate they were first stored at. A record whose ``updated_at`` is older than the
@@ -303,7 +303,7 @@ def orders_store(
     with transaction.atomic():
         product_ids, result.products_new = products_ensure(records, file=file)
         rates, result.missing_rates = _rates(records)
-        if connection.vendor == "postgresql" and line_count >= COPY_THRESHOLD and not tracked_links:
+        if connection.vendor == "postgresql" and line_count >= COPY_THRESHOLD:
             from .orders_copy import orders_upsert_copy
 
             known = orders_upsert_copy(
@@ -316,13 +316,12 @@ def orders_store(
                 records, platform=platform, source=source, is_demo=is_demo
             )
             _orders_upsert(records, platform=platform, cycle=cycle, customer_ids=customer_ids,
-                           product_ids=product_ids, rates=rates, result=result, is_demo=is_demo,
-                           tracked_links=tracked_links or {})
+                           product_ids=product_ids, rates=rates, result=result, is_demo=is_demo)
             customer_figures_refresh(customer_ids=customer_ids.values())
     return result
 
 
-def _orders_upsert(records, *, platform, cycle, customer_ids, product_ids, rates, result, is_demo, tracked_links):
+def _orders_upsert(records, *, platform, cycle, customer_ids, product_ids, rates, result, is_demo):
     now = timezone.now()
     existing: dict[str, Order] = {}
     for chunk in _chunks([r.external_id for r in records]):
@@ -342,8 +341,7 @@ def _orders_upsert(records, *, platform, cycle, customer_ids, product_ids, rates
         prepared = prepare(record, customer_id=customer_ids.get(record.customer_key), product_ids=product_ids, rate=rate)
         values = prepared.values
         if order is None:
-            order = Order(cycle=cycle, platform=platform, external_id=record.external_id, is_demo=is_demo,
-                          tracked_link_id=tracked_links.get(record.external_id), **values)
+            order = Order(cycle=cycle, platform=platform, external_id=record.external_id, is_demo=is_demo, **values)
             new_orders.append((order, prepared))
             continue
         if values["source_updated_at"] is None:
