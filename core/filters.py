@@ -41,6 +41,19 @@ class IntegerFilter(IdFilter):
         super().__init__(*args, **kwargs)
 
 
+class AmountField(forms.DecimalField):
+    """An amount of money as a money column holds it: at most 14 digits, 2 after the point, not negative."""
+
+    def __init__(self, *, max_digits=14, decimal_places=2, min_value=0, **kwargs):
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, min_value=min_value, **kwargs)
+
+
+class AmountFilter(django_filters.Filter):
+    """A bound on an amount of money (spend at least, at most); anything a money column cannot hold is an error."""
+
+    field_class = AmountField
+
+
 class IdChoiceField(filter_fields.ModelChoiceField):
     """A record chosen by its id; an id no column can hold is refused before the lookup."""
 

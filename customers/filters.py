@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from core.dashboard.lineage import downstream_filters
-from core.filters import FilterSet, IdFilter
+from core.filters import AmountFilter, FilterSet, IdFilter
 
 from .models import Customer, FinancialStatus, Order, OrderImport, Platform
 
@@ -22,8 +22,8 @@ class CustomerFilter(FilterSet):
     first_order_to = django_filters.DateFilter(field_name="first_order_at", lookup_expr="date__lte", **_DATE)
     last_order_from = django_filters.DateFilter(field_name="last_order_at", lookup_expr="date__gte", **_DATE)
     last_order_to = django_filters.DateFilter(field_name="last_order_at", lookup_expr="date__lte", **_DATE)
-    spend_min = django_filters.NumberFilter(field_name="net_spend_base", lookup_expr="gte", label="Spend at least")
-    spend_max = django_filters.NumberFilter(field_name="net_spend_base", lookup_expr="lte", label="Spend at most")
+    spend_min = AmountFilter(field_name="net_spend_base", lookup_expr="gte", label="Spend at least")
+    spend_max = AmountFilter(field_name="net_spend_base", lookup_expr="lte", label="Spend at most")
     consent = django_filters.BooleanFilter(field_name="marketing_consent", label="Marketing consent")
 
     class Meta:

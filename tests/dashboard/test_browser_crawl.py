@@ -15,7 +15,9 @@ from django.utils import timezone
 from PIL import Image
 
 from core.models import TaskRun
-from customers.models import Review, ReviewSource, ReviewUpload
+from customers.models import OrderColumnMapping, Review, ReviewSource, ReviewUpload
+from customers.services import sales_figures_refresh
+from customers.services.uploads import KIND as ORDER_UPLOAD_KIND
 from design.models import ComplianceItem
 from design.services import compliance_item_check
 from hotspots.models import TrendImport, TrendSource
@@ -38,6 +40,8 @@ class Extras:
     import_run: TaskRun
     score_run: TaskRun
     review_upload: TaskRun
+    order_upload: TaskRun
+    mapping: OrderColumnMapping
 
 
 @pytest.fixture
@@ -59,7 +63,13 @@ def extras(loop) -> Extras:
                           rating=4, title="Cosy", text="Lovely and warm, wish it came in sage", created_at=timezone.now(),
                           is_demo=True)
     review_upload = TaskRun.objects.create(kind=ReviewUpload.TASK_KIND, status=TaskRun.Status.DONE, done=1, total=1)
-    return Extras(item, photo.pk, panel, FactoryApiKey.objects.get(factory=loop.factory), run, score, review_upload)
+    order_upload = TaskRun.objects.create(kind=ORDER_UPLOAD_KIND, status=TaskRun.Status.DONE, done=1, total=1)
+    mapping = OrderColumnMapping.objects.create(
+        name="Marketplace X", columns={"order_id": "Order", "placed_at": "Date", "sku": "SKU", "quantity": "Qty", "price": "Price"},
+    )
+    sales_figures_refresh()  # the sales charts draw the loop's order
+    return Extras(item, photo.pk, panel, FactoryApiKey.objects.get(factory=loop.factory), run, score, review_upload,
+                  order_upload, mapping)
 
 
 # url name -> (args from the loop and extras, query string)
@@ -113,6 +123,12 @@ PAGES = {
     "customers:customer": (lambda l, e: [l.customer.pk], ""),
     "customers:orders": (lambda l, e: [], ""),
     "customers:order": (lambda l, e: [l.order.pk], ""),
+    "customers:charts": (lambda l, e: [], ""),
+    "customers:import": (lambda l, e: [], ""),
+    "customers:import_run": (lambda l, e: [e.order_upload.pk], ""),
+    "customers:imports": (lambda l, e: [], ""),
+    "customers:mapping_new": (lambda l, e: [], ""),
+    "customers:mapping": (lambda l, e: [e.mapping.pk], ""),
     "customers:products": (lambda l, e: [], ""),
     "customers:product": (lambda l, e: [l.product.pk], ""),
     "customers:reviews": (lambda l, e: [], ""),
@@ -132,6 +148,7 @@ FILES = {
     "samples:photo": lambda l, e: [e.photo_id],
     "samples:photo_thumb": lambda l, e: [e.photo_id],
     "design:compliance_evidence": lambda l, e: [e.compliance_item.pk],
+    "customers:export": lambda l, e: [l.customer.pk],
 }
 
 

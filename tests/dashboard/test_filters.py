@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from core.filters import FilterSet, IdChoiceFilter, IdFilter
+from core.filters import AmountFilter, FilterSet, IdChoiceFilter, IdFilter
 
 # (list page, its filters that take an id or a number)
 ID_FILTERS = [
@@ -57,6 +57,43 @@ def test_a_good_id_still_filters(staff_client, loop):
     assert [o.pk for o in response.context["object_list"]] == [loop.order.pk]
     response = staff_client.get(reverse("production:list"), {"factory": loop.factory.pk, "cycle": 1})
     assert [o.pk for o in response.context["object_list"]] == [loop.production_order.pk]
+
+
+# (list page, its filters that take an amount of money)
+AMOUNT_FILTERS = [("customers:list", "spend_min"), ("customers:list", "spend_max")]
+BAD_AMOUNTS = ["1e400", "999999999999999999", "0.001", "-1", "NaN", "Infinity", "12,50"]
+
+
+@pytest.mark.parametrize(("name", "param"), AMOUNT_FILTERS, ids=[f"{n}?{p}" for n, p in AMOUNT_FILTERS])
+@pytest.mark.parametrize("value", BAD_AMOUNTS)
+def test_an_amount_no_money_column_holds_is_a_filter_error(staff_client, loop, name, param, value):
+    response = staff_client.get(reverse(name), {param: value})
+    assert response.status_code == 200
+    assert response.context["filter"].errors[param]
+    assert f"<code>{param}</code>" in response.content.decode()
+    assert list(response.context["object_list"]) == []
+
+
+def test_a_good_amount_still_filters(staff_client, loop):
+    type(loop.customer).objects.filter(pk=loop.customer.pk).update(net_spend_base="42.50")
+
+    def listed(**query):
+        return [c.pk for c in staff_client.get(reverse("customers:list"), query).context["object_list"]]
+
+    assert loop.customer.pk in listed(spend_min="42.50", spend_max="42.5")
+    assert loop.customer.pk not in listed(spend_min="42.51")
+    assert loop.customer.pk not in listed(spend_max="42")
+
+
+def test_every_list_page_amount_filter_is_tested_above():
+    found = {
+        (name, param)
+        for name, filterset, answers_get in _list_views()
+        if answers_get
+        for param, f in filterset.base_filters.items()
+        if isinstance(f, AmountFilter)
+    }
+    assert found == set(AMOUNT_FILTERS)
 
 
 def _list_views():
@@ -124,5 +161,6 @@ def test_every_filterset_bounds_its_ids():
         for param, f in filterset.base_filters.items():
             if isinstance(f, django_filters.NumberFilter):
                 assert isinstance(f, IdFilter), f"{filterset.__name__}.{param} takes any number"
+
             if isinstance(f, django_filters.ModelChoiceFilter):
                 assert isinstance(f, IdChoiceFilter), f"{filterset.__name__}.{param} looks up any id"
