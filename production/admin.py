@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Sum
 
-from core.transitions_admin import EventAdmin, EventInline
+from core.transitions_admin import EventAdmin, EventInline, TransitionAdminMixin, transition_action
 
 from .models import (
     Factory,
@@ -15,6 +15,9 @@ from .models import (
     ProductionOrder,
     ProductionOrderLine,
     QcReport,
+    ReorderDecision,
+    ReorderDecisionEvent,
+    ReorderRule,
     Shipment,
     ShipmentEvent,
 )
@@ -23,6 +26,8 @@ from .services import (
     factory_payment_adjust,
     factory_payment_record,
     pre_order_cancel,
+    reorder_decision_accept,
+    reorder_decision_dismiss,
     shipment_landed_cost_set,
 )
 
@@ -300,3 +305,51 @@ class PreOrderAdmin(admin.ModelAdmin):
             pre_order_cancel(pre_order_id=pre_order_id, actor=request.user.get_username(), reason="cancelled in the admin")
             cancelled += 1
         self.message_user(request, f"{cancelled} pre-order(s) cancelled.", messages.SUCCESS)
+
+
+@admin.register(ReorderRule)
+class ReorderRuleAdmin(admin.ModelAdmin):
+    """A production order's thresholds for reordering or stopping; the daily check fills in what it last saw."""
+
+    list_display = ("order", "check_day", "reorder_sell_through", "stop_sell_through", "reorder_cover_days",
+                    "stop_cover_days", "last_checked_on", "last_verdict")
+    list_select_related = ("order",)
+    list_filter = ("last_verdict",)
+    readonly_fields = ("last_checked_on", "last_verdict", "last_numbers")
+    raw_id_fields = ("order",)
+
+
+class ReorderDecisionEventInline(EventInline):
+    model = ReorderDecisionEvent
+
+
+@admin.register(ReorderDecision)
+class ReorderDecisionAdmin(TransitionAdminMixin, admin.ModelAdmin):
+    """Decisions are written by the daily check; here they are read, accepted or dismissed."""
+
+    list_display = ("rule", "decided_on", "verdict", "quantity", "status", "reason")
+    list_select_related = ("rule__order",)
+    list_filter = ("verdict", "status")
+    readonly_fields = ("rule", "decided_on", "verdict", "reason", "numbers", "quantity")
+    inlines = [ReorderDecisionEventInline]
+    actions = [
+        transition_action(
+            lambda pk, actor: reorder_decision_accept(decision_id=pk, actor=actor),
+            name="accept_decisions", description="Accept the selected decisions",
+        ),
+        transition_action(
+            lambda pk, actor: reorder_decision_dismiss(decision_id=pk, actor=actor),
+            name="dismiss_decisions", description="Dismiss the selected decisions",
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReorderDecisionEvent)
+class ReorderDecisionEventAdmin(EventAdmin):
+    record_field = "decision"
+
+    def get_list_select_related(self, request):
+        return ("decision__rule__order",)

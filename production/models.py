@@ -1,5 +1,7 @@
 """Link 5: partner factories and the small-batch production orders they pull over the API."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -406,3 +408,121 @@ class PreOrderEvent(StatusEvent):
 
     def __str__(self):
         return f"{self.pre_order.reference}: {self.from_status or '—'} → {self.to_status}"
+
+
+class ReorderRule(models.Model):
+    """When a production order's batch is reordered or stopped, judged on its live sales (``reorder_rules``).
+
+    One per order, stored with its defaults when the order is received (or when a merchandiser sets it);
+    the daily check writes what it last saw into ``last_numbers``.
+    """
+
+    order = models.OneToOneField(ProductionOrder, on_delete=models.CASCADE, related_name="reorder_rule")
+    check_day = models.PositiveSmallIntegerField(
+        default=14, validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="The day after receipt (receipt day = day 1) on which sell-through is judged.",
+    )
+    reorder_sell_through = models.DecimalField(
+        max_digits=4, decimal_places=3, default=Decimal("0.600"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Sold / received by the check day at or above which the design is reordered.",
+    )
+    stop_sell_through = models.DecimalField(
+        max_digits=4, decimal_places=3, default=Decimal("0.200"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Sold / received by the check day under which the design is stopped.",
+    )
+    reorder_cover_days = models.PositiveSmallIntegerField(
+        default=35, validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="Stock cover (days of sales left at the current pace) under which the design is reordered.",
+    )
+    stop_cover_days = models.PositiveSmallIntegerField(
+        default=120, validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="Stock cover above which, from the check day, the design is stopped.",
+    )
+    velocity_window_days = models.PositiveSmallIntegerField(
+        default=14, validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Days of sales the current pace is measured over.",
+    )
+    last_checked_on = models.DateField(null=True, blank=True)
+    last_verdict = models.CharField(max_length=8, blank=True)
+    last_numbers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stop_sell_through__lt=models.F("reorder_sell_through")),
+                name="reorder_rule_stop_below_reorder",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reorder_cover_days__lt=models.F("stop_cover_days")),
+                name="reorder_rule_cover_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Reorder rule of {self.order}"
+
+    def clean(self):
+        errors = {}
+        if None not in (self.stop_sell_through, self.reorder_sell_through) and (
+            self.stop_sell_through >= self.reorder_sell_through
+        ):
+            errors["stop_sell_through"] = ["Must be below the reorder sell-through."]
+        if None not in (self.reorder_cover_days, self.stop_cover_days) and self.reorder_cover_days >= self.stop_cover_days:
+            errors["reorder_cover_days"] = ["Must be below the stop cover."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReorderDecision(models.Model):
+    """A reorder or a stop the daily check reached, with the numbers it was reached with.
+
+    Proposed by the check; a merchandiser accepts it (the reorder is placed, the design stopped) or
+    dismisses it, through production's ``reorder_decision_*`` services.
+    """
+
+    class Verdict(models.TextChoices):
+        REORDER = "reorder", "Reorder"
+        STOP = "stop", "Stop"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        DISMISSED = "dismissed", "Dismissed"
+
+    ALLOWED_TRANSITIONS = {
+        Status.PROPOSED: (Status.ACCEPTED, Status.DISMISSED),
+        Status.ACCEPTED: (),
+        Status.DISMISSED: (),
+    }
+
+    rule = models.ForeignKey(ReorderRule, on_delete=models.CASCADE, related_name="decisions")
+    decided_on = models.DateField()
+    verdict = models.CharField(max_length=8, choices=Verdict.choices)
+    reason = models.CharField(max_length=300)
+    numbers = models.JSONField(default=dict)
+    quantity = models.PositiveIntegerField(null=True, blank=True, help_text="Units to reorder, at the current pace.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["rule", "decided_on"], name="uniq_reorder_decision_per_day")]
+
+    def __str__(self):
+        return f"{self.get_verdict_display()} {self.rule.order} on {self.decided_on}"
+
+    @property
+    def transition_label(self) -> str:
+        return f"Decision to {self.verdict} {self.rule.order}" if self.rule_id else "Decision"
+
+
+class ReorderDecisionEvent(StatusEvent):
+    decision = models.ForeignKey(ReorderDecision, on_delete=models.CASCADE, related_name="events")
+
+    class Meta:
+        ordering = ["decision", "created_at", "id"]

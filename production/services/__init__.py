@@ -1,5 +1,5 @@
 """Every write of link 5, re-exported from its modules: factories, API keys, planning, orders, reporting,
-ledger, pre-orders."""
+ledger, pre-orders, reorder rules."""
 
 from .api_keys import KEY_TOUCH_INTERVAL, factory_api_key_create, factory_api_key_mark_used, factory_api_key_revoke
 from .factories import factory_create, factory_update
@@ -39,10 +39,21 @@ from .reporting import (
     shipment_event_add,
     shipment_landed_cost_set,
 )
+from .reorder_rules import (
+    RULE_FIELDS,
+    RuleCheckReport,
+    reorder_decision_accept,
+    reorder_decision_dismiss,
+    reorder_rule_set,
+    reorder_rules_check,
+    reorder_rules_ensure,
+)
 from .sizing import sizing_money_for_concept
 
 __all__ = [
     "KEY_TOUCH_INTERVAL",
+    "RULE_FIELDS",
+    "RuleCheckReport",
     "MAX_NOTE_LENGTH",
     "PreOrderImportReport",
     "TransitionNotAllowed",
@@ -75,6 +86,11 @@ __all__ = [
     "production_order_ship",
     "production_order_transition",
     "production_order_value",
+    "reorder_decision_accept",
+    "reorder_decision_dismiss",
+    "reorder_rule_set",
+    "reorder_rules_check",
+    "reorder_rules_ensure",
     "shipment_event_add",
     "shipment_landed_cost_set",
     "sizing_money_for_concept",

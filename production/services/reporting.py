@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import quality
-from ..models import FactoryPayment, ProductionOrder, QcReport, Shipment, ShipmentEvent
+from ..models import FactoryPayment, ProductionOrder, QcReport, ReorderRule, Shipment, ShipmentEvent
 from ..selectors import production_order_landed_cost_plan
 from .ledger import factory_payment_due_record
 from .orders import TransitionNotAllowed, actor_name, production_order_transition
@@ -222,6 +222,8 @@ def production_order_receive(
             ) from exc
     with transaction.atomic():
         order = production_order_transition(order_id=order_id, to_status=Status.RECEIVED, actor=actor, note=note)
+        # From receipt on, the batch is judged by its reorder rule (the defaults until a merchandiser sets it).
+        ReorderRule.objects.get_or_create(order=order)
         now = timezone.now()
         for shipment in Shipment.objects.select_for_update().filter(order=order, received_at__isnull=True):
             shipment.received_at = now
