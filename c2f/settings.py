@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -301,6 +302,8 @@ CELERY_BEAT_SCHEDULE = {
     "remind-vote-buyers": {"task": "samples.remind_due", "schedule": 900.0},
     "resend-lost-invitations": {"task": "samples.resend_stale", "schedule": 300.0},
     "prune-idempotency-records": {"task": "production.prune_idempotency_records", "schedule": 86400.0},
+    "check-reorder-rules": {"task": "c2f.reorder_rules.check", "schedule": crontab(hour=6, minute=0)},
+    "refresh-cycle-reports": {"task": "c2f.reports.refresh", "schedule": crontab(hour=6, minute=30)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -69,3 +69,21 @@ def cycle_run_start(*, cycle: Cycle, wait_for_commit: bool = True) -> TaskRun:
     else:
         enqueue()
     return task_run
+
+
+@shared_task(name="c2f.reports.refresh", soft_time_limit=600, time_limit=660)
+def cycle_reports_refresh_task(cycle_id: int | None = None) -> int:
+    """Refresh one cycle's stored report, or every cycle's; idempotent (same day, same figures)."""
+    from .reports import cycle_report_refresh, cycle_reports_refresh
+
+    if cycle_id is not None:
+        return 1 if cycle_report_refresh(cycle_id=cycle_id) is not None else 0
+    return len(cycle_reports_refresh())
+
+
+@shared_task(name="c2f.reorder_rules.check", soft_time_limit=300, time_limit=360)
+def reorder_rules_check_task() -> str:
+    """Judge every received order's reorder rule on today's sales; a second run on a day writes nothing new."""
+    from .reports import reorder_check_run
+
+    return reorder_check_run().summary()

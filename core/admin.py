@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Cycle, CycleEvent, TaskRun
+from .models import Cycle, CycleEvent, CycleReport, TaskRun
 from .services import cycle_close
 from .transitions_admin import EventAdmin, EventInline, TransitionAdminMixin, transition_action
 
@@ -41,3 +41,15 @@ class TaskRunAdmin(admin.ModelAdmin):
     autocomplete_fields = ("cycle",)
     readonly_fields = ("created_at", "updated_at")
     date_hierarchy = "created_at"
+
+
+@admin.register(CycleReport)
+class CycleReportAdmin(admin.ModelAdmin):
+    """Reports are computed (``refresh_cycle_reports``, the daily task); here they are only read."""
+
+    list_display = ("cycle", "as_of", "computed_at", "refreshes", "error")
+    list_select_related = ("cycle",)
+    readonly_fields = ("cycle", "data", "as_of", "computed_at", "refreshes", "error")
+
+    def has_add_permission(self, request):
+        return False

@@ -111,3 +111,28 @@ class TaskRun(models.Model):
     @property
     def percent(self):
         return int(100 * self.done / self.total) if self.total else (100 if self.status == self.Status.DONE else 0)
+
+
+class CycleReport(models.Model):
+    """The stored report of a cycle (what it bet on, decided and got), computed above the eight links.
+
+    ``data`` is the JSON the report page, its CSV and the cycle comparison read; a refresh replaces it
+    only when it is not older than what is stored (``computed_at``), so a slow run finishing late never
+    overwrites a newer one.
+    """
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="report")
+    data = models.JSONField(default=dict)
+    as_of = models.DateField(help_text="The day the figures run to.")
+    computed_at = models.DateTimeField()
+    refreshes = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why the last refresh failed, if it did.")
+
+    class Meta:
+        ordering = ["-cycle__number"]
+
+    def __str__(self):
+        return f"Report of {self.cycle}"
+
+    def get_absolute_url(self):
+        return reverse("dashboard:cycle_report", args=[self.cycle.number])

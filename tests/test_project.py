@@ -266,7 +266,7 @@ def test_ensure_demo_user_in_production_takes_a_strong_password(monkeypatch, set
 def _build_chain(tag: str) -> dict:
     """One row of every model, linked the way the loop links them."""
     from analysis.models import Attribute, AttributeEvidence, Opportunity
-    from core.models import Cycle, TaskRun
+    from core.models import Cycle, CycleReport, TaskRun
     from core.transitions import record_created
     from customers.models import (
         CohortMonth, Customer, CustomerEvent, Order, OrderColumnMapping, OrderImport, OrderLine, OrderUpload, Product,
@@ -281,7 +281,7 @@ def _build_chain(tag: str) -> dict:
     from hotspots.models import AmazonKeywordMetric, AmazonListing, KeywordColumnMapping, TrendUpload
     from production.models import (
         Factory, FactoryApiKey, FactoryPayment, IdempotencyRecord, PreOrder, ProductionEvent, ProductionOrder,
-        ProductionOrderLine, QcReport, Shipment, ShipmentEvent,
+        ProductionOrderLine, QcReport, ReorderDecision, ReorderRule, Shipment, ShipmentEvent,
     )
     from promotion.models import Campaign, Click, Post, TrackedLink
     from samples.models import Buyer, BuyerPanel, Invitation, Sample, SamplePhoto, Vote, VoteRound
@@ -345,6 +345,10 @@ def _build_chain(tag: str) -> dict:
     IdempotencyRecord.objects.create(api_key=api_key, key=f"{tag}-k", fingerprint="0" * 64, status_code=200, body={})
     pre_order = PreOrder.objects.create(variant=variant, market="US", quantity=12, channel="wholesale",
                                         reference=f"PO-{tag}-B1", ordered_at=now)
+    rule = ReorderRule.objects.create(order=production_order)
+    decision = ReorderDecision.objects.create(rule=rule, decided_on=date(2024, 4, 1), verdict="stop", reason="slow",
+                                              numbers={"sold": 3, "units": 300})
+    CycleReport.objects.create(cycle=cycle, data={"outcome": {}}, as_of=date(2024, 4, 1), computed_at=now)
 
     campaign = Campaign.objects.create(cycle=cycle, concept=concept, production_order=production_order, name=f"{tag} launch",
                                        market="US", starts_on=date(2024, 3, 1))
@@ -386,7 +390,7 @@ def _build_chain(tag: str) -> dict:
     watchlist = Watchlist.objects.create(cycle=cycle, name=f"{tag} watchlist", markets=["US"], seeded_by_brief=brief)
     WatchKeyword.objects.create(watchlist=watchlist, keyword=f"{tag} blanket", category="blanket")
     WatchKeyword.objects.create(watchlist=watchlist, keyword=f"{tag} throw", category="blanket", origin="brief")
-    for record in (cycle, concept, sample, vote_round, campaign, post, pre_order):
+    for record in (cycle, concept, sample, vote_round, campaign, post, pre_order, decision):
         record_created(record, actor="test")
     return {"cycle": cycle, "concept": concept, "round": vote_round, "order": production_order}
 

@@ -4,13 +4,22 @@ The page sits above both apps: it reads sales per variant and market from custom
 received and in the pipeline from production, and asks production for the suggestions.
 """
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 
 from core.dashboard.access import MerchandiserRequiredMixin
 from core.dashboard.charts import bar_chart
 from customers.selectors import sales_units_by_variant_market, sales_units_by_variant_market_day
+from production.models import ReorderDecision
 from production.planning import REORDER_RULE
+from production.reorder_rules import __doc__ as RULE_DOC
+from production.selectors_reorders import reorder_decision_list, reorder_rule_list
+from production.services import reorder_decision_accept, reorder_decision_dismiss
 from production.selectors import (
     production_pipeline_units,
     production_received_units,
@@ -68,6 +77,9 @@ class ReordersView(MerchandiserRequiredMixin, TemplateView):
                 suggestions.append({**suggestion, "sku": skus[suggestion["variant_id"]], "factory": factory})
         suggestions.sort(key=lambda s: (s["days_of_cover"], s["sku"], s["market"]))
         context.update(
+            decisions=reorder_decision_list(limit=50),
+            rules=list(reorder_rule_list()[:50]),
+            rule_doc=RULE_DOC.split("The rule", 1)[-1].strip(),
             days=days,
             windows=WINDOWS,
             suggestions=suggestions,
@@ -81,3 +93,23 @@ class ReordersView(MerchandiserRequiredMixin, TemplateView):
             ) if suggestions else "",
         )
         return context
+
+
+class ReorderDecisionMoveView(MerchandiserRequiredMixin, View):
+    """Accept or dismiss a proposed reorder or stop (production's transitions)."""
+
+    http_method_names = ["post"]
+    MOVES = {"accept": reorder_decision_accept, "dismiss": reorder_decision_dismiss}
+
+    def post(self, request, pk, move):
+        if move not in self.MOVES:
+            raise Http404("No such move.")
+        try:
+            decision = self.MOVES[move](decision_id=pk, actor=request.user.get_username())
+        except ReorderDecision.DoesNotExist as exc:
+            raise Http404("No such decision.") from exc
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{decision}: {decision.get_status_display().lower()}.")
+        return redirect("dashboard:reorders")

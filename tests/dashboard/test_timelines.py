@@ -10,7 +10,7 @@ RECORD_PAGES = [
     ("design:detail", lambda loop: loop.concept, 17),
     ("samples:detail", lambda loop: loop.sample, 14),
     ("samples:round", lambda loop: loop.round, 12),
-    ("promotion:detail", lambda loop: loop.campaign, 9),
+    ("promotion:detail", lambda loop: loop.campaign, 11),  # with the audience panel (2)
     ("dashboard:cycle", lambda loop: loop.cycle, 18),
     ("production:detail", lambda loop: loop.production_order, 11),
 ]
