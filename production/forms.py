@@ -10,7 +10,7 @@ from design.models import Variant
 from design.selectors import concept_list
 
 from .importers import MAX_FILE_BYTES, TEMPLATE_COLUMNS
-from .models import PreOrder
+from .models import PreOrder, ReorderRule
 from .services.sizing import factory_makes_category
 
 
@@ -324,3 +324,23 @@ class PreOrderForm(forms.Form):
 
 class PreOrderCancelForm(forms.Form):
     reason = forms.CharField(max_length=2000, required=False)
+
+
+class ReorderRuleForm(forms.ModelForm):
+    """The thresholds under which the order's design is reordered or stopped."""
+
+    class Meta:
+        model = ReorderRule
+        fields = [
+            "check_day", "reorder_sell_through", "stop_sell_through", "reorder_cover_days", "stop_cover_days",
+            "velocity_window_days",
+        ]
+        labels = {
+            "check_day": "Check on day", "reorder_sell_through": "Reorder at sell-through ≥",
+            "stop_sell_through": "Stop under sell-through", "reorder_cover_days": "Reorder under cover (days)",
+            "stop_cover_days": "Stop over cover (days)", "velocity_window_days": "Pace over (days)",
+        }
+        widgets = {
+            name: forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "0.05" if "sell" in name else "1"})
+            for name in fields
+        }

@@ -110,3 +110,8 @@ def sales_window_start(*, today: datetime.date) -> datetime.date | None:
 def reorder_rule_for_order(*, order: ProductionOrder) -> ReorderRule:
     """The order's stored rule, or an unsaved one holding the defaults; one query."""
     return ReorderRule.objects.filter(order=order).first() or ReorderRule(order=order)
+
+
+def reorder_decisions_for_order(*, order: ProductionOrder, limit: int = 20) -> list[ReorderDecision]:
+    """The order's newest decisions; one query."""
+    return list(ReorderDecision.objects.filter(rule__order=order).order_by("-decided_on", "-id")[:limit])

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/receive/", orders.ProductionOrderReceiveView.as_view(), name="receive"),
     path("<int:pk>/release/", orders.ProductionOrderReleaseView.as_view(), name="release"),
     path("<int:pk>/cancel/", orders.ProductionOrderCancelView.as_view(), name="cancel"),
+    path("<int:pk>/reorder-rule/", orders.ProductionOrderReorderRuleView.as_view(), name="reorder_rule"),
     path("plan/<int:sample_id>/", planning.ProductionPlanView.as_view(), name="plan"),
     path("factories/", factories.FactoryListView.as_view(), name="factories"),
     path("factories/new/", factories.FactoryCreateView.as_view(), name="factory_create"),

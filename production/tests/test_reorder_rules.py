@@ -198,3 +198,60 @@ def test_receiving_an_order_stores_its_rule(db):
     ProductionOrderLineFactory(order=order, quantity=50)
     production_order_receive(order_id=order.pk, actor="merch")
     assert ReorderRule.objects.filter(order=order, check_day=14).exists()
+
+
+def test_the_order_page_shows_and_saves_its_rule(received, staff_client):
+    order, _variant = received
+    url = f"/production/{order.pk}/"
+    body = staff_client.get(url).content.decode()
+    assert "Reorder or stop" in body and "Not stored yet: these are the defaults." in body
+    fields = {"check_day": 10, "reorder_sell_through": "0.5", "stop_sell_through": "0.1", "reorder_cover_days": 30,
+              "stop_cover_days": 90, "velocity_window_days": 7}
+    response = staff_client.post(f"/production/{order.pk}/reorder-rule/", fields)
+    assert response.status_code == 302
+    rule = ReorderRule.objects.get(order=order)
+    assert (rule.check_day, rule.reorder_sell_through, rule.stop_cover_days) == (10, Decimal("0.5"), 90)
+    # Stop at or above reorder is refused with the reason; the stored rule stays as it was.
+    response = staff_client.post(f"/production/{order.pk}/reorder-rule/", fields | {"stop_sell_through": "0.6"}, follow=True)
+    assert "Must be below the reorder sell-through." in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.stop_sell_through == Decimal("0.1")
+    response = staff_client.post(f"/production/{order.pk}/reorder-rule/", fields | {"check_day": "<script>"}, follow=True)
+    assert "Enter a whole number." in response.content.decode() and ReorderRule.objects.get(order=order).check_day == 10
+
+
+def test_only_merchandisers_set_a_rule(received, client, django_user_model):
+    order, _variant = received
+    url = f"/production/{order.pk}/reorder-rule/"
+    assert client.post(url, {"check_day": 3}).status_code == 302  # to the login page
+    client.force_login(django_user_model.objects.create_user("shopper", password="x"))
+    assert client.post(url, {"check_day": 3}).status_code == 403
+    assert not ReorderRule.objects.filter(order=order).exists()
+
+
+def test_the_reorders_page_lists_decisions_and_moves_them(received, staff_client):
+    order, variant = received
+    reorder_rules_check(sales=daily(1, 20, variant_id=variant), today=day(14))
+    decision = ReorderDecision.objects.get()
+    body = staff_client.get("/reorders/").content.decode()
+    assert order.reference in body and "sell-through 14% &lt; 20% by day 14" in body and "Accept" in body
+    response = staff_client.post(f"/reorders/decisions/{decision.pk}/accept/")
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.status == "accepted"
+    # A second move is refused with the reason, shown as a message; an unknown move or decision is a 404.
+    response = staff_client.post(f"/reorders/decisions/{decision.pk}/dismiss/", follow=True)
+    assert "cannot become dismissed" in response.content.decode()
+    assert staff_client.post(f"/reorders/decisions/{decision.pk}/explode/").status_code == 404
+    assert staff_client.post("/reorders/decisions/999999/accept/").status_code == 404
+    assert staff_client.get(f"/reorders/decisions/{decision.pk}/accept/").status_code == 405
+
+
+def test_the_command_checks_on_the_day_given(received, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("check_reorder_rules", "--date", day(13).isoformat())
+    assert capsys.readouterr().out.strip() == "2026-01-13: 1 orders checked (1 wait); 0 new decisions"
+    with pytest.raises(CommandError, match="--date must be a date"):
+        call_command("check_reorder_rules", "--date", "13/01/2026")

@@ -10,8 +10,9 @@ from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 
 from .. import selectors, services
 from ..filters import ProductionOrderDashboardFilter
-from ..forms import OrderCancelForm, OrderReleaseForm, ReceiveForm
+from ..forms import OrderCancelForm, OrderReleaseForm, ReceiveForm, ReorderRuleForm
 from ..models import ProductionOrder
+from ..selectors_reorders import reorder_decisions_for_order, reorder_rule_for_order
 
 
 class ProductionOrderListView(MerchandiserListView):
@@ -75,6 +76,10 @@ class ProductionOrderDetailView(MerchandiserDetailView):
             (label, value, round(100 * value / context["units"]) if context["units"] else 0)
             for label, value in (("Cut", order.qty_cut), ("Sewn", order.qty_sewn), ("Packed", order.qty_packed))
         ]
+        rule = reorder_rule_for_order(order=order)
+        context["reorder_rule"] = rule
+        context["reorder_rule_form"] = ReorderRuleForm(instance=rule)
+        context["reorder_decisions"] = reorder_decisions_for_order(order=order)
         if order.status == ProductionOrder.Status.SHIPPED:
             context["receive_form"] = ReceiveForm()
         if ProductionOrder.Status.RELEASED in order.next_statuses:
@@ -186,3 +191,28 @@ class ProductionOrderCancelView(_OrderTransitionView):
         return services.production_order_cancel(
             order_id=order.pk, actor=self.request.user.get_username(), reason=form.cleaned_data["reason"]
         )
+
+
+class ProductionOrderReorderRuleView(MerchandiserRequiredMixin, FormView):
+    """POST only: store the thresholds of the order's reorder-or-stop rule."""
+
+    http_method_names = ["post"]
+    form_class = ReorderRuleForm
+
+    def form_valid(self, form):
+        order = get_object_or_404(ProductionOrder, pk=self.kwargs["pk"])
+        try:
+            services.reorder_rule_set(order=order, actor=self.request.user.get_username(), **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    messages.error(self.request, f"{field}: {error}")
+        else:
+            messages.success(self.request, f"The reorder rule of {order.reference} is saved.")
+        return redirect(order.get_absolute_url())
+
+    def form_invalid(self, form):
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(self.request, f"{form.fields[field].label if field in form.fields else field}: {error}")
+        return redirect(reverse("production:detail", args=[self.kwargs["pk"]]))

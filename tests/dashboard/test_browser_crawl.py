@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
+from c2f.reports import cycle_report_refresh
 from core.models import TaskRun
 from customers.models import OrderColumnMapping, Review, ReviewSource, ReviewUpload
 from customers.services import sales_figures_refresh
@@ -68,6 +69,8 @@ def extras(loop) -> Extras:
         name="Marketplace X", columns={"order_id": "Order", "placed_at": "Date", "sku": "SKU", "quantity": "Qty", "price": "Price"},
     )
     sales_figures_refresh()  # the sales charts draw the loop's order
+    for cycle in (loop.cycle, loop.cycle2):
+        cycle_report_refresh(cycle_id=cycle.pk)
     return Extras(item, photo.pk, panel, FactoryApiKey.objects.get(factory=loop.factory), run, score, review_upload,
                   order_upload, mapping)
 
@@ -77,6 +80,8 @@ PAGES = {
     "dashboard:home": (lambda l, e: [], ""),
     "dashboard:cycle": (lambda l, e: [l.cycle.number], ""),
     "dashboard:reorders": (lambda l, e: [], ""),
+    "dashboard:cycle_report": (lambda l, e: [l.cycle.number], ""),
+    "dashboard:cycle_compare": (lambda l, e: [], "?a=1&b=2"),
     "dashboard:task_progress": (lambda l, e: [l.task_run.pk], ""),
     "hotspots:list": (lambda l, e: [], ""),
     "hotspots:detail": (lambda l, e: [l.hotspot.pk], ""),
@@ -149,6 +154,7 @@ FILES = {
     "samples:photo_thumb": lambda l, e: [e.photo_id],
     "design:compliance_evidence": lambda l, e: [e.compliance_item.pk],
     "customers:export": lambda l, e: [l.customer.pk],
+    "dashboard:cycle_report_csv": lambda l, e: [l.cycle.number],
 }
 
 

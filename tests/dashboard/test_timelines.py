@@ -12,7 +12,7 @@ RECORD_PAGES = [
     ("samples:round", lambda loop: loop.round, 12),
     ("promotion:detail", lambda loop: loop.campaign, 11),  # with the audience panel (2)
     ("dashboard:cycle", lambda loop: loop.cycle, 18),
-    ("production:detail", lambda loop: loop.production_order, 11),
+    ("production:detail", lambda loop: loop.production_order, 13),  # with its reorder rule and decisions (2)
 ]
 
 
