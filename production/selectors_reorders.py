@@ -12,6 +12,11 @@ from .reorder_rules import Batch, Thresholds
 MADE_STATUSES = (
     ProductionOrder.Status.QC_PASSED, ProductionOrder.Status.SHIPPED, ProductionOrder.Status.RECEIVED,
 )
+# Ordered from a factory and not called off: released and every state after it but declined and cancelled.
+ORDERED_STATUSES = (
+    ProductionOrder.Status.RELEASED, ProductionOrder.Status.ACCEPTED, ProductionOrder.Status.IN_PRODUCTION,
+    ProductionOrder.Status.QC_FAILED, *MADE_STATUSES,
+)
 
 
 def received_at_subquery():

@@ -19,7 +19,7 @@ from core.models import Cycle, CycleReport
 from .report_charts import plan_chart, sold_unsold_chart, trend_chart
 
 CSV_HEADER = [
-    "level", "key", "label", "made", "received", "sold", "unsold", "sell_through", "unsold_rate",
+    "level", "key", "label", "ordered", "made", "received", "sold", "unsold", "unmet", "sell_through", "unsold_rate",
     "revenue", "planned_revenue", "margin", "planned_margin", "currency",
 ]
 LEVELS = (("design", "designs", "concept_id"), ("variant", "variants", "sku"), ("market", "markets", "market"))
@@ -31,10 +31,10 @@ def report_csv_rows(data: dict):
     outcome = data.get("outcome", {})
     for level, group, key in LEVELS:
         for row in outcome.get(group, []):
-            yield [level, row.get(key), row.get("label"), *(row.get(f) for f in CSV_HEADER[3:13]), currency]
+            yield [level, row.get(key), row.get("label"), *(row.get(f) for f in CSV_HEADER[3:-1]), currency]
     totals = outcome.get("totals", {})
     yield ["cycle", data.get("cycle", {}).get("number"), data.get("cycle", {}).get("name"),
-           *(totals.get(f) for f in CSV_HEADER[3:13]), currency]
+           *(totals.get(f) for f in CSV_HEADER[3:-1]), currency]
 
 
 class CycleReportView(MerchandiserRequiredMixin, TemplateView):

@@ -21,7 +21,7 @@ from hotspots.models import Hotspot
 from portraits.selectors_channels import segment_names_for_customers
 from production.models import ProductionOrder
 from production.reorder_rules import sales_allocate
-from production.selectors_reorders import batches_received, production_batches
+from production.selectors_reorders import MADE_STATUSES, ORDERED_STATUSES, batches_received, production_batches
 from samples.models import Invitation, Vote, VoteRound
 
 from .figures import forecast_accuracy, grouped, money, outcome_of, ratio, sizing_forecast
@@ -59,11 +59,12 @@ def cycle_report_build(*, cycle: Cycle, today: datetime.date | None = None) -> d
     )
 
     # Batches of these designs in every cycle, so that a later reorder takes its own share of the sales.
-    all_batches = production_batches(variant_ids=list(variants))
+    all_batches = production_batches(variant_ids=list(variants), statuses=ORDERED_STATUSES)
     sales = sales_of_variants(variant_ids=list(variants), until=today)
     allocation = sales_allocate(batches_received(all_batches), sales)
     avg_price = _average_prices(sales, currency=currency, per_usd=per_usd)
     newest_cycle_of_key: dict[tuple[int, str], int] = {}
+    # Demand no batch met belongs to the newest batch ordered for its variant and market.
     for b in sorted(all_batches, key=lambda b: (b["received_on"] or datetime.date.max, b["batch_id"])):
         newest_cycle_of_key[(b["variant_id"], b["market"])] = b["cycle_id"]
 
@@ -74,6 +75,7 @@ def cycle_report_build(*, cycle: Cycle, today: datetime.date | None = None) -> d
         concept = by_concept[b["concept_id"]]
         key = (b["variant_id"], b["market"])
         received = b["units"] if b["received_on"] is not None else 0
+        made = b["units"] if b["status"] in MADE_STATUSES else 0
         sold = allocation.sold_units(b["batch_id"])
         price, _local, _cur = concept_price_for(concept=concept, market=b["market"], per_usd=per_usd)
         plan_price = money_convert(price, from_currency=concept.currency, to_currency=currency, per_usd=per_usd) if price is not None else None
@@ -82,12 +84,13 @@ def cycle_report_build(*, cycle: Cycle, today: datetime.date | None = None) -> d
         rows.append({
             "order_id": b["order_id"], "concept_id": concept.pk, "concept": concept.name,
             "variant_id": b["variant_id"], "sku": b["sku"], "market": b["market"],
-            "made": b["units"], "received": received, "sold": sold,
+            "ordered": b["units"], "made": made,
+            "received": received, "sold": sold,
             "unmatched": allocation.unmatched.get(key, 0) if newest_cycle_of_key.get(key) == cycle.pk else 0,
             "revenue": avg_price[key] * sold if key in avg_price else (Decimal(0) if not sold else None),
-            "cost": cost * b["units"] if cost is not None else None,
-            "planned_revenue": plan_price * b["units"] if plan_price is not None else None,
-            "planned_margin": (plan_price - plan_cost) * b["units"] if None not in (plan_price, plan_cost) else None,
+            "cost": cost * made if cost is not None else None,
+            "planned_revenue": plan_price * made if plan_price is not None else None,
+            "planned_margin": (plan_price - plan_cost) * made if None not in (plan_price, plan_cost) else None,
             "first_sale": allocation.first_placed.get(b["batch_id"]),
         })
     # A key sold in several batches of this cycle reports its unmet demand once.

@@ -1,6 +1,7 @@
 """The arithmetic of a cycle report: plain numbers in, plain numbers out, no database.
 
-- **made**: units of the cycle's production orders that passed QC (passed, shipped or received);
+- **ordered**: units of the cycle's production orders released to a factory and not declined or cancelled;
+- **made**: of those, units that passed QC (passed, shipped or received);
 - **received**: of those, units the seller has received — what can be sold;
 - **sold**: units of the received batches sold, sales matched to batches first in, first out
   (``production.reorder_rules.sales_allocate``), so a reorder in a later cycle takes its own share;
@@ -10,7 +11,8 @@
 - **margin** = revenue − what every unit made cost at the factory (sold or not);
 - **plan**: the made units at the concept's price for each market; planned margin at price − unit cost;
 - **forecast error** = actual demand − forecast, where actual demand is what the batches sold plus the
-  sales no batch could meet; the absolute percentage error is |error| / actual demand.
+  sales no received batch could meet (counted for the newest batch ordered of that variant and market);
+  the absolute percentage error is |error| / actual demand.
 """
 
 from collections.abc import Iterable
@@ -29,12 +31,15 @@ def money(value) -> str | None:
 
 
 def outcome_of(rows: Iterable[dict]) -> dict:
-    """Totals of batch rows ``{"made", "received", "sold", "revenue", "cost", "planned_revenue",
-    "planned_margin"}`` (amounts as Decimal, None when unknown) with the rates and margin worked out."""
-    made = received = sold = 0
+    """Totals of batch rows ``{"ordered", "made", "received", "sold", "unmatched", "revenue", "cost",
+    "planned_revenue", "planned_margin"}`` (amounts as Decimal, None when unknown) with the rates and margin
+    worked out."""
+    ordered = made = received = sold = unmatched = 0
     revenue = cost = planned_revenue = planned_margin = Decimal(0)
     unknown = set()
     for row in rows:
+        ordered += row.get("ordered", row["made"])
+        unmatched += row.get("unmatched", 0)
         made += row["made"]
         received += row["received"]
         sold += row["sold"]
@@ -48,12 +53,14 @@ def outcome_of(rows: Iterable[dict]) -> dict:
     unsold = received - sold
     margin = None if {"revenue", "cost"} & unknown else revenue - cost
     return {
+        "ordered": ordered,
         "made": made,
         "received": received,
         "sold": sold,
         "unsold": unsold,
         "sell_through": ratio(sold, received),
         "unsold_rate": ratio(unsold, received),
+        "unmet": unmatched,
         "revenue": None if "revenue" in unknown else money(revenue),
         "margin": money(margin),
         "margin_rate": ratio(margin, revenue) if margin is not None and revenue else None,

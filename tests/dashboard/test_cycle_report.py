@@ -95,7 +95,7 @@ def test_the_hand_worked_example(worked):
     data = cycle_report_build(cycle=cycle, today=TODAY)
     totals = data["outcome"]["totals"]
     # 200 received, 60 + 10 + 50 sold (5 of A·GB's 55 found no stock), 80 left.
-    assert (totals["made"], totals["received"], totals["sold"], totals["unsold"]) == (200, 200, 120, 80)
+    assert (totals["made"], totals["received"], totals["sold"], totals["unsold"], totals["unmet"]) == (200, 200, 120, 80, 5)
     assert (totals["sell_through"], totals["unsold_rate"]) == (0.6, 0.4)
     # 60×40 + 10×40 + 50×35 = 4,550 against 200 × 40 = 8,000; margin 4,550 − 200 × 12 = 2,150 against 200 × 30.
     assert (totals["revenue"], totals["planned_revenue"]) == ("4550.00", "8000.00")
@@ -161,7 +161,7 @@ def test_the_snapshot_is_stored_refreshed_and_printed_by_the_command(worked):
     cycle, _concept, _order = worked
     out = io.StringIO()
     call_command("refresh_cycle_reports", "--date", "2026-03-01", stdout=out)
-    assert "[1/1] Cycle 1: 200 made, 120 sold, sell-through 60% (as of 2026-03-01)" in out.getvalue()
+    assert "[1/1] Cycle 1: 200 ordered, 200 made, 120 sold, sell-through 60% (as of 2026-03-01)" in out.getvalue()
     report = CycleReport.objects.get(cycle=cycle)
     first = report.data
     cycle_report_refresh(cycle_id=cycle.pk, today=TODAY)
@@ -209,10 +209,10 @@ def test_the_csv_has_every_level_and_defuses_hostile_names(worked, staff_client)
     response = staff_client.get(f"/cycles/{cycle.number}/report.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["level", "key", "label", "made"]
+    assert rows[0][:5] == ["level", "key", "label", "ordered", "made"]
     levels = [row[0] for row in rows[1:]]
     assert levels.count("design") == 1 and levels.count("variant") == 2 and levels.count("market") == 2
-    assert rows[-1][:9] == ["cycle", "1", "Cycle 1", "200", "200", "120", "80", "0.6", "0.4"]
+    assert rows[-1][:11] == ["cycle", "1", "Cycle 1", "200", "200", "200", "120", "80", "5", "0.6", "0.4"]
     cells = [cell for row in rows for cell in row]
     assert not [c for c in cells if c[:1] in "=+-@" and not c[1:2].isdigit()]
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells and "'+SUM(A1)" in cells
@@ -254,3 +254,21 @@ def test_only_merchandisers_see_reports(worked, client, plain_user, url):
     client.force_login(plain_user)
     assert client.get(url).status_code == 403
     assert client.post("/cycles/1/report/refresh/").status_code == 403
+
+
+def test_sales_before_any_batch_is_made_are_unmet_demand_of_the_ordered_batch(worked):
+    cycle, _concept, _order = worked
+    cycle3 = Cycle.objects.create(number=3)
+    concept = Concept.objects.create(cycle=cycle3, name="Early seller", category="throw", target_price=Decimal("30"),
+                                     unit_cost=Decimal("8"))
+    variant = Variant.objects.create(concept=concept, sku="EARLY")
+    accepted = received_order(cycle3, SampleFactory(concept=concept), "PO-3-1", [(variant, "US", 120)],
+                              sizing={"forecast_mean": 100.0, "pre_orders": 40})
+    ProductionOrder.objects.filter(pk=accepted.pk).update(status=ProductionOrder.Status.ACCEPTED)
+    product = Product.objects.create(sku="EARLY", title="e", category="throw", concept=concept, variant=variant)
+    sell(product, market="US", quantity=80, price="30.00", on=dt.date(2026, 2, 1))
+    data = cycle_report_build(cycle=cycle3, today=TODAY)
+    totals = data["outcome"]["totals"]
+    assert (totals["ordered"], totals["made"], totals["received"], totals["sold"], totals["unmet"]) == (120, 0, 0, 0, 80)
+    assert (totals["sell_through"], totals["margin"], totals["planned_margin"]) == (None, "0.00", "0.00")
+    assert data["measures"]["forecast"] == {"forecast": 100.0, "actual": 80, "error": -20.0, "abs_pct_error": 0.25}

@@ -38,6 +38,6 @@ class Command(BaseCommand):
         totals = report.data["outcome"]["totals"]
         share = totals["sell_through"]
         self.stdout.write(
-            f"[{done}/{total}] {report.cycle}: {totals['made']} made, {totals['sold']} sold, "
+            f"[{done}/{total}] {report.cycle}: {totals['ordered']} ordered, {totals['made']} made, {totals['sold']} sold, "
             f"sell-through {'—' if share is None else f'{share:.0%}'} (as of {report.as_of})"
         )
