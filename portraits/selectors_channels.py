@@ -17,14 +17,16 @@ def portrait_run_newest() -> PortraitRun | None:
 
 
 def segment_names_for_customers(*, customer_ids) -> dict[int, tuple[int, str]]:
-    """Customer id → (segment id, segment name) in the newest finished run; two queries."""
-    run = portrait_run_newest()
-    if run is None:
-        return {}
-    rows = SegmentMembership.objects.filter(run=run, customer_id__in=list(customer_ids)).values_list(
-        "customer_id", "segment_id", "segment__name"
+    """Customer id → (segment id, segment name) in the newest finished run that placed the customer; one query."""
+    rows = (
+        SegmentMembership.objects.filter(customer_id__in=list(customer_ids), run__status=PortraitRun.Status.DONE)
+        .order_by("customer_id", "-run_id")
+        .values_list("customer_id", "segment_id", "segment__name")
     )
-    return {customer_id: (segment_id, name) for customer_id, segment_id, name in rows}
+    found: dict[int, tuple[int, str]] = {}
+    for customer_id, segment_id, name in rows:
+        found.setdefault(customer_id, (segment_id, name))
+    return found
 
 
 def segment_channel_mix(*, run: PortraitRun, segment_ids=None, top: int = 3) -> list[dict]:

@@ -52,6 +52,7 @@ class Allocation:
     sold: dict[int, dict[datetime.date, int]] = field(default_factory=dict)
     unmatched: dict[tuple[int, str], int] = field(default_factory=dict)
     first_placed: dict[int, datetime.date] = field(default_factory=dict)  # the day its first sale was placed
+    first_unmatched: dict[tuple[int, str], datetime.date] = field(default_factory=dict)
 
     def sold_units(self, batch_id: int, *, until: datetime.date | None = None) -> int:
         days = self.sold.get(batch_id, {})
@@ -102,6 +103,7 @@ def sales_allocate(batches: Iterable[Batch], sales: Iterable[dict]) -> Allocatio
                 allocation.first_placed.setdefault(batch.batch_id, day)
         if quantity:
             allocation.unmatched[key] = allocation.unmatched.get(key, 0) + quantity
+            allocation.first_unmatched.setdefault(key, day)
     return allocation
 
 

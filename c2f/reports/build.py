@@ -92,6 +92,7 @@ def cycle_report_build(*, cycle: Cycle, today: datetime.date | None = None) -> d
             "planned_revenue": plan_price * made if plan_price is not None else None,
             "planned_margin": (plan_price - plan_cost) * made if None not in (plan_price, plan_cost) else None,
             "first_sale": allocation.first_placed.get(b["batch_id"]),
+            "first_unmet": allocation.first_unmatched.get(key) if newest_cycle_of_key.get(key) == cycle.pk else None,
         })
     # A key sold in several batches of this cycle reports its unmet demand once.
     seen_keys = set()
@@ -110,7 +111,7 @@ def cycle_report_build(*, cycle: Cycle, today: datetime.date | None = None) -> d
     decisions = {"rounds": rounds, "orders": _orders(orders, rows)}
     forecast_total = [o["forecast"]["forecast"] for o in decisions["orders"] if o["forecast"]["forecast"] is not None]
     demand = sum(r["sold"] + r["unmatched"] for r in rows)
-    first_sale = min((r["first_sale"] for r in rows if r["first_sale"]), default=None)
+    first_sale = min((d for r in rows for d in (r["first_sale"], r["first_unmet"]) if d), default=None)
     started = hypothesis["started_on"]
     new_customers = _new_customers(variant_ids=[v for v, row in variants.items() if row["concept_id"] in concept_ids],
                                    cycle=cycle, today=today)
@@ -228,7 +229,7 @@ def _average_prices(sales: list[dict], *, currency: str, per_usd: dict) -> dict[
 
 def _new_customers(*, variant_ids: list[int], cycle: Cycle, today: datetime.date) -> dict:
     """Customers whose first order held one of the cycle's designs, by their segment in the newest portrait run;
-    three queries."""
+    two queries."""
     firsts = customers_first_buying(variant_ids=variant_ids, until=today)
     segments = segment_names_for_customers(customer_ids=[f["customer_id"] for f in firsts]) if firsts else {}
     counts: dict[str, int] = {}
