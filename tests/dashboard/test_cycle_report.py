@@ -274,16 +274,14 @@ def test_sales_before_any_batch_is_made_are_unmet_demand_of_the_ordered_batch(wo
     assert data["measures"]["forecast"] == {"forecast": 100.0, "actual": 80, "error": -20.0, "abs_pct_error": 0.25}
 
 
-def test_beat_checks_the_rules_and_refreshes_the_reports_every_morning():
-    from django_celery_beat.models import PeriodicTask
-    from django_celery_beat.schedulers import DatabaseScheduler
+def test_beat_checks_the_rules_and_refreshes_the_reports_every_morning(settings):
+    from celery.schedules import crontab
 
     from c2f import tasks  # noqa: F401  (a worker imports it through autodiscovery)
     from c2f.celery import app
 
-    scheduler = DatabaseScheduler(app=app, lazy=True)
-    scheduler.update_from_dict(app.conf.beat_schedule)
-    for task, hour in (("c2f.reorder_rules.check", "6"), ("c2f.reports.refresh", "6")):
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    for task in ("c2f.reorder_rules.check", "c2f.reports.refresh"):
         assert task in app.tasks
-        periodic = PeriodicTask.objects.get(task=task)
-        assert periodic.enabled and (periodic.crontab.hour, periodic.crontab.day_of_week) == (hour, "*")
+        assert isinstance(schedule[task], crontab)
+        assert schedule[task].hour == {6} and schedule[task].day_of_week == set(range(7))
