@@ -1,7 +1,5 @@
 """Reads behind reorder-or-stop: the batches received, each order's rule, the decisions taken."""
 
-import datetime
-
 from django.db.models import DateTimeField, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -102,14 +100,12 @@ def reorder_rule_list() -> QuerySet[ReorderRule]:
     return ReorderRule.objects.select_related("order__factory", "order__sample__concept").order_by("-order_id")
 
 
-def sales_window_start(*, today: datetime.date) -> datetime.date | None:
-    """The first day sales matter to the rules: the opening of the oldest cycle with a received order (pre-sales
-    come before the order); one query."""
-    first = (
-        ProductionOrder.objects.filter(status=ProductionOrder.Status.RECEIVED)
-        .order_by("cycle__created_at").values_list("cycle__created_at", flat=True).first()
+def variants_received() -> list[int]:
+    """Ids of the variants some received order made: whose sales the reorder rules judge; one query."""
+    return list(
+        ProductionOrderLine.objects.filter(order__status=ProductionOrder.Status.RECEIVED)
+        .values_list("variant_id", flat=True).distinct().order_by("variant_id")
     )
-    return min(timezone.localdate(first), today) if first else None
 
 
 def reorder_rule_for_order(*, order: ProductionOrder) -> ReorderRule:

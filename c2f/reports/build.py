@@ -15,8 +15,8 @@ from analysis.models import Opportunity
 from core.dashboard.queries import correlated_aggregate, correlated_count
 from core.models import Cycle
 from customers.selectors_sales import customers_first_buying, sales_of_variants
-from design.models import Concept, FxRate, Variant
-from design.selectors import concept_price_for, money_convert
+from design.models import Concept, Variant
+from design.selectors import concept_price_for, fx_rates_per_usd, money_convert
 from hotspots.models import Hotspot
 from portraits.selectors_channels import segment_names_for_customers
 from production.models import ProductionOrder
@@ -30,7 +30,8 @@ REPORT_VERSION = 1
 
 
 def report_currency() -> str:
-    return getattr(settings, "C2F_BASE_CURRENCY", "USD")
+    """The base currency: the shop orders' net revenue is kept in it."""
+    return settings.C2F_BASE_CURRENCY
 
 
 def cycle_concepts(*, cycle: Cycle) -> list[Concept]:
@@ -48,7 +49,7 @@ def cycle_report_build(*, cycle: Cycle, today: datetime.date | None = None) -> d
     concepts = cycle_concepts(cycle=cycle)
     concept_ids = [c.pk for c in concepts]
     by_concept = {c.pk: c for c in concepts}
-    per_usd = dict(FxRate.objects.values_list("currency", "per_usd"))
+    per_usd = fx_rates_per_usd()
     variants = {v["pk"]: v for v in Variant.objects.filter(concept_id__in=concept_ids).values("pk", "sku", "concept_id")}
 
     hypothesis = _hypothesis(cycle=cycle, concepts=concepts)
@@ -62,7 +63,7 @@ def cycle_report_build(*, cycle: Cycle, today: datetime.date | None = None) -> d
     all_batches = production_batches(variant_ids=list(variants), statuses=ORDERED_STATUSES)
     sales = sales_of_variants(variant_ids=list(variants), until=today)
     allocation = sales_allocate(batches_received(all_batches), sales)
-    avg_price = _average_prices(sales, currency=currency, per_usd=per_usd)
+    avg_price = _average_prices(sales)
     newest_cycle_of_key: dict[tuple[int, str], int] = {}
     # Demand no batch met belongs to the newest batch ordered for its variant and market.
     for b in sorted(all_batches, key=lambda b: (b["received_on"] or datetime.date.max, b["batch_id"])):
@@ -213,17 +214,17 @@ def _orders(orders: list[ProductionOrder], rows: list[dict]) -> list[dict]:
     return result
 
 
-def _average_prices(sales: list[dict], *, currency: str, per_usd: dict) -> dict[tuple[int, str], Decimal]:
-    """Average price per (variant, market) in the report currency; sales in a currency without a rate are left out."""
+def _average_prices(sales: list[dict]) -> dict[tuple[int, str], Decimal]:
+    """Average net price per (variant, market) in the base currency. A day whose lines had no exchange rate
+    is left out of the average (its units sold still count)."""
     units: dict[tuple[int, str], int] = {}
     amounts: dict[tuple[int, str], Decimal] = {}
     for row in sales:
-        amount = money_convert(row["amount"] or 0, from_currency=row["currency"], to_currency=currency, per_usd=per_usd)
-        if amount is None:
+        if row["unconverted"]:
             continue
         key = (row["variant_id"], row["market"])
         units[key] = units.get(key, 0) + row["quantity"]
-        amounts[key] = amounts.get(key, Decimal(0)) + amount
+        amounts[key] = amounts.get(key, Decimal(0)) + row["net_base"]
     return {key: amounts[key] / units[key] for key in units if units[key]}
 
 

@@ -7,7 +7,7 @@
   (``production.reorder_rules.sales_allocate``), so a reorder in a later cycle takes its own share;
 - **unsold**: received − sold, the stock still on hand;
 - **sell-through** = sold / received; **unsold rate** = unsold / received;
-- **revenue**: sold units at the average price their variant and market sold at, in the report currency;
+- **revenue**: sold units at the average net price their variant and market fetched, in the base currency;
 - **margin** = revenue − what every unit made cost at the factory (sold or not);
 - **plan**: the made units at the concept's price for each market; planned margin at price − unit cost;
 - **forecast error** = actual demand − forecast, where actual demand is what the batches sold plus the

@@ -4,14 +4,14 @@ import datetime
 
 from django.utils import timezone
 
-from customers.selectors import sales_units_by_variant_market_day
-from production.selectors_reorders import sales_window_start
+from customers.selectors_sales import sales_of_variants
+from production.selectors_reorders import variants_received
 from production.services import RuleCheckReport, reorder_rules_check
 
 
 def reorder_check_run(*, today: datetime.date | None = None) -> RuleCheckReport:
-    """Hand production every sale since the oldest received batch's cycle opened, and let it judge each rule."""
+    """Hand production every sale up to ``today`` of the variants it received, and let it judge each rule."""
     today = today or timezone.localdate()
-    start = sales_window_start(today=today)
-    sales = sales_units_by_variant_market_day(days=(today - start).days + 1, today=today) if start else []
+    variant_ids = variants_received()
+    sales = sales_of_variants(variant_ids=variant_ids, until=today) if variant_ids else []
     return reorder_rules_check(sales=sales, today=today)

@@ -27,15 +27,21 @@ def at(date: dt.date) -> dt.datetime:
     return dt.datetime.combine(date, dt.time(12), tzinfo=dt.UTC)
 
 
-def sell(product: Product, *, market: str, quantity: int, price: str, on: dt.date, customer: Customer | None = None):
+def sell(product: Product, *, market: str, quantity: int, price: str, on: dt.date, customer: Customer | None = None,
+         refunded: str = "0", **order_fields):
+    """A shop order of ``quantity`` × ``price`` in the base currency, less ``refunded``."""
     customer = customer or Customer.objects.create(
         platform=Platform.GENERIC, external_id=f"c{Customer.objects.count()}", country=market[:2]
     )
+    gross = Decimal(price) * quantity
+    net = gross - Decimal(refunded)
     order = Order.objects.create(
         customer=customer, platform=Platform.GENERIC, external_id=f"o{Order.objects.count()}", placed_at=at(on),
-        market=market, total=Decimal(price) * quantity,
+        market=market, total=gross, subtotal=gross, gross=gross, net=net, refunded=Decimal(refunded), fx_rate=1,
+        gross_base=gross, net_base=net, item_count=quantity, **({"financial_status": "paid"} | order_fields),
     )
-    OrderLine.objects.create(order=order, product=product, quantity=quantity, unit_price=Decimal(price))
+    OrderLine.objects.create(order=order, product=product, quantity=quantity, unit_price=Decimal(price), amount=gross,
+                             amount_base=gross)
     return order
 
 
@@ -285,3 +291,31 @@ def test_beat_checks_the_rules_and_refreshes_the_reports_every_morning(settings)
         assert task in app.tasks
         assert isinstance(schedule[task], crontab)
         assert schedule[task].hour == {6} and schedule[task].day_of_week == set(range(7))
+
+
+def test_revenue_is_what_the_seller_kept_and_cancelled_or_refunded_orders_are_no_sales(worked):
+    cycle, concept, _order = worked
+    product = Product.objects.get(sku="MT-B")
+    # 10 more B·US: 4 of them on an order refunded by 40.00, then a cancelled and a fully refunded order.
+    sell(product, market="US", quantity=4, price="40.00", on=dt.date(2026, 2, 5), refunded="40.00")
+    sell(product, market="US", quantity=3, price="40.00", on=dt.date(2026, 2, 6), is_sale=False, cancelled=True)
+    sell(product, market="US", quantity=3, price="40.00", on=dt.date(2026, 2, 7), financial_status="refunded")
+    variants = {r["sku"]: r for r in cycle_report_build(cycle=cycle, today=TODAY)["outcome"]["variants"]}
+    # B sold 10 at 40.00 and 4 for 160.00 − 40.00: 14 units for 520.00.
+    assert (variants["MT-B"]["sold"], variants["MT-B"]["revenue"]) == (14, "520.00")
+
+
+def test_the_daily_check_judges_each_received_batch_on_the_shops_sales(worked):
+    from c2f.reports import reorder_check_run
+    from production.models import ReorderDecision
+
+    cycle, concept, order = worked
+    # A cancelled order is no sale: 100 units on day 6 would have sold half the batch.
+    sell(Product.objects.get(sku="MT-A"), market="US", quantity=100, price="40.00", on=dt.date(2026, 1, 15),
+         is_sale=False, cancelled=True)
+    assert reorder_check_run(today=dt.date(2026, 1, 19)).verdicts == {"wait": 1}  # day 10, nothing sold yet
+    report = reorder_check_run(today=dt.date(2026, 1, 20))  # day 11: 60 sold, 140 left at 60/11 a day
+    assert report.verdicts == {"reorder": 1}
+    decision = ReorderDecision.objects.get(rule__order=order)
+    assert decision.numbers["sold"] == 60 and decision.numbers["cover_days"] == 25.7
+    assert decision.reason == "stock cover 25.7 days < 35 on day 11"
