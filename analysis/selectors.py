@@ -1,13 +1,14 @@
 """Link 2 reads: the lexicon matcher, what opportunity mining reads (hotspots, related queries, listings),
 ranked opportunities, and where attributes are in demand."""
 
+import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
 import pandas as pd
-from django.db.models import Case, Q, When
+from django.db.models import Case, Min, Q, When
 from django.urls import reverse
 
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
@@ -316,3 +317,8 @@ def analysis_cycle_progress(*, cycle: Cycle, hotspots: HotspotsProgress | None =
         top_opportunity_id=row["top_pk"],
         top_opportunity_rank=row["top_rank"],
     )
+
+
+def opportunities_first_created(*, opportunity_ids) -> datetime.datetime | None:
+    """When the first of ``opportunity_ids`` was mined, or None when there is none; one query."""
+    return Opportunity.objects.filter(pk__in=list(opportunity_ids)).aggregate(first=Min("created_at"))["first"]

@@ -14,7 +14,7 @@ from core.dashboard.queries import correlated_count, correlated_first
 from core.models import Cycle
 
 from .costing import freight_per_unit, landed_cost
-from .models import ComplianceItem, Concept, DutyRate, FreightRate, FxRate, MarketFees
+from .models import ComplianceItem, Concept, DutyRate, FreightRate, FxRate, MarketFees, Variant
 
 EU_MARKETS = {
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
@@ -231,3 +231,18 @@ def design_cycle_progress(*, cycle: Cycle, analysis: AnalysisProgress | None = N
         sampling=row["n_sampling"],
         confirmed=row["n_confirmed"],
     )
+
+
+def cycle_concepts(*, cycle: Cycle) -> list[Concept]:
+    """The cycle's designs: its concepts and those its production orders made, with their opportunity, target
+    segment and brief; one query."""
+    return list(
+        Concept.objects.filter(Q(cycle=cycle) | Q(samples__production_orders__cycle=cycle))
+        .select_related("opportunity", "target_segment", "brief").distinct().order_by("id")
+    )
+
+
+def variant_skus(*, concept_ids) -> dict[int, dict]:
+    """The variants of ``concept_ids`` by id, as ``{"pk", "sku", "concept_id"}``; one query."""
+    rows = Variant.objects.filter(concept_id__in=list(concept_ids)).values("pk", "sku", "concept_id")
+    return {row["pk"]: row for row in rows}

@@ -200,3 +200,12 @@ def keyword_topics_by_market(*, keyword: str) -> dict[str, dict[str, list[Relate
     for topic in RelatedTopic.objects.filter(keyword__iexact=keyword).order_by("market", "kind", "rank"):
         found.setdefault(topic.market, {"top": [], "rising": []})[topic.kind].append(topic)
     return found
+
+
+def hotspots_behind(*, opportunity_ids, limit: int = 20) -> list[dict]:
+    """The highest-scored hotspots behind ``opportunity_ids`` (at most ``limit``), as ``{"keyword", "market",
+    "score"}``; one query."""
+    return list(
+        Hotspot.objects.filter(opportunities__in=list(opportunity_ids)).distinct()
+        .order_by("-score", "keyword").values("keyword", "market", "score")[:limit]
+    )

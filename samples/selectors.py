@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Avg, Case, Count, Q, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from scipy import stats
 
 from analysis.models import Attribute
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
-from core.dashboard.queries import correlated_count, correlated_first
+from core.dashboard.queries import correlated_aggregate, correlated_count, correlated_first
 from core.models import Cycle
 from design.costing import wholesale_from_retail
 from design.models import Concept, Variant
@@ -408,4 +408,25 @@ def samples_cycle_progress(*, cycle: Cycle, design: DesignProgress | None = None
         rounds=n_rounds,
         open_rounds=row["n_open"],
         confirmed_rounds=n_confirmed,
+    )
+
+
+def round_results_for_concepts(*, concept_ids) -> list[dict]:
+    """The vote rounds on the samples of ``concept_ids``, oldest first per concept, with their votes, invitations,
+    mean score and would-order total; one query.
+
+    Rows ``{"pk", "sample__concept__name", "sample__version", "status", "decision", "decision_note", "n_votes",
+    "n_invited", "mean_score" (None without votes), "would_order", "closes_at"}``.
+    """
+    return list(
+        VoteRound.objects.filter(sample__concept_id__in=list(concept_ids))
+        .annotate(
+            n_votes=correlated_count(Vote, link="round"),
+            n_invited=correlated_count(Invitation, link="round"),
+            mean_score=correlated_aggregate(Vote, link="round", aggregate=Avg("score")),
+            would_order=correlated_aggregate(Vote, link="round", aggregate=Sum("would_order_qty"), default=0),
+        )
+        .values("pk", "sample__concept__name", "sample__version", "status", "decision", "decision_note",
+                "n_votes", "n_invited", "mean_score", "would_order", "closes_at")
+        .order_by("sample__concept_id", "closes_at", "pk")
     )

@@ -18,7 +18,7 @@ from customers.selectors import sales_units_by_variant_market, sales_units_by_va
 from production.models import ReorderDecision
 from production.planning import REORDER_RULE
 from production.reorder_rules import __doc__ as RULE_DOC
-from production.selectors_reorders import reorder_decision_list, reorder_rule_list
+from production.selectors import reorder_decision_list, reorder_rule_list
 from production.services import reorder_decision_accept, reorder_decision_dismiss
 from production.selectors import (
     production_pipeline_units,

@@ -5,12 +5,12 @@
 - ``reorder_check_run(today=)`` judges every received order's reorder rule on the shop's sales.
 """
 
-from .build import REPORT_VERSION, cycle_concepts, cycle_report_build, report_currency
+from .build import REPORT_VERSION, cycle_report_build, report_currency
 from .compare import MEASURES, cycle_reports_stored, cycles_compare, cycles_trend, measure
 from .reorder_check import reorder_check_run
 from .store import cycle_report_refresh, cycle_reports_refresh
 
 __all__ = [
-    "MEASURES", "REPORT_VERSION", "cycle_concepts", "cycle_report_build", "cycle_report_refresh", "cycle_reports_refresh",
+    "MEASURES", "REPORT_VERSION", "cycle_report_build", "cycle_report_refresh", "cycle_reports_refresh",
     "cycle_reports_stored", "cycles_compare", "cycles_trend", "measure", "reorder_check_run", "report_currency",
 ]

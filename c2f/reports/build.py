@@ -8,21 +8,19 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Min, Q, Sum
 from django.utils import timezone
 
-from analysis.models import Opportunity
-from core.dashboard.queries import correlated_aggregate, correlated_count
+from analysis.selectors import opportunities_first_created
 from core.models import Cycle
-from customers.selectors_sales import customers_first_buying, sales_of_variants
-from design.models import Concept, Variant
-from design.selectors import concept_price_for, fx_rates_per_usd, money_convert
-from hotspots.models import Hotspot
+from customers.selectors import customers_first_buying, sales_of_variants
+from design.selectors import concept_price_for, cycle_concepts, fx_rates_per_usd, money_convert, variant_skus
+from hotspots.selectors import hotspots_behind
 from portraits.selectors_channels import segment_names_for_customers
-from production.models import ProductionOrder
 from production.reorder_rules import sales_allocate
-from production.selectors_reorders import MADE_STATUSES, ORDERED_STATUSES, batches_received, production_batches
-from samples.models import Invitation, Vote, VoteRound
+from production.selectors import (
+    MADE_STATUSES, ORDERED_STATUSES, batches_received, cycle_orders_with_units, production_batches,
+)
+from samples.selectors import round_results_for_concepts
 
 from .figures import forecast_accuracy, grouped, money, outcome_of, ratio, sizing_forecast
 
@@ -34,14 +32,6 @@ def report_currency() -> str:
     return settings.C2F_BASE_CURRENCY
 
 
-def cycle_concepts(*, cycle: Cycle) -> list[Concept]:
-    """The cycle's designs: its concepts and those its production orders made; one query."""
-    return list(
-        Concept.objects.filter(Q(cycle=cycle) | Q(samples__production_orders__cycle=cycle))
-        .select_related("opportunity", "target_segment", "brief").distinct().order_by("id")
-    )
-
-
 def cycle_report_build(*, cycle: Cycle, today: datetime.date | None = None) -> dict:
     """Everything the cycle report shows, as of ``today``; 12 queries."""
     today = today or timezone.localdate()
@@ -50,14 +40,11 @@ def cycle_report_build(*, cycle: Cycle, today: datetime.date | None = None) -> d
     concept_ids = [c.pk for c in concepts]
     by_concept = {c.pk: c for c in concepts}
     per_usd = fx_rates_per_usd()
-    variants = {v["pk"]: v for v in Variant.objects.filter(concept_id__in=concept_ids).values("pk", "sku", "concept_id")}
+    variants = variant_skus(concept_ids=concept_ids)
 
     hypothesis = _hypothesis(cycle=cycle, concepts=concepts)
     rounds = _rounds(concept_ids=concept_ids)
-    orders = list(
-        ProductionOrder.objects.filter(cycle=cycle).select_related("sample__concept", "factory")
-        .annotate(units=Sum("lines__quantity")).order_by("id")
-    )
+    orders = cycle_orders_with_units(cycle=cycle)
 
     # Batches of these designs in every cycle, so that a later reorder takes its own share of the sales.
     all_batches = production_batches(variant_ids=list(variants), statuses=ORDERED_STATUSES)
@@ -139,14 +126,11 @@ def cycle_report_build(*, cycle: Cycle, today: datetime.date | None = None) -> d
     }
 
 
-def _hypothesis(*, cycle: Cycle, concepts: list[Concept]) -> dict:
+def _hypothesis(*, cycle: Cycle, concepts: list) -> dict:
     """The hotspots, opportunities and target portraits the cycle's designs started from; two queries."""
     opportunity_ids = {c.opportunity_id for c in concepts if c.opportunity_id}
-    hotspots = list(
-        Hotspot.objects.filter(opportunities__in=opportunity_ids).distinct()
-        .order_by("-score", "keyword").values("keyword", "market", "score")[:20]
-    )
-    started = Opportunity.objects.filter(pk__in=opportunity_ids).aggregate(first=Min("created_at"))["first"]
+    hotspots = hotspots_behind(opportunity_ids=opportunity_ids, limit=20)
+    started = opportunities_first_created(opportunity_ids=opportunity_ids)
     started_on = timezone.localdate(started) if started else timezone.localdate(cycle.created_at)
     return {
         "started_on": started_on.isoformat(),
@@ -170,18 +154,7 @@ def _hypothesis(*, cycle: Cycle, concepts: list[Concept]) -> dict:
 
 def _rounds(*, concept_ids: list[int]) -> list[dict]:
     """The vote rounds on the designs' samples: votes, mean score, would-order total, decision; one query."""
-    rounds = (
-        VoteRound.objects.filter(sample__concept_id__in=concept_ids)
-        .annotate(
-            n_votes=correlated_count(Vote, link="round"),
-            n_invited=correlated_count(Invitation, link="round"),
-            mean_score=correlated_aggregate(Vote, link="round", aggregate=Avg("score")),
-            would_order=correlated_aggregate(Vote, link="round", aggregate=Sum("would_order_qty"), default=0),
-        )
-        .values("pk", "sample__concept__name", "sample__version", "status", "decision", "decision_note",
-                "n_votes", "n_invited", "mean_score", "would_order", "closes_at")
-        .order_by("sample__concept_id", "closes_at", "pk")
-    )
+    rounds = round_results_for_concepts(concept_ids=concept_ids)
     return [
         {
             "id": r["pk"], "concept": r["sample__concept__name"], "sample_version": r["sample__version"],
@@ -194,7 +167,7 @@ def _rounds(*, concept_ids: list[int]) -> list[dict]:
     ]
 
 
-def _orders(orders: list[ProductionOrder], rows: list[dict]) -> list[dict]:
+def _orders(orders: list, rows: list[dict]) -> list[dict]:
     """Each production order with how it was sized and what its batch sold: the sizing record kept on it."""
     result = []
     for order in orders:
@@ -243,4 +216,4 @@ def _new_customers(*, variant_ids: list[int], cycle: Cycle, today: datetime.date
     }
 
 
-__all__ = ["REPORT_VERSION", "cycle_concepts", "cycle_report_build", "report_currency"]
+__all__ = ["REPORT_VERSION", "cycle_report_build", "report_currency"]

@@ -4,8 +4,8 @@ import datetime
 
 from django.utils import timezone
 
-from customers.selectors_sales import sales_of_variants
-from production.selectors_reorders import variants_received
+from customers.selectors import sales_of_variants
+from production.selectors import variants_received
 from production.services import RuleCheckReport, reorder_rules_check
 
 

@@ -10,7 +10,7 @@ from core import transitions
 
 from ..models import ProductionOrder, ReorderDecision, ReorderRule
 from ..reorder_rules import REORDER, STOP, RuleError, rule_verdict, sales_allocate
-from ..selectors_reorders import batches_received, production_batches, reorder_rules_for_received, rule_thresholds
+from ..selectors import batches_received, production_batches, reorder_rules_for_received, rule_thresholds
 from .orders import actor_name
 
 RULE_FIELDS = (

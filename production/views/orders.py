@@ -12,7 +12,7 @@ from .. import selectors, services
 from ..filters import ProductionOrderDashboardFilter
 from ..forms import OrderCancelForm, OrderReleaseForm, ReceiveForm, ReorderRuleForm
 from ..models import ProductionOrder
-from ..selectors_reorders import reorder_decisions_for_order, reorder_rule_for_order
+from ..selectors import reorder_decisions_for_order, reorder_rule_for_order
 
 
 class ProductionOrderListView(MerchandiserListView):

@@ -32,8 +32,8 @@ from design.selectors import concept_market_costs, money_convert
 from samples.models import Sample, VoteRound
 from samples.selectors import SamplesProgress, samples_cycle_progress
 
-from . import api_keys, feed, key_cache
-from .models import (
+from .. import api_keys, feed, key_cache
+from ..models import (
     Factory,
     FactoryApiKey,
     FactoryPayment,
@@ -44,7 +44,7 @@ from .models import (
     QcReport,
     Shipment,
 )
-from .planning import PlanningError, suggest_reorders, whole_number
+from ..planning import PlanningError, suggest_reorders, whole_number
 
 
 def _with_lines(queryset: QuerySet) -> QuerySet:
@@ -625,4 +625,13 @@ def production_cycle_progress(*, cycle: Cycle, samples: SamplesProgress | None =
         orders=n_orders,
         units=row["n_units"],
         by_status=by_status,
+    )
+
+
+def cycle_orders_with_units(*, cycle: Cycle) -> list[ProductionOrder]:
+    """The cycle's production orders, oldest first, with their sample's concept and factory and ``units`` (the
+    sum of their lines, None without lines); one query."""
+    return list(
+        ProductionOrder.objects.filter(cycle=cycle).select_related("sample__concept", "factory")
+        .annotate(units=Sum("lines__quantity")).order_by("id")
     )

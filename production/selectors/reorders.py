@@ -4,8 +4,8 @@ from django.db.models import DateTimeField, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import ProductionEvent, ProductionOrder, ProductionOrderLine, ReorderDecision, ReorderRule
-from .reorder_rules import Batch, Thresholds
+from ..models import ProductionEvent, ProductionOrder, ProductionOrderLine, ReorderDecision, ReorderRule
+from ..reorder_rules import Batch, Thresholds
 
 MADE_STATUSES = (
     ProductionOrder.Status.QC_PASSED, ProductionOrder.Status.SHIPPED, ProductionOrder.Status.RECEIVED,
