@@ -11,6 +11,7 @@ from analysis.selectors import AnalysisProgress, analysis_cycle_progress
 from core.dashboard.lineage import downstream_counts_annotate
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
 from core.dashboard.queries import correlated_count, correlated_first
+from core.dashboard.todo import SECTION_LIMIT, TodoItem
 from core.models import Cycle
 
 from .costing import freight_per_unit, landed_cost
@@ -246,3 +247,31 @@ def variant_skus(*, concept_ids) -> dict[int, dict]:
     """The variants of ``concept_ids`` by id, as ``{"pk", "sku", "concept_id"}``; one query."""
     rows = Variant.objects.filter(concept_id__in=list(concept_ids)).values("pk", "sku", "concept_id")
     return {row["pk"]: row for row in rows}
+
+
+def design_todo(*, cycle: Cycle | None = None, limit: int = SECTION_LIMIT) -> list[TodoItem]:
+    """Confirmed concepts (of ``cycle``, or of every cycle) whose compliance checklist still has
+    required items open: no batch can be ordered until they are ticked with evidence. One query."""
+    open_item = Q(required=True, checked=False)
+    concepts = (
+        Concept.objects.filter(status=Concept.Status.CONFIRMED)
+        .select_related("cycle")
+        .annotate(
+            n_open=correlated_count(ComplianceItem, link="concept", filters=open_item),
+            n_required=correlated_count(ComplianceItem, link="concept", filters=Q(required=True)),
+        )
+        .filter(n_open__gt=0)
+        .order_by("created_at", "pk")
+    )
+    if cycle is not None:
+        concepts = concepts.filter(cycle=cycle)
+    return [
+        TodoItem(
+            section="compliance_missing", title=concept.name, cycle_number=concept.cycle.number,
+            detail=f"{concept.n_open} of {concept.n_required} required compliance items open "
+            f"({', '.join(concept.target_markets or [])})",
+            action="Complete the checklist", url=reverse("design:detail", args=[concept.pk]) + "#compliance",
+            when=concept.created_at,
+        )
+        for concept in concepts[:limit]
+    ]

@@ -1,14 +1,18 @@
 """Link 1 reads."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, QuerySet, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
+from django.utils import timezone
 
+from core import formats
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
 from core.dashboard.queries import correlated_aggregate, correlated_count, correlated_first
+from core.dashboard.todo import RECENT_DAYS, SECTION_LIMIT, TodoItem
 from core.models import Cycle, TaskRun
 
 from .models import (
@@ -209,3 +213,29 @@ def hotspots_behind(*, opportunity_ids, limit: int = 20) -> list[dict]:
         Hotspot.objects.filter(opportunities__in=list(opportunity_ids)).distinct()
         .order_by("-score", "keyword").values("keyword", "market", "score")[:limit]
     )
+
+
+def hotspots_todo(*, limit: int = SECTION_LIMIT) -> list[TodoItem]:
+    """Imported files and live pulls that failed in the last ``RECENT_DAYS`` days and were not
+    imported since; files belong to no cycle. One query."""
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    fixed = TrendImport.objects.filter(
+        filename=OuterRef("filename"), status=TrendImport.Status.OK, created_at__gt=OuterRef("created_at")
+    )
+    failed = (
+        TrendImport.objects.filter(status=TrendImport.Status.FAILED, created_at__gte=since)
+        .filter(~Exists(fixed))
+        .order_by("-created_at", "-pk")
+    )
+    items = []
+    for record in failed[:limit]:
+        url = (
+            reverse("hotspots:import_run", args=[record.task_run_id]) if record.task_run_id
+            else f"{reverse('hotspots:imports')}?status={TrendImport.Status.FAILED}"
+        )
+        items.append(TodoItem(
+            section="import_failed", title=record.filename, urgent=True, when=record.created_at,
+            detail=f"{record.get_source_display()}, {formats.datetime_(record.created_at)}: {record.error[:160]}",
+            action="See why", url=url,
+        ))
+    return items

@@ -1,11 +1,16 @@
 """Reads of link 6: campaigns, what they brought, and where the link stands on a cycle."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+from django.utils import timezone
 
+from core import formats
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
-from core.dashboard.queries import correlated_count
+from core.dashboard.queries import correlated_aggregate, correlated_count
+from core.dashboard.todo import SECTION_LIMIT, TodoItem
 from core.models import Cycle
 from design.models import Concept
 from production.models import ProductionOrder
@@ -79,3 +84,33 @@ def promotion_cycle_progress(*, cycle: Cycle, production: ProductionProgress | N
         links=row["n_links"],
         clicks=row["n_clicks"],
     )
+
+
+# A scheduled post still not sent this long after its time needs someone to look at it.
+POST_GRACE = datetime.timedelta(hours=1)
+
+
+def promotion_todo(*, cycle: Cycle | None = None, limit: int = SECTION_LIMIT) -> list[TodoItem]:
+    """Campaigns (of ``cycle``, or of every cycle) with posts whose time has passed without being
+    sent: one item per campaign, the oldest missed post first. One query."""
+    late = Q(status=Post.Status.SCHEDULED, scheduled_at__lt=timezone.now() - POST_GRACE)
+    campaigns = (
+        Campaign.objects.select_related("cycle")
+        .annotate(
+            n_late=correlated_count(Post, link="campaign", filters=late),
+            first_late=correlated_aggregate(Post, link="campaign", aggregate=Min("scheduled_at"), filters=late),
+        )
+        .filter(n_late__gt=0)
+        .order_by("first_late", "pk")
+    )
+    if cycle is not None:
+        campaigns = campaigns.filter(cycle=cycle)
+    return [
+        TodoItem(
+            section="post_unsent", title=campaign.name, cycle_number=campaign.cycle.number, urgent=True,
+            detail=f"{campaign.n_late} post{'s' if campaign.n_late != 1 else ''} not sent, the first due "
+            f"{formats.datetime_(campaign.first_late)}",
+            action="Open the campaign", url=reverse("promotion:detail", args=[campaign.pk]), when=campaign.first_late,
+        )
+        for campaign in campaigns[:limit]
+    ]

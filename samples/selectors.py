@@ -12,8 +12,13 @@ from django.utils import timezone
 from scipy import stats
 
 from analysis.models import Attribute
+from core import formats
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
 from core.dashboard.queries import correlated_aggregate, correlated_count, correlated_first
+
+
+from core.dashboard.queries import correlated_count, correlated_first
+from core.dashboard.todo import SECTION_LIMIT, TodoItem
 from core.models import Cycle
 from design.costing import wholesale_from_retail
 from design.models import Concept, Variant
@@ -430,3 +435,55 @@ def round_results_for_concepts(*, concept_ids) -> list[dict]:
                 "n_votes", "n_invited", "mean_score", "would_order", "closes_at")
         .order_by("sample__concept_id", "closes_at", "pk")
     )
+
+
+def samples_todo(*, cycle: Cycle | None = None, limit: int = SECTION_LIMIT) -> list[TodoItem]:
+    """What link 4 waits on people for (of ``cycle``, or of every cycle): closed rounds to decide,
+    open rounds collecting votes with their response rate, and open rounds whose invitations
+    failed to send. One query."""
+    unsent = Q(sent_at__isnull=True) & ~Q(last_error="")
+    waiting = Q(status=VoteRound.Status.CLOSED, decision=VoteRound.Decision.NONE) | Q(status=VoteRound.Status.OPEN)
+    rounds = (
+        VoteRound.objects.filter(waiting)
+        .select_related("sample__concept", "cycle")
+        .annotate(
+            n_invited=correlated_count(Invitation, link="round"),
+            n_votes=correlated_count(Vote, link="round"),
+            n_failed=correlated_count(Invitation, link="round", filters=unsent),
+        )
+        .order_by("closes_at", "pk")
+    )
+    if cycle is not None:
+        rounds = rounds.filter(cycle=cycle)
+    now = timezone.now()
+    items: list[TodoItem] = []
+    counted: dict[str, int] = {}
+
+    def add(item: TodoItem) -> None:
+        if counted.get(item.section, 0) < limit:
+            counted[item.section] = counted.get(item.section, 0) + 1
+            items.append(item)
+
+    for r in rounds[: limit * 3]:
+        title, url = f"Round {r.pk} · {r.sample}", reverse("samples:round", args=[r.pk])
+        rate = f" ({formats.percent(r.n_votes / r.n_invited)})" if r.n_invited else ""
+        response = f"{r.n_votes} of {r.n_invited} buyers voted{rate}"
+        if r.status == VoteRound.Status.CLOSED:
+            add(TodoItem(
+                section="round_decide", title=title, cycle_number=r.cycle.number, action="Decide", url=url,
+                detail=f"{response} · closed {formats.date(r.closes_at)}", when=r.closes_at,
+            ))
+            continue
+        overdue = r.closes_at <= now
+        add(TodoItem(
+            section="round_open", title=title, cycle_number=r.cycle.number, url=url, when=r.closes_at,
+            detail=f"{response} · {'closing time passed' if overdue else 'closes'} {formats.datetime_(r.closes_at)}",
+            action="Close the round" if overdue else "Follow up", urgent=overdue,
+        ))
+        if r.n_failed:
+            add(TodoItem(
+                section="send_failed", title=title, cycle_number=r.cycle.number, urgent=True, when=r.opens_at,
+                detail=f"{r.n_failed} of {r.n_invited} invitations could not be sent", action="Retry the sends",
+                url=f"{url}#invitations",
+            ))
+    return items

@@ -1,4 +1,4 @@
-"""The merchandiser's home: where the current cycle stands on each link, and running work."""
+"""The merchandiser's home: what needs a person, where the current cycle stands on each link, and running work."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
@@ -12,6 +12,7 @@ from core.selectors import task_run_active_exists, task_run_latest, task_runs_ac
 from portraits.selectors import cycle_seeding_briefs
 
 from .loop_status import cycle_loop_status
+from .todo import todo_sections
 
 
 class HomeView(MerchandiserRequiredMixin, TemplateView):
@@ -25,6 +26,9 @@ class HomeView(MerchandiserRequiredMixin, TemplateView):
         cycle = self.get_cycle()
         context["cycle"] = cycle
         context["cycles"] = list(Cycle.objects.order_by("number").only("number", "name", "is_demo"))
+        # The to-do list shows the cycle on screen; "all cycles" is one click away.
+        context["todo_all"] = cycle is None or self.request.GET.get("todo") == "all"
+        context["todo"] = todo_sections(cycle=None if context["todo_all"] else cycle)
         if cycle is not None:
             context["links"] = cycle_loop_status(cycle=cycle)
             context["seeding_briefs"] = cycle_seeding_briefs(cycle=cycle)

@@ -21,11 +21,14 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
+from core import formats
 from core.compiled import CompiledQuery
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
 from core.dashboard.queries import correlated_aggregate, correlated_count
+from core.dashboard.todo import SECTION_LIMIT, TodoItem
 from core.models import Cycle
 from design.costing import landed_cost
 from design.selectors import concept_market_costs, money_convert
@@ -635,3 +638,93 @@ def cycle_orders_with_units(*, cycle: Cycle) -> list[ProductionOrder]:
         ProductionOrder.objects.filter(cycle=cycle).select_related("sample__concept", "factory")
         .annotate(units=Sum("lines__quantity")).order_by("id")
     )
+
+
+# Released orders a factory has not answered for this long are flagged on the home page.
+ACCEPTANCE_WAIT_DAYS = 3
+_LATE_STATUSES = (
+    ProductionOrder.Status.RELEASED,
+    ProductionOrder.Status.ACCEPTED,
+    ProductionOrder.Status.IN_PRODUCTION,
+    ProductionOrder.Status.QC_FAILED,
+    ProductionOrder.Status.QC_PASSED,
+)
+
+
+def production_todo(*, cycle: Cycle | None = None, limit: int = SECTION_LIMIT) -> list[TodoItem]:
+    """What link 5 waits on people for: confirmed samples without a batch, drafts to release,
+    orders waiting for their factory to accept, late orders, shipments to receive (of ``cycle``,
+    or of every cycle), and money owed to factories. Three queries."""
+    items = []
+    for vote_round in production_samples_waiting(cycle_number=cycle.number if cycle else None, limit=limit):
+        items.append(TodoItem(
+            section="batch_plan", title=str(vote_round.sample), cycle_number=vote_round.cycle.number,
+            detail=f"confirmed in round {vote_round.pk} ({formats.date(vote_round.closes_at)}); no production order yet",
+            action="Plan the batch", url=reverse("production:plan", args=[vote_round.sample_id]),
+            when=vote_round.closes_at,
+        ))
+
+    today, now = timezone.localdate(), timezone.now()
+    Status = ProductionOrder.Status
+    waiting = Q(status__in=(Status.DRAFT, Status.RELEASED, Status.SHIPPED)) | Q(
+        due_date__lt=today, status__in=_LATE_STATUSES
+    )
+    orders = (
+        ProductionOrder.objects.filter(waiting)
+        .select_related("factory", "cycle")
+        .annotate(units=correlated_aggregate(ProductionOrderLine, link="order", aggregate=Sum("quantity"), default=0))
+        .order_by("due_date", "created_at", "pk")
+    )
+    if cycle is not None:
+        orders = orders.filter(cycle=cycle)
+    counted: dict[str, int] = {}
+    for order in orders[: limit * 5]:
+        url = reverse("production:detail", args=[order.pk])
+        common = {"title": f"{order.reference} · {order.factory.name}", "cycle_number": order.cycle.number, "url": url}
+        units = f"{formats.number(order.units)} units"
+        if order.due_date is not None and order.due_date < today and order.status in _LATE_STATUSES:
+            late = (today - order.due_date).days
+            item = TodoItem(
+                section="order_late", action="Open the order", urgent=True, when=order.due_date,
+                detail=f"{units}, due {formats.date(order.due_date)}: {late} day{'s' if late != 1 else ''} late "
+                f"({order.get_status_display().lower()})",
+                **common,
+            )
+        elif order.status == Status.DRAFT:
+            item = TodoItem(
+                section="order_release", action="Review and release", when=order.created_at,
+                detail=f"{units} drafted {formats.date(order.created_at)}; the factory sees it once released",
+                **common,
+            )
+        elif order.status == Status.RELEASED:
+            since = order.released_at or order.created_at
+            item = TodoItem(
+                section="order_acceptance", action="Open the order", when=since,
+                urgent=since <= now - datetime.timedelta(days=ACCEPTANCE_WAIT_DAYS),
+                detail=f"{units} released {formats.date(since)}; waiting for the factory to accept",
+                **common,
+            )
+        elif order.status == Status.SHIPPED:
+            item = TodoItem(
+                section="order_receive", action="Receive", when=order.updated_at,
+                detail=f"{units} shipped; record the receipt and landed cost when it arrives", **common,
+            )
+        else:
+            continue
+        if counted.get(item.section, 0) < limit:
+            counted[item.section] = counted.get(item.section, 0) + 1
+            items.append(item)
+
+    due = (
+        FactoryPayment.objects.values("factory_id", "factory__name", "currency")
+        .annotate(balance=Sum("amount"), since=Max("created_at"))
+        .filter(balance__gt=0)
+        .order_by("since", "factory__name")
+    )
+    for row in due[:limit]:
+        items.append(TodoItem(
+            section="payment_due", title=row["factory__name"], action="Open the ledger",
+            detail=f"{formats.money(row['balance'], row['currency'])} owed (deposits and balances less payments)",
+            url=reverse("production:factory", args=[row["factory_id"]]) + "#ledger", when=row["since"],
+        ))
+    return items
