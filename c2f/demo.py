@@ -1,17 +1,25 @@
-"""DEMO participants for the loop: a buyer panel, a partner factory, the panel's votes, pre-orders.
+"""DEMO participants for the loop: a buyer panel, a partner factory, the panel's votes, pre-orders,
+and the calendar their work is dated on.
 
 Everything here is generated deterministically and flagged ``is_demo``; the
 dashboard shows a banner wherever demo records appear. Emails go to the
 reserved ``.example`` domain, which never delivers.
+
+The loop plays a demo cycle's months in a second, so what its people do is dated on a
+``DemoCalendar``: the round, then the batch made, shipped and received, then the campaign, its
+posts and clicks, then the shop's orders, in that order and never after now.
 """
 
 import random
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 from django.utils import timezone
 
 from core.demo_catalog import DEMO_MARKETS
+from core.models import Cycle
 from design.models import Concept
 from production.models import Factory, PreOrder
 from production.services import factory_create, pre_order_create
@@ -35,8 +43,46 @@ _MARKET_COLOUR_TASTE = {
 }
 
 
-def demo_buyers_ensure(per_market: int = 8) -> list[Buyer]:
+# One demo cycle's story, in days from its start.
+DEMO_CYCLE_DAYS = 120
+ROUND_OPENS, ROUND_CLOSES = 2, 12
+PRE_ORDERS_FROM, PRE_ORDERS_UNTIL = 3, 12
+BATCH_ACCEPTED, BATCH_SHIPPED, BATCH_RECEIVED = 14, 38, 66
+CAMPAIGN_STARTS = 67
+
+
+@dataclass(frozen=True)
+class DemoCalendar:
+    """When the demo's people act on one cycle: ``day(n)`` is n days into its story, which runs
+    from ``start`` to ``end`` (never after now)."""
+
+    start: datetime
+    end: datetime
+
+    def day(self, days: float) -> datetime:
+        return min(self.start + timedelta(days=days), self.end)
+
+
+def demo_calendar(*, cycle: Cycle) -> DemoCalendar:
+    """The demo story of ``cycle``: the first demo cycle's story ends ``DEMO_CYCLE_DAYS`` before it
+    was opened, each following cycle's story the same time later, and none after now (a later
+    cycle's story ends now). Deterministic: the same cycle always gets the same days."""
+    first = Cycle.objects.filter(is_demo=True).order_by("number").values_list("number", "created_at").first()
+    number, opened = first if first else (cycle.number, cycle.created_at)
+    opened = opened.astimezone(dt_timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = opened - timedelta(days=2 * DEMO_CYCLE_DAYS) + timedelta(days=DEMO_CYCLE_DAYS) * (cycle.number - number)
+    end = start + timedelta(days=DEMO_CYCLE_DAYS)
+    now = timezone.now()
+    if end > now:
+        end = now
+        start = now - timedelta(days=DEMO_CYCLE_DAYS)
+    return DemoCalendar(start=start, end=end)
+
+
+def demo_buyers_ensure(per_market: int = 16, markets: list[str] | None = None) -> list[Buyer]:
+    """The demo buyer panel (idempotent); with ``markets``, only the buyers who buy for those markets."""
     rng = random.Random(2024)
+    wanted = {m.upper() for m in markets} if markets else set(DEMO_MARKETS)
     buyers = []
     for market in DEMO_MARKETS:
         for i in range(per_market):
@@ -52,7 +98,7 @@ def demo_buyers_ensure(per_market: int = 8) -> list[Buyer]:
                     is_demo=True,
                 )
             )
-    return buyers
+    return [buyer for buyer in buyers if buyer.markets and buyer.markets[0] in wanted]
 
 
 def demo_factory_ensure() -> Factory:
@@ -110,7 +156,7 @@ def demo_votes_record(*, vote_round: VoteRound, appeal: float, seed: int) -> int
     return recorded
 
 
-def demo_pre_orders_create(*, concept: Concept, seed: int) -> int:
+def demo_pre_orders_create(*, concept: Concept, seed: int, between: tuple[datetime, datetime] | None = None) -> int:
     """A few DEMO pre-orders for ``concept``'s variants in its target markets; returns how many were created.
 
     Each market leans to one colour (its buyers' favourite among the concept's colours, or one
@@ -130,7 +176,8 @@ def demo_pre_orders_create(*, concept: Concept, seed: int) -> int:
             "reference", "variant_id", "market"
         )
     )
-    now = timezone.now()
+    since, until = between or (timezone.now() - timedelta(days=21), timezone.now() - timedelta(days=1))
+    span = max(1, int((until - since).total_seconds()))
     created = number = 0
     for market in markets:
         taste = _MARKET_COLOUR_TASTE.get(market, {})
@@ -141,7 +188,7 @@ def demo_pre_orders_create(*, concept: Concept, seed: int) -> int:
             variant = rng.choice([v for v in variants if v.colour == colour])
             # The first line of a market is a shop's wholesale PO; the rest are shoppers' pre-orders.
             quantity = 12 if index == 0 else rng.choice([1, 1, 1, 2, 2, 3, 4])
-            days_ago, hours_ago = rng.randint(1, 20), rng.randint(0, 23)
+            offset = rng.randrange(span)
             first, last = rng.choice(_FIRST), rng.choice(_LAST)
             number += 1
             reference = f"{prefix}{number:03d}"
@@ -151,7 +198,7 @@ def demo_pre_orders_create(*, concept: Concept, seed: int) -> int:
                 variant=variant, market=market, quantity=quantity, reference=reference,
                 channel=PreOrder.Channel.DEMO, is_demo=True,
                 customer=f"{first.lower()}.{last.lower()}@shoppers.example",
-                ordered_at=now - timedelta(days=days_ago, hours=hours_ago),
+                ordered_at=since + timedelta(seconds=offset),
             )
             created += 1
     return created

@@ -3,9 +3,14 @@
 Each step takes a cycle, calls the services of its link (and of the links
 before it), and is idempotent: running a step twice leaves the same data. The
 orchestration sits here, above the eight apps, so that no app has to import a
-link that comes after it. On a demo cycle the steps that wait for people
-(buyers voting, shoppers ordering) are played by the deterministic demo
-participants in ``c2f.demo`` and ``customers`` — always flagged as demo data.
+link that comes after it.
+
+On a demo cycle the people are played with demo data, always flagged as demo: the buyers vote
+(``c2f.demo``), the factory accepts, makes, ships and delivers the batch (production's demo
+factory), posts go out and shoppers click and order (promotion's and customers' demo
+generators), each dated on the cycle's demo calendar. On any other cycle nothing stands in for
+a person: a step that needs one (a watchlist, a round and its buyers, a decision, a batch plan,
+votes, the factory's answer) stops the loop with ``LoopWaiting``, saying what it waits for.
 """
 
 import logging
@@ -35,6 +40,7 @@ from production.selectors import pre_orders_for_sizing, production_order_first, 
 from production.services import (
     production_order_accept,
     production_order_create_from_plan,
+    production_order_demo_play,
     production_order_gate,
     production_order_plan,
     production_order_release,
@@ -43,14 +49,13 @@ from production.services import (
 from promotion.selectors import tracked_link_list
 from promotion.services import campaign_create, demo_campaign_launch, demo_clicks_generate
 from samples.selectors import (
-    buyer_list,
     round_confirmed_latest,
     round_latest,
     round_results,
     round_votes_for_sizing,
     sample_latest,
 )
-from samples.services import round_close, round_decide, round_open, round_suggest_decision, sample_create
+from samples.services import round_close, round_decide, round_demo_date, round_open, round_suggest_decision, sample_create
 
 from . import demo
 
@@ -110,15 +115,24 @@ def step_samples(cycle: Cycle) -> str:
         raise LoopWaiting("No concept yet.")
     vote_round = round_latest(cycle=cycle, concept=concept)
     if vote_round is None:
-        sample = sample_latest(concept=concept) or sample_create(
+        sample = sample_latest(concept=concept)
+        if not cycle.is_demo:
+            # Who is asked, and until when, is the merchandiser's choice: the loop opens no round for them.
+            if sample is None:
+                raise LoopWaiting(
+                    f"Concept {concept.name} needs a sample to put to buyers: add one on its page "
+                    f"({reverse('samples:sample_create', args=[concept.pk])})."
+                )
+            raise LoopWaiting(
+                f"Open a vote round for {sample}: choose the buyers and the closing date "
+                f"({reverse('samples:round_open', args=[sample.pk])})."
+            )
+        sample = sample or sample_create(
             concept=concept,
             spec=f"{concept.category.capitalize()}; sizes and colours as listed.",
             is_demo=cycle.is_demo,
         )
-        if cycle.is_demo:
-            buyers = demo.demo_buyers_ensure()
-        else:
-            buyers = buyer_list(is_demo=False)
+        buyers = demo.demo_buyers_ensure(markets=concept.target_markets)
         now = timezone.now()
         vote_round = round_open(
             cycle=cycle, sample=sample, buyers=buyers, opens_at=now, closes_at=now + timedelta(days=10), is_demo=cycle.is_demo
@@ -129,7 +143,10 @@ def step_samples(cycle: Cycle) -> str:
         top_score = concept.opportunity.score if concept.opportunity else 50.0
         demo.demo_votes_record(vote_round=vote_round, appeal=min(1.0, top_score / 100 + 0.35), seed=cycle.number)
         round_close(round=vote_round, actor=LOOP_ACTOR)
-        vote_round.refresh_from_db()
+        calendar = demo.demo_calendar(cycle=cycle)
+        vote_round = round_demo_date(
+            round=vote_round, opens_at=calendar.day(demo.ROUND_OPENS), closes_at=calendar.day(demo.ROUND_CLOSES)
+        )
     if not vote_round.decision:
         results = round_results(round=vote_round)
         suggestion = round_suggest_decision(results=results)
@@ -166,7 +183,11 @@ def step_production(cycle: Cycle) -> str:
             )
         compliance_demo_complete(concept=concept)
         factory = demo.demo_factory_ensure()
-        demo.demo_pre_orders_create(concept=concept, seed=cycle.number)
+        calendar = demo.demo_calendar(cycle=cycle)
+        demo.demo_pre_orders_create(
+            concept=concept, seed=cycle.number,
+            between=(calendar.day(demo.PRE_ORDERS_FROM), calendar.day(demo.PRE_ORDERS_UNTIL)),
+        )
         plan = production_order_plan(
             sample=sample,
             sizing_round=vote_round,
@@ -190,6 +211,12 @@ def step_production(cycle: Cycle) -> str:
         order = production_order_release(order_id=order.pk, actor=LOOP_ACTOR)
     if cycle.is_demo and order.status == order.Status.RELEASED:
         order = production_order_accept(order_id=order.pk, actor=f"{order.factory.name} (demo)")
+    if cycle.is_demo and order.status == order.Status.ACCEPTED:
+        calendar = demo.demo_calendar(cycle=cycle)
+        order = production_order_demo_play(
+            order_id=order.pk, actor=f"{order.factory.name} (demo)", accepted_at=calendar.day(demo.BATCH_ACCEPTED),
+            shipped_at=calendar.day(demo.BATCH_SHIPPED), received_at=calendar.day(demo.BATCH_RECEIVED),
+        )
     return f"order {order.reference} {order.status}"
 
 
@@ -198,14 +225,18 @@ def step_promotion(cycle: Cycle) -> str:
     if order is None:
         raise LoopWaiting("No production order to promote.")
     concept = order.sample.concept
+    calendar = demo.demo_calendar(cycle=cycle) if cycle.is_demo else None
     campaigns = [
-        campaign_create(concept=concept, market=market, production_order=order, is_demo=cycle.is_demo)
+        campaign_create(
+            concept=concept, market=market, production_order=order, is_demo=cycle.is_demo,
+            starts_on=calendar.day(demo.CAMPAIGN_STARTS).date() if calendar else None,
+        )
         for market in concept.target_markets
     ]
-    if cycle.is_demo:
+    if calendar is not None:
         for campaign in campaigns:
-            demo_campaign_launch(campaign=campaign)
-            demo_clicks_generate(campaign=campaign, seed=cycle.number * 100 + campaign.pk)
+            demo_campaign_launch(campaign=campaign, until=calendar.end)
+            demo_clicks_generate(campaign=campaign, seed=cycle.number * 100 + campaign.pk, until=calendar.end)
     return f"{len(campaigns)} campaigns"
 
 
@@ -216,7 +247,15 @@ def step_customers(cycle: Cycle) -> str:
     demo_catalogue_ensure()
     if concept is not None:
         products_for_concept(concept=concept)
-    counts = demo_orders_generate(cycle=cycle, concept=concept, tracked_links=tracked_link_list(cycle=cycle), seed=cycle.number)
+    calendar = demo.demo_calendar(cycle=cycle)
+    batch = production_order_first(cycle=cycle)
+    # The batch sells once it is received and its campaigns have started, and no more of it than was made.
+    received = batch is not None and batch.status == batch.Status.RECEIVED
+    stock = {(line.variant_id, line.market.upper()): line.quantity for line in batch.lines.all()} if received else {}
+    counts = demo_orders_generate(
+        cycle=cycle, concept=concept, tracked_links=tracked_link_list(cycle=cycle), seed=cycle.number,
+        window=(calendar.start, calendar.end), selling_from=calendar.day(demo.CAMPAIGN_STARTS), stock=stock,
+    )
     # The demo reviews are read like imported ones, and what they say goes to analysis for the next cycle.
     counts["review_mentions"] = review_mentions_refresh()
     return f"demo orders: {counts}"

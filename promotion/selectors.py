@@ -32,8 +32,8 @@ def campaign_list_for_production_order(*, order: ProductionOrder) -> list[Campai
 
 
 def tracked_link_list(*, cycle: Cycle) -> list[TrackedLink]:
-    """Every tracked link of the cycle's campaigns, with its campaign, in the model's order; one query."""
-    return list(TrackedLink.objects.filter(campaign__cycle=cycle).select_related("campaign"))
+    """Every tracked link of the cycle's campaigns, with its campaign and post, in the model's order; one query."""
+    return list(TrackedLink.objects.filter(campaign__cycle=cycle).select_related("campaign", "post"))
 
 
 @dataclass(frozen=True, kw_only=True)

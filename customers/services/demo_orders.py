@@ -100,18 +100,30 @@ def demo_orders_generate(
     tracked_links: Iterable[TrackedLink] = (),
     n_customers: int = 240,
     seed: int,
+    window: tuple[datetime, datetime] | None = None,
+    selling_from: datetime | None = None,
+    stock: dict[tuple[int, str], int] | None = None,
 ) -> dict:
     """Generate DEMO customers, orders, lines and reviews for ``cycle``.
 
-    Deterministic for a seed; external ids come from the cycle number and an index,
-    so running it again for the same cycle stores nothing new.
+    Orders are placed within ``window`` (default: the ``DEMO_WINDOW_DAYS`` before the cycle was
+    opened). The concept's products sell only from ``selling_from`` (its batch received and its
+    campaign started) and at most the ``stock`` made for each (variant id, market); an order
+    comes through a tracked link only after that link's post went out. Deterministic for a seed;
+    external ids come from the cycle number and an index, so running it again for the same cycle
+    stores nothing new.
     """
     if n_customers < 1:
         raise ValueError(f"n_customers must be at least 1, got {n_customers}")
     rng = random.Random(seed)
     links = sorted(tracked_links, key=lambda link: link.code)
     link_markets = {link.pk: link.campaign.market for link in links}
-    anchor = _anchor(cycle)
+    link_sent = {link.pk: _sent_at(link) for link in links}
+    if window is None:
+        anchor = _anchor(cycle)
+        window = (anchor - timedelta(days=DEMO_WINDOW_DAYS), anchor)
+    start, end = window
+    span = max(1, int((end - start).total_seconds()))
     prefix = f"C{cycle.number}"
 
     with transaction.atomic():
@@ -136,13 +148,16 @@ def demo_orders_generate(
                 (len(liked & s.attributes) ** 2 + 0.03) * math.exp(-sensitivity * s.price / 60.0)
                 for s in sellables
             ]
+            # Before the batch is on sale, only the rest of the catalogue can be bought.
+            weights_before = [0.0 if s.from_concept else w for s, w in zip(sellables, weights, strict=True)]
             n_orders = 1 + min(5, int(rng.expovariate(1.0 / taste.extra_orders)))
             for _ in range(n_orders):
-                placed_at = anchor - timedelta(seconds=rng.randrange(DEMO_WINDOW_DAYS * 86400))
+                placed_at = end - timedelta(seconds=rng.randrange(span))
+                on_sale = selling_from is None or placed_at >= selling_from
                 n_lines = rng.choices([1, 2, 3], weights=[0.6, 0.3, 0.1])[0]
                 picked: list[int] = []
                 for _ in range(n_lines):
-                    choice = rng.choices(range(len(sellables)), weights=weights)[0]
+                    choice = rng.choices(range(len(sellables)), weights=weights if on_sale else weights_before)[0]
                     if choice not in picked:
                         picked.append(choice)
                 lines = []
@@ -168,24 +183,67 @@ def demo_orders_generate(
         orders.sort(key=lambda o: (o["placed_at"], o["customer"]))
         for j, order in enumerate(orders):
             order["external_id"] = f"{prefix}-O{j:06d}"
+        if stock is not None:
+            orders = _within_stock(orders, stock)
+        ordering = {order["customer"] for order in orders}
+        customers = [c for c in customers if c["external_id"] in ordering]
 
-        return _store(cycle=cycle, customers=customers, orders=orders, links=links, link_markets=link_markets)
+        return _store(
+            cycle=cycle, customers=customers, orders=orders, links=links, link_markets=link_markets,
+            link_sent=link_sent, until=end,
+        )
 
 
-def _pick_link(order: dict, links: list[TrackedLink], link_markets: dict[int, str]) -> TrackedLink | None:
+def _sent_at(link: TrackedLink) -> datetime | None:
+    """When the link's post went out; None while it has not (a link without a post: its campaign's start)."""
+    post = link.post
+    if post is None:
+        return datetime.combine(link.campaign.starts_on, datetime.min.time(), tzinfo=dt_timezone.utc)
+    return post.sent_at if post.status == post.Status.SENT else None
+
+
+def _within_stock(orders: list[dict], stock: dict[tuple[int, str], int]) -> list[dict]:
+    """The orders in time order with the concept's lines cut to the units still in stock for their
+    variant and market; an order left with no line is not placed."""
+    left = {(variant_id, market.upper()): units for (variant_id, market), units in stock.items()}
+    kept = []
+    for order in orders:
+        lines, draws = [], []
+        for line, draw in zip(order["lines"], order["review_draws"], strict=True):
+            if line["sellable"].from_concept:
+                key = (line["sellable"].product.variant_id, order["market"].upper())
+                quantity = min(line["quantity"], left.get(key, 0))
+                if not quantity:
+                    continue
+                left[key] -= quantity
+                line = {**line, "quantity": quantity}
+            lines.append(line)
+            draws.append(draw)
+        if lines:
+            kept.append({**order, "lines": lines, "review_draws": draws})
+    return kept
+
+
+def _pick_link(
+    order: dict, links: list[TrackedLink], link_markets: dict[int, str], link_sent: dict[int, datetime | None]
+) -> TrackedLink | None:
     if not links:
         return None
     has_concept_product = any(line["sellable"].from_concept for line in order["lines"])
     chance = 0.5 if has_concept_product else 0.08
     if order["link_draw"] >= chance:
         return None
-    same_market = [link for link in links if link_markets[link.pk] == order["market"]]
+    same_market = [
+        link for link in links
+        if link_markets[link.pk] == order["market"] and link_sent[link.pk] is not None
+        and link_sent[link.pk] < order["placed_at"]
+    ]
     if not same_market:
         return None
     return same_market[int(order["link_pick"] * len(same_market))]
 
 
-def _store(*, cycle, customers, orders, links, link_markets) -> dict:
+def _store(*, cycle, customers, orders, links, link_markets, link_sent, until) -> dict:
     first_seen: dict[str, datetime] = {}
     for order in orders:
         key = order["customer"]
@@ -220,7 +278,7 @@ def _store(*, cycle, customers, orders, links, link_markets) -> dict:
     order_rows = []
     for order in fresh:
         total = sum((line["unit_price"] * line["quantity"] for line in order["lines"]), Decimal("0.00"))
-        link = _pick_link(order, links, link_markets)
+        link = _pick_link(order, links, link_markets, link_sent)
         order_rows.append(
             Order(
                 cycle=cycle,
@@ -255,7 +313,7 @@ def _store(*, cycle, customers, orders, links, link_markets) -> dict:
                 OrderLine(order=row, product=line["sellable"].product, quantity=line["quantity"],
                           unit_price=line["unit_price"], amount=amount, amount_base=to_base(amount, rate))
             )
-            if draw < 0.08:
+            if draw < 0.08 and row.placed_at + timedelta(days=days) <= until:
                 rating = 5 if line["overlap"] >= 2 else 4 if line["overlap"] == 1 else 2 + int(text_draw * 2)
                 texts = _REVIEW_TEXT[rating]
                 review_rows.append(

@@ -1,7 +1,8 @@
 """Every write of link 5, re-exported from its modules: factories, API keys, planning, orders, reporting,
-ledger, pre-orders, reorder rules."""
+ledger, pre-orders, reorder rules, and the demo factory."""
 
 from .api_keys import KEY_TOUCH_INTERVAL, factory_api_key_create, factory_api_key_mark_used, factory_api_key_revoke
+from .demo import production_order_demo_play
 from .factories import factory_create, factory_update
 from .ledger import (
     factory_payment_adjust,
@@ -76,6 +77,7 @@ __all__ = [
     "production_order_create",
     "production_order_create_from_plan",
     "production_order_decline",
+    "production_order_demo_play",
     "production_order_gate",
     "production_order_lines_clean",
     "production_order_plan",

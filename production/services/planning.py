@@ -40,6 +40,7 @@ def production_order_plan(
     concept = sample.concept
     variant_ids = list(concept.variants.values_list("pk", flat=True))
     fallback = [(v, m) for v in variant_ids for m in concept.target_markets or [] if isinstance(m, str) and m]
+    votes, pre_orders, outside = _in_concept_markets(concept, votes, pre_orders or [])
     explanation: dict = {}
     newsvendor = unit_margin is not None or unsold_cost is not None
     if newsvendor:
@@ -65,12 +66,37 @@ def production_order_plan(
         raise ValidationError(
             {"votes": [f"Variants {foreign} are not variants of concept {concept.pk} ({concept})."]}
         )
+    if any(outside.values()):
+        explanation["outside_markets"] = outside
     sizing = plan.sizing() | explanation | {
         "sample_id": sample.pk,
         "sizing_round_id": sizing_round.pk if sizing_round else None,
         "factory_id": factory.pk,
     }
     return {"lines": plan.lines, "sizing": sizing}
+
+
+def _in_concept_markets(concept, votes: list, pre_orders: list) -> tuple[list, list, dict]:
+    """Votes and pre-orders as the batch may use them: only the concept's target markets get lines.
+
+    A vote from another market still counts as an answer (the response rate is the panel's) but
+    orders nothing here; a pre-order from another market is left out. Without target markets
+    everything is kept. Returns the votes, the pre-orders and how many of each were set aside.
+    """
+    markets = {m.strip().upper() for m in concept.target_markets or [] if isinstance(m, str) and m.strip()}
+    if not markets:
+        return votes, pre_orders, {"votes": 0, "pre_orders": 0}
+
+    def inside(row) -> bool:
+        market = row.get("market") if isinstance(row, dict) else None
+        return not isinstance(market, str) or not market.strip() or market.strip().upper() in markets
+
+    kept_votes = [vote if inside(vote) else {**vote, "market": "", "would_order_qty": 0} for vote in votes]
+    kept_pre_orders = [row for row in pre_orders if inside(row)]
+    return kept_votes, kept_pre_orders, {
+        "votes": sum(1 for vote in votes if not inside(vote)),
+        "pre_orders": len(pre_orders) - len(kept_pre_orders),
+    }
 
 
 def _money(value, field: str, errors: dict) -> float | None:

@@ -189,3 +189,22 @@ def test_creating_from_a_plan_runs_bounded_queries(planned, django_assert_max_nu
     # then the concept goes into production through design's transition: savepoint, lock, state, event, release.
     with django_assert_max_num_queries(17):
         create_from_plan(planned)
+
+
+def test_lines_go_only_to_the_concepts_markets():
+    """A buyer from another market answers (the response rate counts them) but orders nothing here;
+    a pre-order from another market is left out; the sizing record says how many were set aside."""
+    sample = SampleFactory(concept__target_markets=["US", "GB"])
+    v1, v2 = VariantFactory(concept=sample.concept), VariantFactory(concept=sample.concept)
+    vote_round = VoteRoundFactory(sample=sample, decision=VoteRound.Decision.CONFIRM)
+    plan = services.production_order_plan(
+        sample=sample, sizing_round=vote_round, factory=FactoryFactory(min_batch=100),
+        votes=[
+            {"variant_id": v1.pk, "market": "US", "would_order_qty": 120},
+            {"variant_id": v2.pk, "market": "DE", "would_order_qty": 500},
+        ],
+        pre_orders=[{"variant_id": v2.pk, "market": "DE", "quantity": 12}],
+    )
+    assert {line["market"] for line in plan["lines"]} == {"US"}
+    assert plan["sizing"]["outside_markets"] == {"votes": 1, "pre_orders": 1}
+    assert plan["sizing"]["responses"] == 2 and plan["sizing"]["total_would_order"] == 120

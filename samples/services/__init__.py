@@ -1,4 +1,5 @@
-"""Writes of link 4, by kind: samples and buyers, sample states, rounds, invitations, votes."""
+"""Writes of link 4, by kind: samples and buyers, sample states, rounds, invitations, votes, and the demo
+round's dates."""
 
 from .samples_and_buyers import (
     buyer_upsert,
@@ -6,6 +7,7 @@ from .samples_and_buyers import (
     sample_photo_add,
     sample_revise,
 )
+from .demo import round_demo_date
 from .states import (
     sample_confirm,
     sample_drop,
@@ -66,6 +68,7 @@ __all__ = [
     "round_close",
     "round_close_due",
     "round_decide",
+    "round_demo_date",
     "round_open",
     "round_suggest_decision",
     "round_terms_set",
