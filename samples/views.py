@@ -304,6 +304,19 @@ class _RoundActionView(MerchandiserRequiredMixin, View):
 
 
 class RoundCloseView(_RoundActionView):
+    """GET asks for confirmation (closing cannot be undone: buyers' links stop taking votes); POST closes."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request, pk):
+        vote_round = get_object_or_404(
+            VoteRound.objects.select_related("sample__concept").annotate(
+                n_invited=correlated_count(Invitation, link="round"), n_votes=correlated_count(Vote, link="round")
+            ),
+            pk=pk,
+        )
+        return render(request, "samples/round_close_confirm.html", {"round": vote_round})
+
     def post(self, request, pk):
         vote_round = round_close(round=self.get_round(pk), actor=request.user.get_username())
         messages.success(request, f"Round {vote_round.pk} closed.")

@@ -1,7 +1,7 @@
 """The merchandiser's home: what needs a person, where the current cycle stands on each link, and running work."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
@@ -53,9 +53,20 @@ class TaskProgressView(MerchandiserRequiredMixin, DetailView):
 
 
 class CycleRunView(MerchandiserRequiredMixin, View):
-    """Take a cycle through the eight links (a Celery chain), as ``run_cycle --cycle N`` does."""
+    """Take a cycle through the eight links (a Celery chain), as ``run_cycle --cycle N`` does.
 
-    http_method_names = ["post"]
+    GET is the confirmation step: what the loop will do on this cycle (play the people with demo
+    data on a demo cycle; stop where people are needed on any other), and the button that POSTs.
+    """
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request, number):
+        cycle = get_object_or_404(Cycle, number=number)
+        return render(request, "dashboard/cycle_run_confirm.html", {
+            "cycle": cycle,
+            "running": task_run_active_exists(cycle=cycle, kind="cycle.run"),
+        })
 
     def post(self, request, number):
         cycle = get_object_or_404(Cycle, number=number)

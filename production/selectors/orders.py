@@ -564,6 +564,21 @@ def production_order_list_for_sample(*, sample: Sample) -> list[ProductionOrder]
     return list(ProductionOrder.objects.filter(sample=sample).select_related("factory").order_by("-created_at", "-id"))
 
 
+def production_order_list_for_concept(*, concept) -> list[ProductionOrder]:
+    """The orders made of any sample version of a concept, newest first, with their factory,
+    sample and units; one query."""
+    return list(
+        ProductionOrder.objects.filter(sample__concept=concept).select_related("factory", "sample")
+        .annotate(units=correlated_aggregate(ProductionOrderLine, link="order", aggregate=Sum("quantity"), default=0))
+        .order_by("-created_at", "-id")
+    )
+
+
+def production_orders_live(orders: list[ProductionOrder]) -> bool:
+    """Whether any of ``orders`` still stands (neither cancelled nor declined)."""
+    return any(order.status not in ORDER_GONE_STATUSES for order in orders)
+
+
 def production_order_list_for_round(*, round: VoteRound) -> list[ProductionOrder]:
     """The orders a round's votes sized, newest first, with their factory and number of lines; one query."""
     return list(

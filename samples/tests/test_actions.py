@@ -114,8 +114,15 @@ def _voted_round(n=6, score=5, price="30.00"):
 
 def test_close_and_confirm_carry_the_demand_evidence(staff_client):
     vote_round, variants = _voted_round()
-    assert staff_client.get(reverse("samples:round_close", args=[vote_round.pk])).status_code == 405
-    staff_client.post(reverse("samples:round_close", args=[vote_round.pk]))
+    url = reverse("samples:round_close", args=[vote_round.pk])
+    assert f'href="{url}"' in staff_client.get(vote_round.get_absolute_url()).content.decode()
+    # GET is the confirmation step: it says what closing means and changes nothing.
+    confirm = staff_client.get(url).content.decode()
+    assert "cannot be undone" in confirm and f'<form method="post" action="{url}"' in confirm
+    assert "onclick" not in confirm
+    vote_round.refresh_from_db()
+    assert vote_round.status == VoteRound.Status.OPEN
+    staff_client.post(url)
     vote_round.refresh_from_db()
     assert vote_round.status == VoteRound.Status.CLOSED
     page = staff_client.get(vote_round.get_absolute_url())

@@ -75,12 +75,33 @@ def test_only_staff_may_start_it_and_only_by_post_with_csrf(client, demo_cycle, 
     client.login(request=HttpRequest(), username="shopper", password=PASSWORD)
     assert client.post(url).status_code == 403
     client.login(request=HttpRequest(), username=staff_user.username, password=PASSWORD)
-    assert client.get(url).status_code == 405
+    assert client.get(url).status_code == 200  # the confirmation step: it runs nothing
+    assert not TaskRun.objects.exists()
 
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.login(request=HttpRequest(), username=staff_user.username, password=PASSWORD)
     assert csrf_client.post(url).status_code == 403
-    page = csrf_client.get(reverse("dashboard:cycle", args=[demo_cycle.number])).content.decode()
+    page = csrf_client.get(url).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     assert csrf_client.post(url, {"csrfmiddlewaretoken": token}).status_code == 302
     assert not TaskRun.objects.filter(cycle=demo_cycle, status=TaskRun.Status.FAILED).exists()
+
+
+def test_run_the_loop_asks_first_and_says_it_plays_people_on_a_demo_cycle(staff_client, demo_cycle):
+    home = staff_client.get(reverse("dashboard:cycle", args=[demo_cycle.number])).content.decode()
+    url = reverse("dashboard:cycle_run", args=[demo_cycle.number])
+    assert f'href="{url}" data-run-loop' in home  # a link to the confirmation step, not a one-click POST
+    page = staff_client.get(url).content.decode()
+    assert "the loop plays the people with demo data" in page
+    assert "demo buyer panel" in page and "demo factory" in page and "demo shoppers" in page
+    assert f'<form method="post" action="{url}"' in page and "data-run-loop-confirm" in page
+    assert "onclick" not in page and "<script>" not in page
+    assert not TaskRun.objects.exists()  # asking runs nothing
+
+
+def test_run_the_loop_on_a_real_cycle_says_it_never_stands_in_for_people(staff_client):
+    cycle = cycle_open(is_demo=False)
+    page = staff_client.get(reverse("dashboard:cycle_run", args=[cycle.number])).content.decode()
+    assert "the loop never stands in for a person" in page
+    assert "data-run-demo" not in page and "demo shoppers" not in page and "with demo data" not in page
+    assert "data-run-loop-confirm" in page
