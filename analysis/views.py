@@ -3,10 +3,10 @@ from django.views.generic import TemplateView
 
 from core.dashboard.access import MerchandiserRequiredMixin
 from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from core.dashboard.tables import flatten_profile
 from core.models import Cycle
 from hotspots.charts import heatmap_chart, lines_chart
 
+from .explain import opportunity_explained
 from .filters import OpportunityFilter
 from .models import Opportunity
 from .selectors import attribute_demand, attribute_demand_over_time, review_evidence_for_opportunity
@@ -47,7 +47,7 @@ class OpportunityDetailView(MerchandiserDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         opportunity = self.object
-        context["components"] = flatten_profile(opportunity.components)
+        context["explanation"] = opportunity_explained(opportunity.components or {}, market=opportunity.market)
         context["hotspots"] = opportunity.hotspots.select_related("series").order_by("-score")
         context["review_evidence"] = review_evidence_for_opportunity(opportunity=opportunity)
         return context

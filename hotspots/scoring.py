@@ -49,7 +49,7 @@ Two parts join when their facts are known (otherwise the score is the one above)
 where trend_sum is the weighted sum above and w the weights of the known extra
 parts (0.15, 0.10, or both). Seasonality (year-over-year peaks, "next peak in N
 weeks") is reported beside the score, not inside it: the yoy part already takes
-the season out. hotspots/SCORES.md says the same for readers of the dashboard.
+the season out. ``hotspots.explain`` puts a score in words on the hotspot's page.
 """
 
 import datetime
@@ -78,11 +78,11 @@ SEASON_TOLERANCE_DAYS = 28
 SEASON_LIFT = 1.25
 FORMULA = (
     "100 × (0.15·level + 0.20·growth + 0.30·yoy + 0.20·trend + 0.15·momentum) × presence, "
-    "each part mapped to 0..1 (see hotspots/SCORES.md)"
+    "each part mapped to 0..1"
 )
 FORMULA_EXTRA = (
     "100 × ((1 − w)·trend_sum + 0.15·competition + 0.10·breakout) × presence, with only the known extra parts "
-    "and w their weights (see hotspots/SCORES.md)"
+    "and w their weights"
 )
 
 

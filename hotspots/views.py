@@ -13,11 +13,11 @@ from core.dashboard.charts import bar_chart, line_chart, sparkline_points
 from core.dashboard.forms import form_add_service_errors
 from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 from core.dashboard.lineage import downstream_counts, downstream_counts_annotate
-from core.dashboard.tables import flatten_profile
 from core.models import Cycle, TaskRun
 
 from . import selectors, services
 from .charts import lines_chart, ranked_bars
+from .explain import score_explained
 from .filters import HotspotFilter, TrendImportFilter
 from .forms import TrendUploadForm, WatchlistEditForm, WatchlistForm
 from .models import (
@@ -83,7 +83,9 @@ class HotspotDetailView(MerchandiserDetailView):
             title=f"Search interest: {hotspot.keyword} ({hotspot.market or 'world'})", y_title="index 0–100",
         )
         context["n_points"] = len(points)
-        context["components"] = flatten_profile(hotspot.components)
+        context["explanation"] = score_explained(
+            hotspot.components or {}, score=hotspot.score, granularity=hotspot.series.granularity
+        )
         context["related_queries"] = RelatedQuery.objects.filter(
             keyword=hotspot.keyword, market__in={hotspot.market, ""}
         ).order_by("kind", "-is_breakout", "-value")[:40]

@@ -101,7 +101,8 @@ def test_detail_page_shows_supply_and_listing_evidence(staff_client, client, dja
     opportunities_mine(cycle=cycle)
     mermaid = Opportunity.objects.get(key="blanket|US|mermaid")
     body = staff_client.get(reverse("analysis:detail", args=[mermaid.pk])).content.decode()
-    assert "supply 50 % · 1 of 2 listings" in body
+    assert "supply 50% · 1 of 2 listings" in body
+    assert "50% of 2 Amazon listings in US carry all its attributes (1)" in body
     assert "2 listings in US, 1 with all these attributes in the title" in body
     # A merchandiser without admin rights on listings gets no link to them; an admin does.
     assert "hotspots/amazonlisting/" not in body
@@ -112,7 +113,7 @@ def test_detail_page_shows_supply_and_listing_evidence(staff_client, client, dja
     assert "supply unknown: no Amazon listings imported for GB" in body
     assert "No Amazon listing export imported for this market." in body
     listing = staff_client.get(reverse("analysis:list") + "?cycle=1").content.decode()
-    assert "supply 0.5" in listing
+    assert "supply 50%" in listing
 
 
 @pytest.mark.django_db

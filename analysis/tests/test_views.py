@@ -97,4 +97,5 @@ def test_opportunity_list_shows_parts_with_bounded_queries(staff_client, django_
         response = staff_client.get(reverse("analysis:list") + "?cycle=1")
     assert response.status_code == 200 and "demand " in response.content.decode()
     detail = staff_client.get(reverse("analysis:detail", args=[Opportunity.objects.first().pk]))
-    assert detail.status_code == 200 and "competition_factor" in detail.content.decode()
+    assert detail.status_code == 200 and "Amazon competition" in detail.content.decode()
+    assert "competition_factor" not in detail.content.decode()  # explained, not dumped
