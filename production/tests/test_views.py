@@ -54,7 +54,7 @@ def test_order_page_shows_progress_qc_shipment_and_payments(staff):
     response = staff.get(reverse("production:detail", args=[order.pk]))
     text = response.content.decode()
     assert response.status_code == 200
-    for needle in ("Packed 300 / 300", "pass", "Sea T-1", "Deposit due on acceptance", "Mark received", "qc_passed"):
+    for needle in ("Packed 300 of 300", "pass", "Sea T-1", "Deposit due on acceptance", "Mark received", "qc_passed"):
         assert needle in text, needle
 
 

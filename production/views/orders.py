@@ -9,6 +9,7 @@ from core.dashboard.access import MerchandiserRequiredMixin
 from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
 
 from .. import selectors, services
+from ..explain import sizing_explained
 from ..filters import ProductionOrderDashboardFilter
 from ..forms import OrderCancelForm, OrderReleaseForm, ReceiveForm, ReorderRuleForm
 from ..models import ProductionOrder
@@ -62,7 +63,8 @@ class ProductionOrderDetailView(MerchandiserDetailView):
         context["units"] = sum(line.quantity for line in lines)
         context["events"] = order.events.order_by("created_at", "id")
         sizing = order.sizing if isinstance(order.sizing, dict) else {}
-        context["sizing"] = {key: value for key, value in sizing.items() if key != "recommended_lines"}
+        context["sizing"] = sizing_explained(sizing)
+        context["sizing_rule"] = sizing.get("rule") if isinstance(sizing.get("rule"), str) else ""
         recommended = sizing.get("recommended_lines")
         if sizing.get("edited_by_merchandiser") and isinstance(recommended, list):
             context["recommended_units"] = sum(
