@@ -7,11 +7,11 @@ from django.views import View
 from core.dashboard.access import MerchandiserRequiredMixin
 from core.dashboard.charts import bar_chart, scatter_chart
 from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from core.dashboard.tables import flatten_profile
 from design.models import Concept
 from design.services import concept_create_from_brief
 from hotspots.models import Watchlist
 
+from .explain import run_parameters, segment_profile_facts
 from .filters import PortraitRunFilter
 from .models import Brief, PortraitRun, Segment, SegmentMembership
 
@@ -44,7 +44,7 @@ class PortraitRunDetailView(MerchandiserDetailView):
             run.segments.select_related("brief__for_cycle").annotate(n_concepts=Count("concepts")).order_by("-size", "label")
         )
         context["segments"] = segments
-        context["params"] = flatten_profile(run.params)
+        context["params"] = run_parameters(run.params)
         if segments:
             context["size_chart"] = bar_chart(
                 x=[s.name for s in segments], y=[s.size for s in segments], title="Customers per segment", y_title="customers"
@@ -76,7 +76,7 @@ class SegmentDetailView(MerchandiserDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         segment = self.object
-        context["profile"] = flatten_profile(segment.profile)
+        context["profile"] = segment_profile_facts(segment.profile)
         context["members"] = segment.memberships.select_related("customer").order_by("customer__platform", "customer__external_id")[:50]
         context["concepts"] = segment.concepts.select_related("cycle").order_by("-created_at")
         context["brief"] = getattr(segment, "brief", None)

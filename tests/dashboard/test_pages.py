@@ -35,7 +35,7 @@ PAGES = [
     ("customers:order", lambda l: [l.order.pk], ["/r/mermaid-ig", "Mermaid tail sherpa blanket"]),
     ("portraits:list", lambda l: [], ["Cosy gift buyers"]),
     ("portraits:run", lambda l: [l.run.pk], ["Cosy gift buyers", "Customers per segment"]),
-    ("portraits:segment", lambda l: [l.segment.pk], ["recency_days", "Mermaid sherpa throw"]),
+    ("portraits:segment", lambda l: [l.segment.pk], ["12 days ago on average", "Mermaid sherpa throw"]),
     ("portraits:brief", lambda l: [l.brief.pk], ["From cosy gift buyers", "Mermaid sherpa throw", "mermaid throw"]),
 ]
 PAGE_IDS = [name for name, _, _ in PAGES]
