@@ -414,7 +414,7 @@ def test_revoke_asks_first_then_shows_the_key_revoked_with_its_time(staff, mill)
     key.refresh_from_db()
     assert key.revoked_at is not None
     html = response.content.decode()
-    assert "revoked" in html and timezone.localtime(key.revoked_at).strftime("%Y-%m-%d %H:%M") in html
+    assert "revoked" in html and f'<time datetime="{timezone.localtime(key.revoked_at).isoformat(timespec="minutes")}">' in html
     assert f'href="{url}"' not in html  # no revoke link on a revoked key
     first = key.revoked_at
     response = staff.post(url, follow=True)
@@ -446,7 +446,7 @@ def test_a_key_issued_on_the_page_works_until_revoked_on_the_page(staff, mill, s
     key = FactoryApiKey.objects.get(prefix=raw_key.split("_")[1])
     assert key.last_used_at is not None
     page = staff.get(reverse("production:factory", args=[mill.pk])).content.decode()
-    assert timezone.localtime(key.last_used_at).strftime("%Y-%m-%d %H:%M") in page
+    assert f'<time datetime="{timezone.localtime(key.last_used_at).isoformat(timespec="minutes")}">' in page
 
     staff.post(reverse("production:factory_key_revoke", args=[mill.pk, key.pk]))
     refused = api_orders(raw_key)
@@ -506,7 +506,7 @@ def test_list_columns_for_a_factory_with_and_without_history(staff):
     assert (row_of["Idle Mill"].open_orders, row_of["Idle Mill"].balance_due) == (0, Decimal("0.00"))
     assert row_of["Idle Mill"].scorecard["on_time_rate"] is None
     html = staff.get(reverse("production:factories")).content.decode()
-    for text in ("Busy Mill", "blanket", "300", "25 d", "900", "40.00", "100%", "0.040", "—"):
+    for text in ("Busy Mill", "blanket", "300", "25 d", "900", "40.00", "100%", "4.0%", "—"):
         assert text in html, text
 
 
