@@ -211,13 +211,10 @@ except OSError:
 
 
 def _vendor_static_dirs():
-    import plotly
     import xstatic.pkg.bootstrap as xs_bootstrap
 
-    return [
-        ("vendor/bootstrap", xs_bootstrap.BASE_DIR),
-        ("vendor/plotly", str(Path(plotly.__file__).parent / "package_data")),
-    ]
+    # plotly.js is served from static/vendor/plotly (its cartesian bundle, see the README there).
+    return [("vendor/bootstrap", xs_bootstrap.BASE_DIR)]
 
 
 STATICFILES_DIRS = [BASE_DIR / "static", *_vendor_static_dirs()]

@@ -181,7 +181,7 @@ def test_preview_shows_exactly_what_the_plan_service_computes(staff):
         assert rows[(line["variant_id"], line["market"])]["recommended"] == line["quantity"]
         assert f'name="line-{line["variant_id"]}-{line["market"]}" value="{line["quantity"]}"' in html
     assert rows[(variants[1].pk, "GB")]["pre_orders"] == 35
-    assert "plotly.min.js" in html and '"barmode":"stack"' in html
+    assert "plotly-cartesian.min.js" in html and '"barmode":"stack"' in html
     assert response.context["recommended_total"] == sizing["total"]
 
 

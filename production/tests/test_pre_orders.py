@@ -674,7 +674,7 @@ def test_page_lists_filters_and_totals(staff, throw):
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert response.context["paginator"].count == 12
     assert response.context["totals_units"] == 64 + 8 + 7  # open only: the cancelled 50 do not count
-    assert "pre-order-chart" in html and "plotly.min.js" in html
+    assert "pre-order-chart" in html and "plotly-cartesian.min.js" in html
 
     response = staff.get(reverse("production:pre_orders"), {"concept": concept.pk, "channel": "shopify"})
     assert {p.reference for p in response.context["object_list"]} == {"#2001", "#2002", "#2004", "#2006"}

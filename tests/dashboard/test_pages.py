@@ -108,7 +108,7 @@ def test_detail_pages_link_back_and_forward(staff_client, loop):
 
 def test_hotspot_detail_draws_the_series_with_local_plotly(staff_client, loop):
     html = staff_client.get(reverse("hotspots:detail", args=[loop.hotspot.pk])).content.decode()
-    assert "/static/vendor/plotly/plotly.min.js" in html and "/static/c2f/charts.js" in html
+    assert "/static/vendor/plotly/plotly-cartesian.min.js" in html and "/static/c2f/charts.js" in html
     # The figure travels as a JSON data block for charts.js; the page runs no inline script.
     block = re.search(r'data-plotly-figure="([^"]+)"', html).group(1)
     figure = json.loads(re.search(rf'<script type="application/json" id="{block}">(.*?)</script>', html, re.S).group(1))
