@@ -99,6 +99,16 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: figures kept by one test (core.dashboard.figures) are
+    versioned by row ids that another test's rolled-back database may hand out again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 # --- Browser tests --------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"

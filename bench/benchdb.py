@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
-def bench_database(name: str):
-    """Point Django at a fresh database ``<db>_<name>`` next to DATABASE_URL's, migrated; drop it on exit."""
+def bench_database(name: str, *, keep: bool = False):
+    """Point Django at a fresh database ``<db>_<name>`` next to DATABASE_URL's, migrated; drop it on exit
+    (``keep``: leave it, and print its name, to look into it afterwards)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (postgres://user:pass@host:port/db).")
@@ -40,6 +41,9 @@ def bench_database(name: str):
         from django.db import connections
 
         connections.close_all()
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
+        if keep:
+            print(f"database kept: {bench_db}")
+        else:
+            with admin.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
         admin.close()

@@ -1,7 +1,7 @@
 """Every dashboard page at a grown seller's size: server time and query count, beside a bare view.
 
     DATABASE_URL=postgres://... .venv/bin/python bench/dashboard_pages.py [--customers 200000]
-        [--orders 1000000] [--requests 15] [--only home,customers:list]
+        [--orders 1000000] [--requests 15] [--only home,customers:list] [--keep]
 
 Works in its own throwaway PostgreSQL database (created, migrated, dropped). Fills two cycles:
 ``--customers`` shop customers and ``--orders`` orders (90 % of them in the current cycle, 1 to 3
@@ -325,8 +325,9 @@ def main():
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=15, help="timed requests per page")
     parser.add_argument("--only", default="", help="comma-separated page names to time (default: all)")
+    parser.add_argument("--keep", action="store_true", help="leave the database for a look afterwards")
     args = parser.parse_args()
-    with bench_database("pages"):
+    with bench_database("pages", keep=args.keep):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.decorators import user_passes_test
         from django.db import connection

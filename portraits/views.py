@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
+from django.db.models.functions import Mod
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 
@@ -29,6 +30,10 @@ class PortraitRunListView(MerchandiserListView):
         return super().get_queryset().select_related("cycle").prefetch_related(Prefetch("segments", queryset=segments))
 
 
+# The most customers the recency-vs-spend scatter of a run draws.
+SCATTER_POINTS = 2000
+
+
 class PortraitRunDetailView(MerchandiserDetailView):
     model = PortraitRun
     template_name = "portraits/run_detail.html"
@@ -51,7 +56,13 @@ class PortraitRunDetailView(MerchandiserDetailView):
             )
             names = {s.pk: s.name for s in segments}
             groups: dict[str, tuple[list, list]] = {}
-            for segment_id, features in SegmentMembership.objects.filter(run=run).values_list("segment_id", "features"):
+            # A scatter of every customer of a large run would weigh megabytes: every n-th membership is drawn.
+            step = max(1, run.n_customers // SCATTER_POINTS)
+            members = SegmentMembership.objects.filter(run=run)
+            if step > 1:
+                members = members.annotate(_pick=Mod("id", step)).filter(_pick=0)
+                context["rfm_sample"] = (run.n_customers + step - 1) // step
+            for segment_id, features in members.values_list("segment_id", "features"):
                 recency, monetary = (features or {}).get("recency_days"), (features or {}).get("monetary")
                 if recency is None or monetary is None:
                     continue

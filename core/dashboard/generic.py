@@ -54,6 +54,23 @@ class MerchandiserListView(MerchandiserRequiredMixin, FilterView):
             queryset = queryset.order_by(*fields, "-pk" if sort.startswith("-") else "pk")
         return queryset
 
+    def known_count(self) -> int | None:
+        """The number of rows the list shows when it is known without counting them (a list of a
+        million rows spends most of its time in COUNT(*)); None to count."""
+        return None
+
+    def only_filter(self, name: str) -> str | None:
+        """The value of filter ``name`` when it is the only filter given, else None."""
+        given = {key for key, value in self.request.GET.items() if value and key not in ("sort", "page")}
+        return self.request.GET.get(name) if given == {name} else None
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        count = self.known_count()
+        if count is not None:
+            paginator.count = count  # Paginator.count is a cached property: this is its value
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sort"] = self.current_sort()

@@ -80,3 +80,87 @@ def test_a_merchandiser_uploads_a_shop_export_and_sees_the_report_and_the_orders
         browser.assert_clean()  # no CSP violation, script error or request to another host
     finally:
         broken.unlink()
+
+
+def _log_in(page, live_server, staff_user):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", staff_user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def _load_ms(page) -> float:
+    """Navigation to the load event's end, in the browser's own clock."""
+    return page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd - n.startTime; }")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_home_to_do_list_leads_to_the_page_to_act(live_server, loop, staff_user, browser):
+    """On the demo-like loop with a confirmed sample waiting for its batch and a round to decide, the
+    home page lists both; each button lands where the action is taken."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from production.models import ProductionOrder
+    from samples.models import Invitation, Sample, VoteRound
+
+    ProductionOrder.objects.filter(pk=loop.production_order.pk).update(status=ProductionOrder.Status.CANCELLED)
+    now = timezone.now()
+    revised = Sample.objects.create(concept=loop.concept, version=2, status=Sample.Status.IN_REVIEW)
+    undecided = VoteRound.objects.create(
+        cycle=loop.cycle2, sample=revised, opens_at=now - dt.timedelta(days=8), closes_at=now - dt.timedelta(days=1),
+        status=VoteRound.Status.CLOSED,
+    )
+    Invitation.objects.create(round=undecided, buyer=loop.buyer, sent_at=now - dt.timedelta(days=8))
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _log_in(page, live_server, staff_user)
+    # Cycle 2 is on screen: its round to decide; the batch to plan is cycle 1's, one click away.
+    decide = page.locator("[data-todo-section=round_decide] .todo-item")
+    expect(decide).to_have_count(1)
+    expect(decide).to_contain_text(f"Round {undecided.pk}")
+    expect(decide).to_contain_text("0 of 1 buyers voted (0%)")
+    expect(page.locator("[data-todo-section=batch_plan]")).to_have_count(0)
+    page.screenshot(path="/tmp/dashboard-todo.png", full_page=True)
+    decide.get_by_role("link", name="Decide").click()
+    expect(page).to_have_url(f"{live_server.url}/samples/rounds/{undecided.pk}/")
+    expect(page.locator("form[action$='/decide/']")).to_be_visible()
+
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="All cycles").click()
+    plan = page.locator("[data-todo-section=batch_plan] .todo-item")
+    expect(plan).to_have_count(1)
+    expect(plan).to_contain_text("cycle 1")
+    plan.get_by_role("link", name="Plan the batch").click()
+    expect(page).to_have_url(f"{live_server.url}/production/plan/{loop.sample.pk}/")
+    expect(page.locator("h1")).to_contain_text("Plan")
+    browser.assert_clean()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_heaviest_pages_load_within_a_second(live_server, loop, staff_user, browser):
+    """Pages with charts and the most rows, timed by the browser from navigation to the load event
+    (the charts drawn by then)."""
+    from playwright.sync_api import expect
+
+    heavy = [
+        "/", f"/hotspots/{loop.hotspot.pk}/", f"/hotspots/series/{loop.series.pk}/",
+        f"/samples/rounds/{loop.round.pk}/", f"/portraits/runs/{loop.run.pk}/", "/analysis/attributes/",
+        f"/production/{loop.production_order.pk}/",
+    ]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _log_in(page, live_server, staff_user)
+    expect(page.locator(".loop-links")).to_be_visible()
+    timings = {}
+    for path in heavy:
+        # The first visit fetches plotly.js, once per version (it is cached for good in production);
+        # the second is what a merchandiser moving between pages waits for.
+        page.goto(f"{live_server.url}{path}", wait_until="load")
+        page.goto(f"{live_server.url}{path}", wait_until="load")
+        timings[path] = _load_ms(page)
+    slow = {path: round(ms) for path, ms in timings.items() if ms >= 1000}
+    assert not slow, f"over 1 s in the browser: {slow} (all: {timings})"
+    browser.assert_clean()

@@ -11,7 +11,7 @@ from .conftest import PASSWORD
 # (url name, how to get the args from the loop fixture, texts the page must show)
 PAGES = [
     ("dashboard:home", lambda l: [], ["Cycle 2", "Import trend exports"]),
-    ("dashboard:cycle", lambda l: [l.cycle.number], ["Cycle 1", "USD 98"]),
+    ("dashboard:cycle", lambda l: [l.cycle.number], ["Cycle 1", "$98.00"]),
     ("dashboard:task_progress", lambda l: [l.task_run.pk], ["hotspots.pull", "3/10"]),
     ("hotspots:list", lambda l: [], ["mermaid blanket", "Seed blankets"]),
     ("hotspots:detail", lambda l: [l.hotspot.pk], ["mermaid tail blanket for adults", "Seed blankets"]),
