@@ -62,7 +62,7 @@ class CampaignDetailView(MerchandiserDetailView):
             .annotate(day=TruncDate("at"))
             .order_by("day")
             .values_list("day")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("*"))  # not COUNT(id): the (link, at) index alone answers it
         )
         if per_day:
             context["clicks_chart"] = line_chart(
