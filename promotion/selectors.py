@@ -10,7 +10,7 @@ from django.utils import timezone
 from core import formats
 from core.dashboard.figures import figures_cached
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
-from core.dashboard.queries import correlated_aggregate, correlated_count
+from core.dashboard.queries import correlated_aggregate, correlated_count, correlated_first
 from core.dashboard.todo import SECTION_LIMIT, TodoItem
 from core.models import Cycle
 from design.models import Concept
@@ -98,26 +98,34 @@ POST_GRACE = datetime.timedelta(hours=1)
 
 
 def promotion_todo(*, cycle: Cycle | None = None, limit: int = SECTION_LIMIT) -> list[TodoItem]:
-    """Campaigns (of ``cycle``, or of every cycle) with posts whose time has passed without being
-    sent: one item per campaign, the oldest missed post first. One query."""
+    """Campaigns (of ``cycle``, or of every cycle) with posts that failed to publish, or whose time
+    passed without being sent: one item per campaign, with the oldest such post. One query."""
     late = Q(status=Post.Status.SCHEDULED, scheduled_at__lt=timezone.now() - POST_GRACE)
+    failed = Q(status=Post.Status.FAILED)
     campaigns = (
         Campaign.objects.select_related("cycle")
         .annotate(
+            n_failed=correlated_count(Post, link="campaign", filters=failed),
             n_late=correlated_count(Post, link="campaign", filters=late),
-            first_late=correlated_aggregate(Post, link="campaign", aggregate=Min("scheduled_at"), filters=late),
+            first_due=correlated_aggregate(Post, link="campaign", aggregate=Min("scheduled_at"), filters=late | failed),
+            reason=correlated_first(Post, link="campaign", field="failure_reason", order_by=("scheduled_at", "pk"), filters=failed),
         )
-        .filter(n_late__gt=0)
-        .order_by("first_late", "pk")
+        .filter(Q(n_failed__gt=0) | Q(n_late__gt=0))
+        .order_by("first_due", "pk")
     )
     if cycle is not None:
         campaigns = campaigns.filter(cycle=cycle)
-    return [
-        TodoItem(
+    items = []
+    for campaign in campaigns[:limit]:
+        facts = []
+        if campaign.n_failed:
+            facts.append(f"{campaign.n_failed} post{'s' if campaign.n_failed != 1 else ''} failed"
+                         + (f" ({campaign.reason[:120]})" if campaign.reason else ""))
+        if campaign.n_late:
+            facts.append(f"{campaign.n_late} post{'s' if campaign.n_late != 1 else ''} not sent")
+        items.append(TodoItem(
             section="post_unsent", title=campaign.name, cycle_number=campaign.cycle.number, urgent=True,
-            detail=f"{campaign.n_late} post{'s' if campaign.n_late != 1 else ''} not sent, the first due "
-            f"{formats.datetime_(campaign.first_late)}",
-            action="Open the campaign", url=reverse("promotion:detail", args=[campaign.pk]), when=campaign.first_late,
-        )
-        for campaign in campaigns[:limit]
-    ]
+            detail=f"{', '.join(facts)}, the first due {formats.datetime_(campaign.first_due)}",
+            action="Open the campaign", url=reverse("promotion:detail", args=[campaign.pk]), when=campaign.first_due,
+        ))
+    return items

@@ -25,7 +25,7 @@ TODO_SECTIONS = (
     ("task_failed", "Work that failed", "core"),
     ("import_failed", "Imports that failed", "hotspots"),
     ("send_failed", "Invitations that could not be sent", "samples"),
-    ("post_unsent", "Posts not sent on time", "promotion"),
+    ("post_unsent", "Posts that failed or were not sent on time", "promotion"),
     ("round_decide", "Rounds closed, waiting for a decision", "samples"),
     ("round_open", "Rounds open for votes", "samples"),
     ("compliance_missing", "Compliance items missing before a batch", "design"),

@@ -66,10 +66,14 @@ def waiting(loop):
     FactoryPayment.objects.create(
         factory=loop.factory, order=late, kind=FactoryPayment.Kind.DEPOSIT, amount=Decimal("1234.50"), actor="loop"
     )
-    # A post whose time passed without being sent.
+    # A post whose time passed without being sent, and one its publisher refused.
     Post.objects.create(
         campaign=loop.campaign, channel="x", text="Mermaid", scheduled_at=now - dt.timedelta(hours=5),
         status=Post.Status.SCHEDULED,
+    )
+    Post.objects.create(
+        campaign=loop.campaign, channel="tiktok", text="Mermaid", scheduled_at=now - dt.timedelta(hours=2),
+        status=Post.Status.FAILED, failure_reason="TikTok: video too short",
     )
     # A file that failed to import, and the loop that failed on cycle 1.
     failed_import = TrendImport.objects.create(
@@ -111,7 +115,8 @@ def test_every_link_reports_what_waits_for_a_person(loop, waiting, django_assert
     [payment] = sections["payment_due"]
     assert payment.detail.startswith("$1,234.50 owed")
     [post] = sections["post_unsent"]
-    assert post.url == reverse("promotion:detail", args=[loop.campaign.pk]) and "1 post not sent" in post.detail
+    assert post.url == reverse("promotion:detail", args=[loop.campaign.pk])
+    assert post.detail.startswith("1 post failed (TikTok: video too short), 1 post not sent, the first due ")
     [imported] = sections["import_failed"]
     assert imported.title == "multiTimeline (3).csv" and "not a date" in imported.detail
     [task] = sections["task_failed"]
