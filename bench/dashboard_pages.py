@@ -167,9 +167,9 @@ def fill(*, customers: int, orders: int, rng: random.Random) -> dict:
                         campaign = Campaign.objects.create(cycle=cycle, concept=concept, production_order=order,
                                                            name=f"{concept.name} · {m}", market=m, starts_on=now.date())
                         for ch, channel in enumerate(["instagram", "x", "facebook", "tiktok", "pinterest"]):
+                            sent_at = now - datetime.timedelta(days=10 - ch)
                             post = Post.objects.create(campaign=campaign, channel=channel, text="Bench post",
-                                                       scheduled_at=now - datetime.timedelta(days=10 - ch),
-                                                       status=Post.Status.PUBLISHED)
+                                                       scheduled_at=sent_at, sent_at=sent_at, status=Post.Status.SENT)
                             TrackedLink.objects.create(campaign=campaign, post=post, code=f"b{campaign.pk}-{ch}",
                                                        destination_url="https://shop.c2f.localhost/p/x",
                                                        utm_source=channel, utm_campaign=f"bench-{campaign.pk}")

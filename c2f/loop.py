@@ -46,6 +46,7 @@ from production.services import (
     production_order_release,
     sizing_money_for_concept,
 )
+from promotion.demo import campaign_demo_date
 from promotion.selectors import tracked_link_list
 from promotion.services import campaign_create, demo_campaign_launch, demo_clicks_generate
 from samples.selectors import (
@@ -143,10 +144,7 @@ def step_samples(cycle: Cycle) -> str:
         top_score = concept.opportunity.score if concept.opportunity else 50.0
         demo.demo_votes_record(vote_round=vote_round, appeal=min(1.0, top_score / 100 + 0.35), seed=cycle.number)
         round_close(round=vote_round, actor=LOOP_ACTOR)
-        calendar = demo.demo_calendar(cycle=cycle)
-        vote_round = round_demo_date(
-            round=vote_round, opens_at=calendar.day(demo.ROUND_OPENS), closes_at=calendar.day(demo.ROUND_CLOSES)
-        )
+        vote_round.refresh_from_db()
     if not vote_round.decision:
         results = round_results(round=vote_round)
         suggestion = round_suggest_decision(results=results)
@@ -158,7 +156,10 @@ def step_samples(cycle: Cycle) -> str:
             note=f"Suggested from results: mean {results['mean_score']:.2f}, response rate {results['response_rate']:.0%}.",
             actor=LOOP_ACTOR,
         )
-        vote_round.refresh_from_db()
+        calendar = demo.demo_calendar(cycle=cycle)
+        vote_round = round_demo_date(
+            round=vote_round, opens_at=calendar.day(demo.ROUND_OPENS), closes_at=calendar.day(demo.ROUND_CLOSES)
+        )
     if vote_round.decision != vote_round.Decision.CONFIRM:
         raise LoopWaiting(f"Round {vote_round.pk} was decided '{vote_round.decision}': the sample is not confirmed.")
     return f"round {vote_round.pk} confirmed"
@@ -236,6 +237,7 @@ def step_promotion(cycle: Cycle) -> str:
     if calendar is not None:
         for campaign in campaigns:
             demo_campaign_launch(campaign=campaign, until=calendar.end)
+            campaign_demo_date(campaign=campaign)
             demo_clicks_generate(campaign=campaign, seed=cycle.number * 100 + campaign.pk, until=calendar.end)
     return f"{len(campaigns)} campaigns"
 

@@ -36,6 +36,9 @@ def test_demo_loop_keeps_time_and_sense(settings, tmp_path):
         assert list(order.events.order_by("created_at", "id").values_list("to_status", flat=True)) == [
             "draft", "released", "accepted", "in_production", "qc_passed", "shipped", "received",
         ]
+        round_events = list(vote_round.events.order_by("created_at", "id").values_list("to_status", "created_at"))
+        assert [status for status, _at in round_events][:2] == ["open", "closed"]
+        assert all(vote_round.opens_at <= at < shipment.shipped_at for _status, at in round_events)
         votes = Vote.objects.filter(round=vote_round)
         assert all(vote_round.opens_at <= v.created_at <= vote_round.closes_at for v in votes)
         assert {v.market.upper() for v in votes} <= markets  # only buyers of the concept's markets were asked
@@ -49,10 +52,18 @@ def test_demo_loop_keeps_time_and_sense(settings, tmp_path):
         assert clicks.exists()
         for click in clicks:
             post = click.link.post
-            assert post.status == Post.Status.PUBLISHED, f"post {post.pk} has clicks but was not sent"
-            assert post.scheduled_at < click.at <= now
+            assert post.status == Post.Status.SENT, f"post {post.pk} has clicks but was not sent"
+            assert post.sent_at < click.at <= now
+        for post in Post.objects.filter(campaign__cycle=cycle, status=Post.Status.SENT):
+            assert post.events.get(to_status="sent").created_at == post.sent_at
+        for campaign in campaigns:
+            timeline = list(campaign.events.order_by("created_at", "id").values_list("to_status", "created_at"))
+            # Planned before it started, started when its first post went out.
+            assert timeline[-1][0] == "active" and timeline[0][1] < timeline[-1][1] <= now
+            assert timeline[-1][1] == min(p.sent_at for p in campaign.posts.filter(status=Post.Status.SENT))
         clicked_posts = {click.link.post_id for click in clicks}
-        assert clicked_posts <= set(Post.objects.filter(status=Post.Status.PUBLISHED).values_list("pk", flat=True))
+        assert clicked_posts <= set(Post.objects.filter(status=Post.Status.SENT).values_list("pk", flat=True))
+        assert not Post.objects.filter(campaign__cycle=cycle, status=Post.Status.SENT, sent_at__gt=now).exists()
 
         # Orders come after the campaign starts and the batch is received, when they are for the batch or
         # came through a campaign's link; none is placed in the future; no more is sold than was made.
@@ -65,7 +76,7 @@ def test_demo_loop_keeps_time_and_sense(settings, tmp_path):
         attributed = Order.objects.filter(cycle=cycle, tracked_link__isnull=False).select_related("tracked_link__post")
         assert attributed.exists()
         for shop_order in attributed:
-            assert shop_order.placed_at > shop_order.tracked_link.post.scheduled_at
+            assert shop_order.placed_at > shop_order.tracked_link.post.sent_at
         assert not Order.objects.filter(cycle=cycle, placed_at__gt=now).exists()
         assert not Review.objects.filter(order__cycle=cycle, created_at__gt=now).exists()
         sold = Counter()

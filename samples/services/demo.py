@@ -10,12 +10,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..models import Invitation, Vote, VoteRound
+from ..models import Invitation, Vote, VoteRound, VoteRoundEvent
 
 
 def round_demo_date(*, round: VoteRound, opens_at: datetime.datetime, closes_at: datetime.datetime) -> VoteRound:
     """Date a closed DEMO round: open from ``opens_at`` to ``closes_at``, invitations sent as it
-    opened, votes spread over its first days."""
+    opened, votes spread over its time, and its timeline: opened, closed, then decided an hour later."""
     if not closes_at > opens_at:
         raise ValidationError({"closes_at": "A round closes after it opens."})
     with transaction.atomic():
@@ -31,5 +31,11 @@ def round_demo_date(*, round: VoteRound, opens_at: datetime.datetime, closes_at:
         for index, pk in enumerate(votes):
             at = opens_at + span * (0.1 + 0.8 * index / max(1, len(votes)))
             Vote.objects.filter(pk=pk).update(created_at=at, updated_at=at)
+        events = VoteRoundEvent.objects.filter(round=vote_round)
+        events.filter(from_status="").update(created_at=opens_at)
+        events.filter(to_status=VoteRound.Status.CLOSED).exclude(from_status=VoteRound.Status.CLOSED).update(created_at=closes_at)
+        events.filter(from_status=VoteRound.Status.CLOSED, to_status=VoteRound.Status.CLOSED).update(
+            created_at=closes_at + datetime.timedelta(hours=1)
+        )
     vote_round.refresh_from_db()
     return vote_round
