@@ -18,13 +18,14 @@ class OpportunityListView(MerchandiserListView):
     template_name = "analysis/opportunity_list.html"
     title = "Opportunities"
     sort_fields = {
-        "rank": ("cycle__number", "rank"),
+        "rank": ("rank",),
         "score": ("score",),
         "category": ("category",),
         "market": ("market",),
         "hotspots": ("n_hotspots",),
     }
     default_sort = "rank"
+    per_cycle_sorts = frozenset({"rank", "score"})  # ranks and scores of the cycle's own hotspots
     show_downstream_counts = True  # the concepts designed from each opportunity, and so on
 
     def get_queryset(self):

@@ -49,6 +49,8 @@ class HotspotListView(MerchandiserListView):
         "cycle": ("cycle__number",),
     }
     default_sort = "-score"
+    # A keyword's level is on its trend export's 0-100 scale, and so is the score built on it.
+    per_cycle_sorts = frozenset({"score", "level"})
 
     def get_queryset(self):
         return super().get_queryset().select_related("cycle")

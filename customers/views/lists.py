@@ -26,6 +26,8 @@ class CustomerListView(MerchandiserListView):
         "customer": ("name", "email"),
     }
     default_sort = "-last_order"
+    # Customers are the shop's, not a cycle's: the list opens on all of them.
+    cycle_default_current = False
 
     def get_queryset(self):
         return selectors.customer_list()
@@ -57,6 +59,8 @@ class OrderListView(MerchandiserListView):
         "units": ("item_count",),
     }
     default_sort = "-placed"
+    # Orders come in from the shops, some outside any cycle (an upload without one): the list opens on all.
+    cycle_default_current = False
 
     def get_queryset(self):
         return selectors.order_list()

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core import formats
 from design.models import ComplianceItem
 from production import services
 from production.models import PreOrder, ProductionOrder
@@ -166,15 +167,15 @@ def test_preview_shows_exactly_what_the_plan_service_computes(staff):
     assert sizing["pre_orders"] == 35
     html = response.content.decode()
     for needle in (
-        f"data-forecast-mean>{sizing['forecast_mean']}<",
-        f"{sizing['forecast_interval_80'][0]} – {sizing['forecast_interval_80'][1]}",
+        f"data-forecast-mean>{formats.number(sizing['forecast_mean'], 1)}<",
+        f"{formats.number(sizing['forecast_interval_80'][0], 1)} – {formats.number(sizing['forecast_interval_80'][1], 1)}",
         "data-pre-orders>35<",
-        f"data-newsvendor>{sizing['newsvendor_quantity']}<",
+        f"data-newsvendor>{formats.number(sizing['newsvendor_quantity'])}<",
         "data-min-batch>50<",
-        f"<strong>{sizing['total']}</strong>",
+        f"<strong>{formats.number(sizing['total'])}</strong>",
     ):
         assert needle in html, needle
-    assert f"data-critical-ratio>{sizing['critical_ratio']} " in html
+    assert f"data-critical-ratio>{formats.number(sizing['critical_ratio'], 2)} " in html
     # The split: a table with one editable line per variant × market, and a stacked bar chart.
     rows = {(row["variant"].pk, row["market"]): row for row in response.context["rows"]}
     for line in expected["lines"]:
@@ -400,7 +401,7 @@ def test_the_order_list_offers_confirmed_samples_that_wait_for_an_order(staff):
     ProductionOrderFactory(sample=dropped.sample, status=Status.CANCELLED)
     undecided, _ = confirmed()
     VoteRound.objects.filter(pk=undecided.pk).update(decision="")
-    response = staff.get(reverse("production:list"))
+    response = staff.get(reverse("production:list"), {"cycle": "all"})
     assert {r.pk for r in response.context["samples_waiting"]} == {waiting.pk, dropped.pk}
     html = response.content.decode()
     assert "Confirmed samples waiting for an order" in html
@@ -415,7 +416,7 @@ def test_order_list_with_waiting_samples_runs_bounded_queries(staff, django_asse
         order = ProductionOrderFactory()
         ProductionOrderLineFactory(order=order)
     with django_assert_max_num_queries(7):
-        response = staff.get(reverse("production:list"))
+        response = staff.get(reverse("production:list"), {"cycle": "all"})
     assert len(response.context["samples_waiting"]) == 1 + extra
 
 
