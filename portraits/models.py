@@ -47,6 +47,11 @@ class Segment(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def currency(self) -> str:
+        """The currency its customers mostly paid in (the run's commonest), '' when unknown."""
+        return self.profile.get("currency") or "" if isinstance(self.profile, dict) else ""
+
     def get_absolute_url(self):
         return reverse("portraits:segment", args=[self.pk])
 

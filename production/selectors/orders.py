@@ -253,12 +253,25 @@ PIPELINE_STATUSES = (
 
 
 def factory_balances() -> QuerySet[Factory]:
-    """Factories with ledger entries, each with ``balance_due`` (owed less paid), largest first."""
+    """Factories with ledger entries, each with ``balance_due`` (owed less paid), largest first, and
+    its ``currency`` (``currencies`` says how many the ledger is kept in: a sum over two means nothing)."""
     return (
-        Factory.objects.annotate(balance_due=Sum("payments__amount"), entries=Count("payments"))
+        Factory.objects.annotate(
+            balance_due=Sum("payments__amount"), entries=Count("payments"),
+            currency=Max("payments__currency"), currencies=Count("payments__currency", distinct=True),
+        )
         .filter(entries__gt=0)
         .order_by("-balance_due", "name")
     )
+
+
+def balances_by_currency(*, factory: Factory | None = None) -> list[tuple[str, Decimal]]:
+    """What is owed to factories (or to ``factory``), one total per currency of the ledger."""
+    payments = FactoryPayment.objects.all() if factory is None else FactoryPayment.objects.filter(factory=factory)
+    return [
+        (row["currency"], row["total"])
+        for row in payments.order_by().values("currency").annotate(total=Sum("amount")).order_by("currency")
+    ]
 
 
 def factory_ledger(*, factory: Factory) -> QuerySet[FactoryPayment]:
@@ -288,6 +301,10 @@ def factory_list() -> QuerySet[Factory]:
     return Factory.objects.annotate(
         open_orders=Coalesce(Subquery(open_orders, output_field=IntegerField()), Value(0)),
         balance_due=Coalesce(Subquery(balance, output_field=money), Value(Decimal("0.00")), output_field=money),
+        balance_currency=correlated_aggregate(FactoryPayment, link="factory", aggregate=Max("currency")),
+        balance_currencies=correlated_aggregate(
+            FactoryPayment, link="factory", aggregate=Count("currency", distinct=True), default=Value(0)
+        ),
     ).order_by("name", "pk")
 
 

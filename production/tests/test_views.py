@@ -117,8 +117,23 @@ def test_payments_page_lists_balance_due_per_factory(staff, django_assert_max_nu
         response = staff.get(reverse("production:payments"))
     balances = {f.name: f.balance_due for f in response.context["balances"]}
     assert balances == {"Alpha Mill": Decimal("3000.00"), "Beta Mill": Decimal("0.00")}
-    assert response.context["total_due"] == Decimal("3000.00")
+    assert response.context["totals_due"] == [("USD", Decimal("3000.00"))]
+    assert "$3,000.00" in response.content.decode()
     assert FactoryPayment.objects.count() == 5
+
+
+def test_balances_in_two_currencies_are_never_summed_into_one(staff):
+    factory = FactoryFactory(name="Gamma Mill")
+    for amount, currency in [("1200", "EUR"), ("300", "USD")]:
+        FactoryPayment.objects.create(
+            factory=factory, kind=FactoryPayment.Kind.DEPOSIT, amount=Decimal(amount), currency=currency, actor="finance"
+        )
+    response = staff.get(reverse("production:payments"))
+    assert response.context["totals_due"] == [("EUR", Decimal("1200.00")), ("USD", Decimal("300.00"))]
+    html = response.content.decode()
+    assert "in 2 currencies" in html and "€1,200.00" in html and "$300.00" in html and "1,500" not in html
+    detail = staff.get(reverse("production:factory", args=[factory.pk])).content.decode()
+    assert "€1,200.00" in detail and "$300.00" in detail
 
 
 def test_admin_enters_a_payment_through_the_ledger(admin_client):

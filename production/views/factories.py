@@ -114,6 +114,7 @@ class FactoryDetailView(MerchandiserDetailView):
         context["scorecard"] = selectors.factory_scorecard(factory=factory)
         context["ledger"] = list(selectors.factory_ledger(factory=factory))
         context["balance_due"] = sum(entry.amount for entry in context["ledger"])
+        context["balances_due"] = selectors.balances_by_currency(factory=factory)
         context["groups"] = selectors.production_component_groups(factory=factory)
         return context
 

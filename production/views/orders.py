@@ -121,7 +121,7 @@ class PaymentsDueView(MerchandiserRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["balances"] = list(selectors.factory_balances())
-        context["total_due"] = sum((f.balance_due or 0) for f in context["balances"])
+        context["totals_due"] = selectors.balances_by_currency()
         context["section"] = "production"
         return context
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core import formats
 from samples import tasks
 from samples.models import Invitation, Sample, Vote, VoteRound
 from samples.selectors import concept_versions_compared, round_demand_evidence
@@ -291,8 +292,8 @@ def test_open_round_with_terms_emails_them_and_compares_answers_with_the_price_a
     invitation = vote_round.invitations.get()
     vote_record(invitation=invitation, score=4, acceptable_price=Decimal("23.00"))
     page = staff_client.get(vote_round.get_absolute_url()).content.decode()
-    assert "accept the wholesale price asked, USD 22.00" in page and "100% of 1" in page
-    assert "the wholesale price this round asked them (USD 22.00)" in page
+    assert "accept the wholesale price asked, $22.00" in page and "100% of 1" in page
+    assert "the wholesale price this round asked them ($22.00)" in page
 
 
 def test_round_page_says_the_planned_wholesale_price_is_compared(staff_client, settings):
@@ -301,8 +302,11 @@ def test_round_page_says_the_planned_wholesale_price_is_compared(staff_client, s
     page = staff_client.get(vote_round.get_absolute_url()).content.decode()
     concept = vote_round.sample.concept
     planned = (concept.target_price / 2).quantize(Decimal("0.01"))
-    assert f"accept the planned wholesale price, USD {planned}" in page
-    assert f"target retail price USD {concept.target_price} × (1 − 50% retailer margin) = USD {planned}" in page
+    assert f"accept the planned wholesale price, {formats.money(planned, 'USD')}" in page
+    assert (
+        f"target retail price {formats.money(concept.target_price, 'USD')} × (1 − 50% retailer margin) = "
+        f"{formats.money(planned, 'USD')}"
+    ) in page
 
 
 @pytest.mark.parametrize("terms, field", [
