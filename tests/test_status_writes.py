@@ -33,6 +33,10 @@ ALLOWED = {
         "fills a throwaway benchmark database with 100k orders spread over their states in bulk, "
         "as test factories do; it never runs against a real database"
     ),
+    ("bench/dashboard_pages.py", "fill"): (
+        "fills a throwaway benchmark database with a grown seller's records in every state in bulk, as test "
+        "factories do; it never runs against a real database"
+    ),
 }
 
 

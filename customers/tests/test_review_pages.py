@@ -41,7 +41,7 @@ def page(client, name, *args, **params):
 def test_the_review_list_filters_by_rating_product_and_what_was_mined(staff_client, reviews):
     everything = page(staff_client, "customers:reviews")
     assert everything.count('id="review-') == 3 and "Rating distribution" in everything
-    assert "Complaints, requests and praise by attribute" in everything and "vendor/plotly/plotly.min.js" in everything
+    assert "Complaints, requests and praise by attribute" in everything and "vendor/plotly/plotly-cartesian.min.js" in everything
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in everything and "<script>alert(1)" not in everything
     assert page(staff_client, "customers:reviews", rating=5).count('id="review-') == 1
     lash = Product.objects.get(handle="lash-pack")

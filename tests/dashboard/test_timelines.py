@@ -7,11 +7,11 @@ from core import transitions
 
 # (page, the record it shows, the page's query bound with its timeline)
 RECORD_PAGES = [
-    ("design:detail", lambda loop: loop.concept, 17),
+    ("design:detail", lambda loop: loop.concept, 18),  # with its production orders
     ("samples:detail", lambda loop: loop.sample, 14),
     ("samples:round", lambda loop: loop.round, 12),
     ("promotion:detail", lambda loop: loop.campaign, 11),  # with the audience panel (2)
-    ("dashboard:cycle", lambda loop: loop.cycle, 18),
+    ("dashboard:cycle", lambda loop: loop.cycle, 29),  # with the to-do list, as the home
     ("production:detail", lambda loop: loop.production_order, 13),  # with its reorder rule and decisions (2)
 ]
 
