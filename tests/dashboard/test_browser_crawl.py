@@ -83,6 +83,7 @@ PAGES = {
     "dashboard:cycle_report": (lambda l, e: [l.cycle.number], ""),
     "dashboard:cycle_compare": (lambda l, e: [], "?a=1&b=2"),
     "dashboard:task_progress": (lambda l, e: [l.task_run.pk], ""),
+    "dashboard:cycle_run": (lambda l, e: [l.cycle2.number], ""),  # the confirmation step
     "hotspots:list": (lambda l, e: [], ""),
     "hotspots:detail": (lambda l, e: [l.hotspot.pk], ""),
     "hotspots:keyword": (lambda l, e: [], "?keyword=mermaid+blanket&market=US"),
@@ -111,6 +112,7 @@ PAGES = {
     "samples:panels": (lambda l, e: [], ""),
     "samples:panel": (lambda l, e: [e.panel.pk], ""),
     "samples:round": (lambda l, e: [l.round.pk], ""),
+    "samples:round_close": (lambda l, e: [l.round.pk], ""),  # the confirmation step
     "production:list": (lambda l, e: [], ""),
     "production:board": (lambda l, e: [], ""),
     "production:payments": (lambda l, e: [], ""),
