@@ -236,8 +236,10 @@ def fill(*, customers: int, orders: int, rng: random.Random) -> dict:
         [l_min, l_max, l_min, orders],
     )
     cursor.execute(
-        """INSERT INTO customers_review (product_id, customer_id, order_id, rating, text, created_at, is_demo)
-           SELECT l.product_id, o.customer_id, o.id, 1 + floor(random() * 5)::int, 'Fine.', o.placed_at, false
+        """INSERT INTO customers_review (product_id, customer_id, order_id, source, external_id, rating, title, text,
+                                         created_at, reviewer, country, is_demo)
+           SELECT l.product_id, o.customer_id, o.id, 'shopify', 'b' || l.id, 1 + floor(random() * 5)::int, '', 'Fine.',
+                  o.placed_at, '', o.market, false
            FROM customers_orderline l JOIN customers_order o ON o.id = l.order_id WHERE l.id % 40 = 0"""
     )
     with transaction.atomic():
