@@ -313,7 +313,7 @@ def pages(ids: dict) -> list[tuple[str, str]]:
         ("customers:list, cycle 2", reverse("customers:list") + "?cycle=2"),
         ("customers:customer", reverse("customers:customer", args=[ids["customer"]])),
         ("customers:orders", reverse("customers:orders")),
-        ("customers:orders, all cycles", reverse("customers:orders") + "?cycle=all"),
+        ("customers:orders, cycle 2", reverse("customers:orders") + "?cycle=2"),
         ("customers:order", reverse("customers:order", args=[ids["shop_order"]])),
         ("portraits:list", reverse("portraits:list")),
         ("portraits:run", reverse("portraits:run", args=[ids["run"]])),

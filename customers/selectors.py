@@ -12,6 +12,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
+from core import formats
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
 from core.models import Cycle
 from design.models import Concept
@@ -117,7 +118,7 @@ def customers_cycle_progress(*, cycle: Cycle, promotion: PromotionProgress | Non
         counts=(
             ("customers", str(n_customers)),
             ("orders", str(n_orders)),
-            ("revenue", " · ".join(f"{currency} {total:,.0f}" for currency, total in revenue) or "0"),
+            ("revenue", " · ".join(formats.money(total, currency) for currency, total in revenue) or "0"),
         ),
         orders=n_orders,
         customers=n_customers,
