@@ -194,7 +194,7 @@ def test_the_report_page_shows_the_bet_the_decisions_and_the_outcome(worked, sta
     assert response.status_code == 200
     for text in ("What we bet on", "Mermaid throw", "PO-1-1", "What came of it", "60.0%", "Cosy gifters", "4550.00"):
         assert text in body
-    assert "vendor/plotly/plotly.min.js" in body and "Sold and unsold units per design" in body
+    assert "vendor/plotly/plotly-cartesian.min.js" in body and "Sold and unsold units per design" in body
 
 
 def test_the_report_page_before_any_snapshot_offers_a_refresh(worked, staff_client, django_capture_on_commit_callbacks):
