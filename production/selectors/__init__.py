@@ -1,6 +1,8 @@
 """Link 6 reads: production orders, factories and their keys, pre-orders, and what reorder-or-stop reads."""
 
 from .orders import (
+    production_orders_live,
+    production_order_list_for_concept,
     cycle_orders_with_units,
     factory_api_key_authenticate,
     factory_api_key_find,
@@ -55,6 +57,8 @@ from .reorders import (
 )
 
 __all__ = [
+    "production_orders_live",
+    "production_order_list_for_concept",
     "batches_received",
     "cycle_orders_with_units",
     "factory_api_key_authenticate",
