@@ -27,7 +27,7 @@ from core.models import Cycle
 from core.selectors import cycle_get
 from core.services import cycle_mark_running
 from customers.services import (
-    demo_catalogue_ensure, demo_orders_generate, products_for_concept, review_mentions_refresh,
+    demo_catalogue_ensure, demo_orders_generate, orders_attribute_hand_over, products_for_concept, review_mentions_refresh,
 )
 from design.selectors import concept_first
 from design.services import compliance_demo_complete, concept_create_from_opportunity
@@ -258,6 +258,8 @@ def step_customers(cycle: Cycle) -> str:
         cycle=cycle, concept=concept, tracked_links=tracked_link_list(cycle=cycle), seed=cycle.number,
         window=(calendar.start, calendar.end), selling_from=calendar.day(demo.CAMPAIGN_STARTS), stock=stock,
     )
+    # Promotion credits each order to its link and keeps the figures its results pages show.
+    counts["attributed_orders_changed"] = orders_attribute_hand_over(cycle=cycle)
     # The demo reviews are read like imported ones, and what they say goes to analysis for the next cycle.
     counts["review_mentions"] = review_mentions_refresh()
     return f"demo orders: {counts}"

@@ -272,6 +272,26 @@ C2F_PUBLIC_URL = os.environ.get("C2F_PUBLIC_URL", "" if PRODUCTION else "http://
 # Where tracked promotion links send shoppers (the shop's product pages).
 C2F_SHOP_URL = os.environ.get("C2F_SHOP_URL", "https://shop.example/products")
 
+# --- Promotion ------------------------------------------------------------
+# The publishing service that takes posts of campaigns published by webhook (signed JSON POST).
+C2F_PUBLISH_WEBHOOK_URL = os.environ.get("C2F_PUBLISH_WEBHOOK_URL", "")
+C2F_PUBLISH_WEBHOOK_SECRET = os.environ.get("C2F_PUBLISH_WEBHOOK_SECRET", "")
+C2F_PUBLISH_WEBHOOK_TIMEOUT = float(os.environ.get("C2F_PUBLISH_WEBHOOK_TIMEOUT", "10"))
+C2F_PUBLISH_MAX_ATTEMPTS = int(os.environ.get("C2F_PUBLISH_MAX_ATTEMPTS", "6"))
+# The request header a trusted proxy or CDN sets to the visitor's country (e.g. CF-IPCountry). Empty: no
+# country is recorded, because any client can send any header.
+C2F_CLICK_COUNTRY_HEADER = os.environ.get("C2F_CLICK_COUNTRY_HEADER", "")
+# One visitor's clicks on one link within this many seconds count once.
+C2F_CLICK_DEDUP_SECONDS = int(os.environ.get("C2F_CLICK_DEDUP_SECONDS", "1800"))
+# Requests one network address may make to tracked links; past it, it gets 429 and nothing is recorded.
+C2F_CLICK_FLOOD_RATE = os.environ.get("C2F_CLICK_FLOOD_RATE", "60/min")
+# With Redis, clicks are buffered there and stored in batches by beat (promotion.flush_clicks).
+C2F_CLICK_BUFFER_URL = os.environ.get("C2F_CLICK_BUFFER_URL", REDIS_URL)
+C2F_LINK_CACHE_SECONDS = int(os.environ.get("C2F_LINK_CACHE_SECONDS", "30"))
+# An order without UTM parameters is credited to the last click on its concept's links in its market
+# within this many days.
+C2F_ATTRIBUTION_WINDOW_DAYS = float(os.environ.get("C2F_ATTRIBUTION_WINDOW_DAYS", "7"))
+
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -301,6 +321,9 @@ CELERY_BEAT_SCHEDULE = {
     "prune-idempotency-records": {"task": "production.prune_idempotency_records", "schedule": 86400.0},
     "check-reorder-rules": {"task": "c2f.reorder_rules.check", "schedule": crontab(hour=6, minute=0)},
     "refresh-cycle-reports": {"task": "c2f.reports.refresh", "schedule": crontab(hour=6, minute=30)},
+    "release-due-posts": {"task": "promotion.release_due_posts", "schedule": 60.0},
+    "store-buffered-clicks": {"task": "promotion.flush_clicks", "schedule": 5.0},
+    "attribute-orders": {"task": "customers.attribute_orders", "schedule": 600.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

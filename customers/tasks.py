@@ -3,7 +3,8 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 
-from .services import review_upload_import
+from .services import orders_attribute_recent, review_upload_import
+from .services.attribution import ATTRIBUTION_QUEUED_KEY, orders_attribute_hand_over
 from .services.figures import QUEUED_KEY, sales_figures_refresh
 from .services.uploads import orders_upload_import
 
@@ -33,3 +34,14 @@ def import_review_uploads(task_run_id: int) -> list[dict]:
 def refresh_sales_figures() -> dict:
     cache.delete(QUEUED_KEY)
     return sales_figures_refresh()
+
+
+@shared_task(name="customers.attribute_orders", soft_time_limit=600, time_limit=660)
+def attribute_orders(updated_since: str | None = None) -> int:
+    """Hand orders changed since ``updated_since`` (ISO time; beat: the last quarter of an hour) to promotion,
+    which credits each to the tracked link that brought it."""
+    from django.utils.dateparse import parse_datetime
+
+    cache.delete(ATTRIBUTION_QUEUED_KEY)
+    since = parse_datetime(updated_since) if updated_since else None
+    return orders_attribute_hand_over(updated_since=since) if since else orders_attribute_recent()

@@ -1,6 +1,7 @@
 """Writes of link 7: products and their mapping to concepts, shop orders (files, uploads, webhooks), DEMO
 orders, customers' consent, export and erasure, imported reviews and the review evidence handed to analysis."""
 
+from .attribution import orders_attribute_hand_over, orders_attribute_recent, orders_attribution_soon
 from .demo_orders import DEMO_TASTES, demo_orders_generate
 from .figures import sales_figures_refresh, sales_figures_refresh_soon
 from .mappings import column_mapping_save
@@ -41,6 +42,9 @@ __all__ = [
     "lexicon_terms",
     "mapping_spec",
     "no_sku_key",
+    "orders_attribute_hand_over",
+    "orders_attribute_recent",
+    "orders_attribution_soon",
     "orders_import",
     "orders_import_data",
     "orders_import_file",

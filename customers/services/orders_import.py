@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.files import FileProblem, read_limited
 from core.models import Cycle, TaskRun
@@ -24,6 +25,7 @@ from customers.importers import (
 from customers.importers.layouts import normalise
 from customers.models import OrderColumnMapping, OrderImport
 
+from .attribution import orders_attribution_soon
 from .figures import sales_figures_refresh_soon
 from .orders_store import orders_store
 from .pre_orders import pre_orders_fulfil_for
@@ -142,6 +144,7 @@ def _store(
     report.guest_orders = len(guests)
     report.guests = [(order.external_id, order.line) for order in guests[:GUESTS_SHOWN]]
     report.notes = parsed.notes[:20]
+    started = timezone.now()
     with transaction.atomic():
         result = orders_store(records=good, platform=platform, cycle=cycle, file=report.file)
         report.pre_orders_fulfilled = pre_orders_fulfil_for(
@@ -149,6 +152,7 @@ def _store(
         )
         if result.new or result.updated:
             sales_figures_refresh_soon()
+            orders_attribution_soon(since=started)  # promotion credits the orders to the links that brought them
     report.orders_new, report.orders_updated, report.orders_unchanged = result.new, result.updated, result.unchanged
     report.orders_stale, report.lines = result.stale, result.lines
     report.customers_new, report.products_new = result.customers_new, result.products_new

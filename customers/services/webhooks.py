@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core.selectors import cycle_current
 from customers.importers import order_from_webhook
 from customers.models import Platform, WebhookDelivery
 
+from .attribution import orders_attribution_soon
 from .figures import sales_figures_refresh_soon
 from .orders_store import orders_store
 from .pre_orders import pre_orders_fulfil_for
@@ -33,6 +35,7 @@ def webhook_order_receive(
     record = order_from_webhook(payload)
     if WebhookDelivery.objects.filter(webhook_id=webhook_id).exists():
         return WebhookOutcome("duplicate")
+    started = timezone.now()
     try:
         with transaction.atomic():
             delivery = WebhookDelivery.objects.create(
@@ -50,6 +53,7 @@ def webhook_order_receive(
             delivery.save(update_fields=["order", "status", "note"])
             if result.new or result.updated:
                 sales_figures_refresh_soon()
+                orders_attribution_soon(since=started)
     except IntegrityError:
         # The same delivery arrived twice at once: the other one stored it.
         if WebhookDelivery.objects.filter(webhook_id=webhook_id).exists():

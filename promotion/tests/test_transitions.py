@@ -40,9 +40,21 @@ def _post_moves(post):
 
 
 def _launched(**kwargs):
-    concept = ConceptFactory()
+    """The loop's campaign on a demo cycle: its posts are published nowhere, so it is scheduled at once."""
+    kwargs.setdefault("is_demo", True)
+    concept = ConceptFactory(is_demo=kwargs["is_demo"])
     VariantFactory(concept=concept)
     return campaign_create(concept=concept, market="US", actor="mia", **kwargs)
+
+
+def test_the_loops_campaign_for_a_real_concept_waits_as_a_draft_for_media_and_scheduling():
+    concept = ConceptFactory()
+    VariantFactory(concept=concept)
+    campaign = campaign_create(concept=concept, market="DE", actor="c2f")
+    assert campaign.status == C.DRAFT and campaign.time_zone == "Europe/Berlin" and campaign.currency == "EUR"
+    posts = list(campaign.posts.order_by("pk"))
+    assert {p.status for p in posts} == {P.DRAFT} and all(p.link.utm_content == f"post-{p.pk}" for p in posts)
+    assert all(p.scheduled_at.astimezone(timezone.get_fixed_timezone(60)).hour in (18, 19) for p in posts)
 
 
 def test_a_new_campaign_is_scheduled_with_its_posts_and_both_timelines_say_so():
@@ -168,10 +180,10 @@ def test_clicks_and_demo_data_move_nothing_by_themselves():
 
 
 def test_a_real_campaign_is_never_marked_sent_by_the_demo():
-    campaign = _launched()
+    campaign = _launched(is_demo=False)
     with pytest.raises(ValidationError, match="not demo data"):
         demo_campaign_launch(campaign=campaign)
-    assert set(campaign.posts.values_list("status", flat=True)) == {P.SCHEDULED}
+    assert set(campaign.posts.values_list("status", flat=True)) == {P.DRAFT}
 
 
 def test_the_migration_renames_published_to_sent_and_places_campaigns():
