@@ -4,7 +4,7 @@ from django.db.models import Count
 
 from core.transitions_admin import EventAdmin, EventInline, TransitionAdminMixin, transition_action
 
-from .models import Campaign, CampaignEvent, Click, Post, PostEvent, TrackedLink
+from .models import BulkExport, Campaign, CampaignEvent, Click, OrderAttribution, Post, PostEvent, PublishAttempt, TrackedLink
 from .services import campaign_cancel, campaign_end, campaign_schedule, post_cancel, post_schedule
 
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -67,7 +67,7 @@ class CampaignAdmin(TransitionAdminMixin, admin.ModelAdmin):
 
 @admin.register(Post)
 class PostAdmin(TransitionAdminMixin, admin.ModelAdmin):
-    state_fields = ("status", "sent_at", "failure_reason")
+    state_fields = ("status", "sent_at", "failure_reason", "released_at", "delivery_id", "bulk_export")
     inlines = [PostEventInline]
     actions = [
         transition_action(
@@ -125,3 +125,38 @@ class ClickAdmin(admin.ModelAdmin):
     list_select_related = ("link",)
     autocomplete_fields = ("link",)
     date_hierarchy = "at"
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: looked at in the admin, written only by promotion's services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BulkExport)
+class BulkExportAdmin(_ReadOnlyAdmin):
+    list_display = ("filename", "campaign", "publisher", "channel", "post_count", "created_at", "accepted_at", "refused_at")
+    list_filter = ("publisher", "channel")
+    list_select_related = ("campaign",)
+    search_fields = ("filename", "campaign__name")
+
+
+@admin.register(PublishAttempt)
+class PublishAttemptAdmin(_ReadOnlyAdmin):
+    list_display = ("post", "number", "publisher", "at", "ok", "status_code", "duration_ms")
+    list_filter = ("publisher", "ok")
+    list_select_related = ("post__campaign",)
+    date_hierarchy = "at"
+
+
+@admin.register(OrderAttribution)
+class OrderAttributionAdmin(_ReadOnlyAdmin):
+    list_display = ("platform", "order_ref", "campaign", "link", "method", "placed_at", "revenue", "currency", "is_demo")
+    list_filter = ("method", "platform", "is_demo")
+    list_select_related = ("campaign", "link")
+    search_fields = ("order_ref", "campaign__name", "link__code")
+    date_hierarchy = "placed_at"
