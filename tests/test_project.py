@@ -283,7 +283,7 @@ def _build_chain(tag: str) -> dict:
         Factory, FactoryApiKey, FactoryPayment, IdempotencyRecord, PreOrder, ProductionEvent, ProductionOrder,
         ProductionOrderLine, QcReport, ReorderDecision, ReorderRule, Shipment, ShipmentEvent,
     )
-    from promotion.models import Campaign, Click, Post, TrackedLink
+    from promotion.models import BulkExport, Campaign, Click, OrderAttribution, Post, PublishAttempt, TrackedLink
     from samples.models import Buyer, BuyerPanel, Invitation, Sample, SamplePhoto, Vote, VoteRound
 
     now = timezone.now()
@@ -356,6 +356,11 @@ def _build_chain(tag: str) -> dict:
     link = TrackedLink.objects.create(campaign=campaign, post=post, code=f"{tag[:8]}l", destination_url="https://shop.c2f.test/p",
                                       utm_source="instagram", utm_campaign=f"{tag}-launch")
     Click.objects.create(link=link, at=now, country="US")
+    export = BulkExport.objects.create(campaign=campaign, publisher="publer", channel="instagram", filename=f"{tag}.csv",
+                                       content="Date,Text\r\n", post_count=1, created_by="mia")
+    PublishAttempt.objects.create(post=post, publisher="publer", number=1, at=now, ok=True, bulk_export=export)
+    OrderAttribution.objects.create(platform="demo", order_ref=f"{tag}-o1", link=link, campaign=campaign, method="utm",
+                                    placed_at=now, revenue=Decimal("10.00"), currency="USD")
 
     product = Product.objects.create(sku=variant.sku, title=concept.name, category="blanket", concept=concept, variant=variant)
     customer = Customer.objects.create(platform="demo", external_id=f"{tag}-c1", email=f"{tag}-c1@shoppers.test", country="US")
