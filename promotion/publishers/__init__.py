@@ -27,6 +27,7 @@ class OutgoingPost:
     time_zone: str
     campaign: str
     concept: str
+    copy: str = ""  # the copy with its hashtags, without the link (files carry the link in a column of its own)
     hashtags: tuple[str, ...] = ()
     media_url: str = ""
     media_kind: str = ""

@@ -68,7 +68,7 @@ class HootsuiteFormat:
                 found.append(PublishProblem(
                     f"Post {post.post_id}: Hootsuite needs a time at least 10 minutes ahead, this post is at "
                     f"{local:%Y-%m-%d %H:%M} ({post.time_zone}).", post_id=post.post_id))
-            text = post.text.strip()
+            text = (post.copy or post.text).strip()
             if text in seen:
                 found.append(PublishProblem(
                     f"Post {post.post_id}: Hootsuite refuses the same text twice in a file (post {seen[text]} has it).",
@@ -77,7 +77,7 @@ class HootsuiteFormat:
         return found
 
     def write(self, posts: Sequence[OutgoingPost], *, campaign: str, channel: str, time_zone: str) -> BulkFile:
-        rows = [[f"{_local(p):%d/%m/%Y %H:%M}", p.text, p.link_url] for p in posts]
+        rows = [[f"{_local(p):%d/%m/%Y %H:%M}", p.copy or p.text, p.link_url] for p in posts]
         name = f"hootsuite-{_slug(campaign)}-{channel}-{time_zone.replace('/', '_')}.csv"
         return BulkFile(filename=name, content=_write(rows), rows=len(rows))
 
@@ -106,7 +106,7 @@ class PublerFormat:
         rows = [self.header]
         for p in posts:
             subtype = "reel" if (p.channel == "instagram" and p.media_kind == "video") else ""
-            rows.append([f"{_local(p):%Y-%m-%d %H:%M}", p.text, p.link_url, p.media_url, "", _slug(campaign), "", "",
+            rows.append([f"{_local(p):%Y-%m-%d %H:%M}", p.copy or p.text, p.link_url, p.media_url, "", _slug(campaign), "", "",
                          "", subtype, "", ""])
         name = f"publer-{_slug(campaign)}-{channel}-{time_zone.replace('/', '_')}.csv"
         return BulkFile(filename=name, content=_write(rows), rows=len(rows) - 1)

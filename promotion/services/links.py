@@ -99,6 +99,9 @@ def tracked_link_update(*, link_id: int, destination_url: str, actor: str, **utm
         link.save()
         if link.post_id:
             transitions.record_noted(link.post, actor=actor, note=f"tracked link /r/{link.code} now sends to {destination_url}")
+    from .clicks import link_cache_clear
+
+    link_cache_clear(link.code)  # this process at once; others within C2F_LINK_CACHE_SECONDS
     return link
 
 

@@ -53,7 +53,7 @@ def outgoing(post: Post) -> publishers.OutgoingPost:
     link_url = tracked_link_url(link) if link is not None else ""
     return publishers.OutgoingPost(
         post_id=post.pk, channel=post.channel, text=post_published_text(post=post, link_url=link_url),
-        link_url=link_url, scheduled_at=post.scheduled_at, time_zone=post.campaign.time_zone,
+        copy=post_published_text(post=post, link_url=""), link_url=link_url, scheduled_at=post.scheduled_at, time_zone=post.campaign.time_zone,
         campaign=post.campaign.name, concept=post.campaign.concept.name, hashtags=tuple(post.hashtags or ()),
         media_url=media_public_url(post), media_kind=post.media_kind, delivery_id=str(post.delivery_id or ""),
     )
