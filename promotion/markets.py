@@ -42,6 +42,12 @@ def market_code(market: str) -> str:
     return (market or "").strip().upper()[:2]
 
 
+def market_known(code: str) -> bool:
+    """A two-letter country code CLDR knows (``GB``, ``DE``); ``UK`` is taken for the United Kingdom."""
+    return len(code) == 2 and code.isalpha() and code.isupper() and (
+        code == "UK" or code in get_global("territory_zones") or bool(get_territory_currencies(code)))
+
+
 def market_time_zone(market: str) -> str:
     """The IANA zone a campaign in ``market`` plans in; UTC when the market names no country."""
     code = market_code(market)

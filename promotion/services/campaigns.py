@@ -12,7 +12,7 @@ from design.models import Concept
 from production.models import ProductionOrder
 from samples.models import Sample
 
-from ..markets import local_to_utc, market_code, market_currency, market_time_zone, time_zone_valid
+from ..markets import local_to_utc, market_currency, market_known, market_time_zone, time_zone_valid
 from ..models import Campaign, Channel, Post, Publisher
 from .links import tracked_link_create
 from .posts import post_copy_suggest
@@ -94,9 +94,9 @@ def _clean_plan(*, name, market, time_zone, starts_on, ends_on, channels, budget
         errors["name"] = ["Give the campaign a name."]
     elif len(name) > 160:
         errors["name"] = [f"At most 160 characters, got {len(name)}."]
-    code = market_code(market)
-    if not code.isalpha() or len(code) != 2:
-        errors["market"] = [f"{market!r} is not a market: give its two-letter country code (US, DE)."]
+    code = (market or "").strip().upper() if isinstance(market, str) else ""
+    if not market_known(code):
+        errors["market"] = [f"{str(market)[:40]!r} is not a market: give its two-letter country code (US, DE)."]
     zone = (time_zone or "").strip() or (market_time_zone(code) if not errors.get("market") else "UTC")
     if not time_zone_valid(zone):
         errors["time_zone"] = [f"{zone!r} is not a time zone (Europe/Berlin, America/New_York)."]

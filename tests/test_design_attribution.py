@@ -1,0 +1,57 @@
+"""A tracked click, then an order in the shop, rolled up to the design, its campaign, channel and segment."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.services import orders_attribute_hand_over
+from customers.tests.factories import OrderFactory, OrderLineFactory, ProductFactory
+from design.tests.factories import ConceptFactory
+from portraits.tests.factories import SegmentFactory
+from promotion.models import OrderAttribution
+from promotion.selectors_results import attribution_rollup
+from promotion.services import clicks_flush, link_cache_clear, tracked_link_create
+from promotion.tests.factories import CampaignFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
+
+
+def test_a_tracked_click_credits_the_order_to_the_design_campaign_channel_and_segment(settings, staff_client):
+    settings.C2F_CLICK_KEY_PREFIX = "c2f:test:design-attribution"
+    link_cache_clear()
+    segment = SegmentFactory(name="Cosy nesters")
+    concept = ConceptFactory(name="Mermaid blanket", target_segment=segment)
+    campaign = CampaignFactory(concept=concept, cycle=concept.cycle, market="US", name="Mermaid US")
+    link = tracked_link_create(campaign=campaign, post=PostFactory(campaign=campaign, channel="tiktok"), source="tiktok")
+    other = tracked_link_create(campaign=campaign, post=PostFactory(campaign=campaign, channel="x"), source="x")
+
+    assert Client(REMOTE_ADDR="203.0.113.5").get(f"/r/{link.code}", HTTP_USER_AGENT=PHONE).status_code == 302
+    clicks_flush()
+    placed = timezone.now() + timedelta(hours=2)
+    product = ProductFactory(concept=concept)
+    order = OrderFactory(platform="shopify", external_id="#1042", market="US", placed_at=placed, total=Decimal("64.00"))
+    OrderLineFactory(order=order, product=product)
+    unrelated = OrderFactory(platform="shopify", external_id="#1043", market="US", placed_at=placed)
+    OrderLineFactory(order=unrelated, product=ProductFactory())  # another design: no credit
+    given = OrderFactory(platform="shopify", external_id="#1044", market="US", placed_at=placed, tracked_link=other)
+
+    assert orders_attribute_hand_over(order_ids=[order.pk, unrelated.pk, given.pk]) == 1
+    order.refresh_from_db(), unrelated.refresh_from_db()
+    assert order.tracked_link_id == link.pk and unrelated.tracked_link_id is None
+    credits = dict(OrderAttribution.objects.values_list("order_ref", "method"))
+    assert credits == {"#1042": "last_click", "#1044": "given"}
+    assert orders_attribute_hand_over(order_ids=[order.pk, unrelated.pk, given.pk]) == 0  # again: nothing changes
+    assert OrderAttribution.objects.count() == 2
+
+    assert [(r.label, r.figures.orders) for r in attribution_rollup(by="design")] == [("Mermaid blanket", 2)]
+    assert [(r.label, r.figures.orders) for r in attribution_rollup(by="segment")] == [("Cosy nesters", 2)]
+    assert {r.label: r.figures.orders for r in attribution_rollup(by="channel")} == {"TikTok": 1, "X": 1}
+    page = staff_client.get(reverse("promotion:compare"), {"ids": [campaign.pk]}).content.decode()
+    assert "Cosy nesters" in page and "Mermaid blanket" in page
+    detail = staff_client.get(reverse("promotion:detail", args=[campaign.pk])).content.decode()
+    assert "Attributed orders" in detail and "USD 104.00" in detail
