@@ -1,5 +1,6 @@
 """A tracked click, then an order in the shop, rolled up to the design, its campaign, channel and segment."""
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
 
 
 def test_a_tracked_click_credits_the_order_to_the_design_campaign_channel_and_segment(settings, staff_client):
-    settings.C2F_CLICK_KEY_PREFIX = "c2f:test:design-attribution"
+    settings.C2F_CLICK_KEY_PREFIX = f"c2f:test:{uuid.uuid4().hex}"  # Redis outlives a test
     link_cache_clear()
     segment = SegmentFactory(name="Cosy nesters")
     concept = ConceptFactory(name="Mermaid blanket", target_segment=segment)

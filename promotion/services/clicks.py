@@ -1,20 +1,26 @@
 """Recording clicks on tracked links: fast for the shopper, nothing personal kept, floods held back.
 
-``click_record`` decides from the request's facts (``promotion.click_log``) and writes at most one
-row. Two ways to write, chosen by ``C2F_CLICK_BUFFER_URL`` (default ``REDIS_URL``):
+``click_record`` decides from the request's facts (``promotion.click_log``) and keeps at most one
+click. Two ways to keep it, chosen by ``C2F_CLICK_BUFFER_URL`` (default ``REDIS_URL``):
 
-- with Redis: one server-side script per click counts the source's requests this minute, keeps one
-  visitor's repeats within the window out, and appends the click to a list, in one round trip; beat
-  runs ``clicks_flush`` every few seconds, which stores the list with one INSERT per batch;
+- with Redis (as deployed): the redirect never waits for a store. Each web process counts a source's
+  requests and its visitors' repeats in memory, answers at once, and a thread of its own hands the
+  clicks to Redis every half second in one server-side script, which applies the flood limit and the
+  repeat window across all processes (a source over the limit anywhere is refused by every process
+  from the next hand-over on) and queues the clicks; beat runs ``clicks_flush`` every few seconds,
+  which stores the queue with one INSERT per batch. A process killed outright loses at most the half
+  second of clicks it had not handed over;
 - without (the embedded default): the same checks in Django's cache and one INSERT per click.
 
 A failure to record never fails the redirect: the caller logs it and sends the shopper on.
 """
 
+import atexit
 import json
 import logging
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -29,17 +35,27 @@ logger = logging.getLogger(__name__)
 
 RECORDED, FLOOD, REPEAT = "recorded", "flood", "repeat"
 
-# Counts a source's clicks this minute, refuses a repeat of a visitor within the window, and queues
-# the click: one round trip. Returns 1 recorded, 2 over the flood limit, 3 a repeat.
-_RECORD_SCRIPT = """
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-if n > tonumber(ARGV[2]) then return 2 end
-if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) then return 3 end
-redis.call('RPUSH', KEYS[3], ARGV[4])
-return 1
+# A batch of clicks: ARGV = window seconds, limit, repeat window seconds, bucket, then per click its
+# source key, its visitor-and-link key and its row. Each click counts for its source this window;
+# over the limit the source is returned (and the click dropped); a repeat within the window is
+# dropped; the rest are queued on KEYS[1]. KEYS[2] is the prefix of the counters.
+_BATCH_SCRIPT = """
+local window, limit, dedup, bucket = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local blocked = {}
+for i = 5, #ARGV, 3 do
+  local flood = KEYS[2] .. ':flood:' .. ARGV[i] .. ':' .. bucket
+  local n = redis.call('INCR', flood)
+  if n == 1 then redis.call('EXPIRE', flood, window) end
+  if n > limit then
+    blocked[#blocked + 1] = ARGV[i]
+  elseif redis.call('SET', KEYS[2] .. ':seen:' .. ARGV[i + 1], '1', 'NX', 'EX', dedup) then
+    redis.call('RPUSH', KEYS[1], ARGV[i + 2])
+  end
+end
+return blocked
 """
-_RESULTS = {1: RECORDED, 2: FLOOD, 3: REPEAT}
+PUSH_EVERY = 0.5
+LOCAL_SEEN_MAX = 50_000
 
 
 @dataclass(frozen=True)
@@ -58,23 +74,48 @@ _links_lock = threading.Lock()
 _LINKS_MAX = 20_000
 
 
+_LINK_FIELDS = ("id", "code", "campaign_id", "channel", "destination_url", "utm_source", "utm_medium", "utm_campaign",
+                "utm_content", "utm_term", "campaign__is_demo")
+_live = {"until": 0.0}
+
+
+def _target(link: TrackedLink) -> LinkTarget:
+    from .links import tracked_link_destination
+
+    return LinkTarget(id=link.pk, campaign_id=link.campaign_id, channel=link.channel or link.utm_source[:10],
+                      location=tracked_link_destination(link=link), is_demo=link.campaign.is_demo)
+
+
+def _live_links_load(now: float, ttl: float) -> None:
+    """Every link of the campaigns that are scheduled or running, in one query, once per ``ttl``: a process
+    then answers their clicks from memory instead of a query per link."""
+    from ..models import Campaign
+
+    links = (TrackedLink.objects.filter(campaign__status__in=[Campaign.Status.SCHEDULED, Campaign.Status.ACTIVE])
+             .select_related("campaign").only(*_LINK_FIELDS).order_by("-id")[:_LINKS_MAX // 2])
+    loaded = {link.code: (now + ttl, _target(link)) for link in links}
+    with _links_lock:
+        if len(_links) + len(loaded) >= _LINKS_MAX:
+            _links.clear()
+        _links.update(loaded)
+        _live["until"] = now + ttl
+
+
 def link_target(code: str) -> LinkTarget | None:
-    """The link behind ``code`` (None when there is none), from this process's short-lived cache or one query."""
+    """The link behind ``code`` (None when there is none), from this process's short-lived cache (the live
+    campaigns' links are loaded together) or one query."""
     ttl = getattr(settings, "C2F_LINK_CACHE_SECONDS", 30)
     now = time.monotonic()
     hit = _links.get(code)
     if hit is not None and hit[0] > now:
         return hit[1]
-    from .links import tracked_link_destination
-
-    link = (TrackedLink.objects.filter(code=code).select_related("campaign")
-            .only("id", "campaign_id", "channel", "destination_url", "utm_source", "utm_medium", "utm_campaign",
-                  "utm_content", "utm_term", "campaign__is_demo")
-            .first())
-    target = None if link is None else LinkTarget(
-        id=link.pk, campaign_id=link.campaign_id, channel=link.channel or link.utm_source[:10],
-        location=tracked_link_destination(link=link), is_demo=link.campaign.is_demo,
-    )
+    if ttl > 0 and _live["until"] <= now:
+        _live_links_load(now, ttl)
+        hit = _links.get(code)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+    link = TrackedLink.objects.filter(code=code).select_related("campaign").only(*_LINK_FIELDS).first()
+    target = None if link is None else _target(link)
     if ttl > 0:
         with _links_lock:
             if len(_links) >= _LINKS_MAX:
@@ -87,6 +128,7 @@ def link_cache_clear(code: str | None = None) -> None:
     with _links_lock:
         if code is None:
             _links.clear()
+            _live["until"] = 0.0
         else:
             _links.pop(code, None)
 
@@ -112,10 +154,73 @@ def _buffer():
     return client
 
 
-def _keys(source: str, visitor: str, link_id: int, window: int) -> tuple[str, str, str]:
-    base = getattr(settings, "C2F_CLICK_KEY_PREFIX", "c2f:clicks")
-    bucket = int(time.time() // window)
-    return f"{base}:flood:{source}:{bucket}", f"{base}:seen:{visitor}:{link_id}", f"{base}:buffer"
+def _prefix() -> str:
+    return getattr(settings, "C2F_CLICK_KEY_PREFIX", "c2f:clicks")
+
+
+class _Batch:
+    """This process's clicks not yet handed to Redis, its sources' counts this window, and the sources
+    Redis said are over the limit."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pending: list[tuple[str, str, str]] = []
+        self.bucket = -1
+        self.counts: dict[str, int] = {}
+        self.blocked: set[str] = set()
+        self.seen: OrderedDict[str, float] = OrderedDict()
+        self.thread: threading.Thread | None = None
+        self.pid = 0
+        self.prefix = ""
+
+    def start(self) -> None:
+        import os
+
+        if self.thread is not None and self.thread.is_alive() and self.pid == os.getpid():
+            return
+        self.pid = os.getpid()
+        self.thread = threading.Thread(target=self._run, name="c2f-click-push", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(PUSH_EVERY)
+            try:
+                clicks_push()
+            except Exception:  # noqa: BLE001 - Redis away: the clicks wait in memory for the next try
+                logger.warning("clicks not handed to Redis; trying again", exc_info=True)
+
+
+_batch = _Batch()
+atexit.register(lambda: _batch.pending and clicks_push())
+
+
+def clicks_push() -> int:
+    """Hand this process's waiting clicks to Redis in one round trip; returns how many were handed."""
+    client = _buffer()
+    with _batch.lock:
+        items, _batch.pending = _batch.pending, []
+    if client is None or not items:
+        return 0
+    limit, window = _rate()
+    dedup = int(getattr(settings, "C2F_CLICK_DEDUP_SECONDS", 1800))
+    script = _redis_clients.get("batch-script")
+    if script is None:
+        script = _redis_clients["batch-script"] = client.register_script(_BATCH_SCRIPT)
+    args = [window, limit, dedup, int(time.time() // window)]
+    for item in items:
+        args.extend(item)
+    try:
+        blocked = script(keys=[f"{_prefix()}:buffer", _prefix()], args=args, client=client)
+    except Exception:
+        with _batch.lock:
+            _batch.pending[:0] = items
+            del _batch.pending[:-100_000]  # a long outage keeps the newest clicks, not all memory
+        raise
+    if blocked:
+        with _batch.lock:
+            _batch.blocked.update(b.decode() if isinstance(b, bytes) else b for b in blocked)
+    return len(items)
 
 
 def click_record(*, link: LinkTarget, address: str, user_agent: str, referrer: str = "", country: str = "",
@@ -131,20 +236,36 @@ def click_record(*, link: LinkTarget, address: str, user_agent: str, referrer: s
     source = click_log.source_key(salt=salt, address=address)
     limit, window = _rate()
     dedup = int(getattr(settings, "C2F_CLICK_DEDUP_SECONDS", 1800))
-    flood_key, seen_key, buffer_key = _keys(source, visitor, link.id, window)
     row = {
         "l": link.id, "c": link.campaign_id, "ch": link.channel, "t": at.timestamp(),
         "d": click_log.device_class(user_agent), "co": click_log.trusted_country(country),
         "r": click_log.referrer_origin(referrer), "demo": link.is_demo,
     }
-    client = _buffer()
-    if client is not None:
-        script = _redis_clients.get("script")
-        if script is None:
-            script = _redis_clients["script"] = client.register_script(_RECORD_SCRIPT)
-        result = script(keys=[flood_key, seen_key, buffer_key],
-                        args=[window, limit, dedup, json.dumps(row, separators=(",", ":"))], client=client)
-        return _RESULTS[int(result)]
+    seen_key = f"{visitor}:{link.id}"
+    if _buffer() is not None:
+        bucket = int(time.time() // window)
+        now = time.monotonic()
+        prefix = _prefix()
+        with _batch.lock:
+            if prefix != _batch.prefix:  # another key space (a test, a bench run): nothing carries over
+                _batch.prefix, _batch.seen, _batch.bucket = prefix, OrderedDict(), -1
+            if bucket != _batch.bucket:
+                _batch.bucket, _batch.counts, _batch.blocked = bucket, {}, set()
+            hits = _batch.counts[source] = _batch.counts.get(source, 0) + 1
+            if hits > limit or source in _batch.blocked:
+                return FLOOD
+            last = _batch.seen.get(seen_key)
+            if last is not None and now - last < dedup:
+                return REPEAT
+            _batch.seen[seen_key] = now
+            _batch.seen.move_to_end(seen_key)
+            while len(_batch.seen) > LOCAL_SEEN_MAX:
+                _batch.seen.popitem(last=False)
+            _batch.pending.append((source, seen_key, json.dumps(row, separators=(",", ":"))))
+        _batch.start()
+        return RECORDED
+    base = _prefix()
+    flood_key = f"{base}:flood:{source}:{int(time.time() // window)}"
     cache.add(flood_key, 0, timeout=window)
     try:
         hits = cache.incr(flood_key)
@@ -153,7 +274,7 @@ def click_record(*, link: LinkTarget, address: str, user_agent: str, referrer: s
         hits = 1
     if hits > limit:
         return FLOOD
-    if not cache.add(seen_key, 1, timeout=dedup):
+    if not cache.add(f"{base}:seen:{seen_key}", 1, timeout=dedup):
         return REPEAT
     Click.objects.create(**_click_fields(row))
     return RECORDED
@@ -175,7 +296,8 @@ def clicks_flush(*, batch: int = 5000, max_batches: int = 100) -> int:
     client = _buffer()
     if client is None:
         return 0
-    key = f"{getattr(settings, 'C2F_CLICK_KEY_PREFIX', 'c2f:clicks')}:buffer"
+    clicks_push()  # this process's own waiting clicks first
+    key = f"{_prefix()}:buffer"
     stored = 0
     for _ in range(max_batches):
         with client.pipeline() as pipe:

@@ -131,8 +131,14 @@ def test_an_edited_link_sends_to_its_new_page_at_once(link):
     assert "utm_campaign=spring" in location
 
 
-def test_the_redirect_reads_a_link_with_one_query_then_from_memory(link, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):  # the link, and the click without Redis
+def test_the_redirect_reads_links_from_memory_after_loading_the_live_ones(link, django_assert_max_num_queries):
+    live = CampaignFactory(status="active")
+    live_links = [tracked_link_create(campaign=live, post=PostFactory(campaign=live, channel=c), source=c)
+                  for c in ("x", "tiktok", "facebook")]
+    with django_assert_max_num_queries(3):  # the live campaigns' links, this draft's link, the click without Redis
         _get(link)
+    for i, live_link in enumerate(live_links):
+        with django_assert_max_num_queries(1):  # at most the click, without Redis
+            assert _get(live_link, ip=f"198.51.100.{i + 10}").status_code == 302
     with django_assert_max_num_queries(1):
         _get(link, ip="198.51.100.77")
