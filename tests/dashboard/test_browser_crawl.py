@@ -24,6 +24,7 @@ from design.services import compliance_item_check
 from hotspots.models import TrendImport, TrendSource
 from production.models import FactoryApiKey
 from production.services import factory_api_key_create
+from promotion.models import BulkExport
 from samples.models import BuyerPanel
 from samples.services import sample_photo_add
 
@@ -43,6 +44,7 @@ class Extras:
     review_upload: TaskRun
     order_upload: TaskRun
     mapping: OrderColumnMapping
+    bulk_export: BulkExport
 
 
 @pytest.fixture
@@ -71,8 +73,11 @@ def extras(loop) -> Extras:
     sales_figures_refresh()  # the sales charts draw the loop's order
     for cycle in (loop.cycle, loop.cycle2):
         cycle_report_refresh(cycle_id=cycle.pk)
+    export = BulkExport.objects.create(campaign=loop.campaign, publisher="publer", channel="instagram",
+                                       filename="publer-mermaid-instagram.csv", content="Date,Text\r\n", post_count=0,
+                                       created_by="merch")
     return Extras(item, photo.pk, panel, FactoryApiKey.objects.get(factory=loop.factory), run, score, review_upload,
-                  order_upload, mapping)
+                  order_upload, mapping, export)
 
 
 # url name -> (args from the loop and extras, query string)
@@ -126,6 +131,13 @@ PAGES = {
     "production:pre_orders": (lambda l, e: [], ""),
     "promotion:list": (lambda l, e: [], ""),
     "promotion:detail": (lambda l, e: [l.campaign.pk], ""),
+    "promotion:compare": (lambda l, e: [], "?ids=1&ids=2"),
+    "promotion:create": (lambda l, e: [], ""),
+    "promotion:edit": (lambda l, e: [l.campaign.pk], ""),
+    "promotion:post-create": (lambda l, e: [l.campaign.pk], ""),
+    "promotion:post": (lambda l, e: [l.post.pk], ""),
+    "promotion:post-edit": (lambda l, e: [l.post.pk], ""),
+    "promotion:link-edit": (lambda l, e: [l.link.pk], ""),
     "customers:list": (lambda l, e: [], ""),
     "customers:customer": (lambda l, e: [l.customer.pk], ""),
     "customers:orders": (lambda l, e: [], ""),
@@ -157,6 +169,7 @@ FILES = {
     "design:compliance_evidence": lambda l, e: [e.compliance_item.pk],
     "customers:export": lambda l, e: [l.customer.pk],
     "dashboard:cycle_report_csv": lambda l, e: [l.cycle.number],
+    "promotion:export-download": lambda l, e: [e.bulk_export.pk],
 }
 
 
