@@ -355,7 +355,7 @@ def _build_chain(tag: str) -> dict:
     post = Post.objects.create(campaign=campaign, channel="instagram", text="New in", scheduled_at=now)
     link = TrackedLink.objects.create(campaign=campaign, post=post, code=f"{tag[:8]}l", destination_url="https://shop.c2f.test/p",
                                       utm_source="instagram", utm_campaign=f"{tag}-launch")
-    Click.objects.create(link=link, at=now, country="US")
+    Click.objects.create(link=link, campaign=campaign, channel="instagram", at=now, country="US")
     export = BulkExport.objects.create(campaign=campaign, publisher="publer", channel="instagram", filename=f"{tag}.csv",
                                        content="Date,Text\r\n", post_count=1, created_by="mia")
     PublishAttempt.objects.create(post=post, publisher="publer", number=1, at=now, ok=True, bulk_export=export)

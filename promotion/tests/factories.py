@@ -44,4 +44,6 @@ class ClickFactory(factory.django.DjangoModelFactory):
         model = Click
 
     link = factory.SubFactory(TrackedLinkFactory)
+    campaign = factory.SelfAttribute("link.campaign")
+    channel = factory.SelfAttribute("link.utm_source")
     at = factory.LazyFunction(timezone.now)

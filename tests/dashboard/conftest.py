@@ -127,7 +127,8 @@ def loop(db) -> Loop:
         campaign=campaign, post=post, code="mermaid-ig", destination_url="https://shop.c2f.localhost/p/mermaid",
         utm_source="instagram", utm_campaign="mermaid-launch",
     )
-    Click.objects.bulk_create(Click(link=link, at=now, country="US", is_demo=True) for _ in range(3))
+    Click.objects.bulk_create(Click(link=link, campaign=campaign, channel="instagram", at=now, country="US", is_demo=True)
+                              for _ in range(3))
     product = Product.objects.create(sku="MT-SH-TEAL", title="Mermaid tail sherpa blanket, teal", category="blanket",
                                      concept=concept, variant=variant, is_demo=True)
     customer = Customer.objects.create(platform=Platform.DEMO, external_id="C-1001", email="eve@customers.test",
@@ -222,7 +223,7 @@ def grow(loop: Loop, n: int) -> None:
             campaign=campaign, post=post, code=f"sherpa-{i}", destination_url="https://shop.c2f.localhost/p/sherpa",
             utm_source="pinterest", utm_campaign=f"sherpa-{i}",
         )
-        Click.objects.create(link=link, at=now, country="GB")
+        Click.objects.create(link=link, campaign=campaign, channel="pinterest", at=now, country="GB")
         product = Product.objects.create(sku=f"SH-{i}", title=f"Sherpa {i}", category="blanket", concept=concept)
         customer = Customer.objects.create(platform=Platform.DEMO, external_id=f"C-2{i:03d}", country="GB")
         shop_order = Order.objects.create(
