@@ -37,6 +37,10 @@ ALLOWED = {
         "fills a throwaway benchmark database with a grown seller's records in every state in bulk, as test "
         "factories do; it never runs against a real database"
     ),
+    ("bench/redirect.py", "fill"): (
+        "fills a throwaway benchmark database with running campaigns in bulk, so their links are the live ones "
+        "the redirect keeps in memory; it never runs against a real database"
+    ),
 }
 
 

@@ -44,6 +44,10 @@ def test_csv_response_is_a_defused_utf8_download():
 RAW_CSV_WRITERS = {
     # Demo Google Trends exports in Google's own format, read back by the trend importer (which refuses formulas).
     "hotspots/demo_data/generate.py",
+    # Social schedulers' bulk-upload files: the scheduler publishes each cell as it stands, so a defused
+    # cell would change the post (a caption starting with "@" or "+" is common), and its download.
+    "promotion/publishers/bulk_csv.py",
+    "promotion/views_edit.py",
 }
 
 

@@ -20,6 +20,7 @@ ID_FILTERS = [
     ("production:pre_orders", "cycle"),
     ("production:pre_orders", "concept"),
     ("promotion:list", "cycle"),
+    ("promotion:compare", "cycle"),
     ("customers:list", "cycle"),
     ("customers:orders", "cycle"),
     ("customers:orders", "customer"),
