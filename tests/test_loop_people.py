@@ -68,7 +68,8 @@ def test_a_real_accepted_order_is_not_made_by_the_loop_and_nobody_clicks_or_buys
     assert step_production(confirmed.cycle) == f"order {order.reference} accepted"
     assert ProductionOrder.objects.get().status == ProductionOrder.Status.ACCEPTED  # the factory reports, not the loop
     step_promotion(confirmed.cycle)
-    assert Post.objects.exists() and not Post.objects.exclude(status=Post.Status.SCHEDULED).exists()
+    # A real campaign stays a draft for the merchandiser: its posts wait, none is sent or published.
+    assert Post.objects.exists() and set(Post.objects.values_list("status", flat=True)) == {Post.Status.DRAFT}
     assert not Click.objects.exists()
     assert step_customers(confirmed.cycle) == "orders arrive from the shops (import_orders or the webhook)"
     assert not Order.objects.exists()

@@ -169,7 +169,8 @@ def test_clicks_and_demo_data_move_nothing_by_themselves():
     campaign = _launched(is_demo=True)
     assert demo_clicks_generate(campaign=campaign, seed=1) == 0  # no post has gone out: nobody clicks yet
     link = campaign.links.order_by("code").first()
-    assert Client().get(f"/r/{link.code}").status_code == 302
+    phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+    assert Client().get(f"/r/{link.code}", HTTP_USER_AGENT=phone).status_code == 302  # a shopper, not a bot
     campaign.refresh_from_db()
     assert campaign.status == C.SCHEDULED and Click.objects.filter(link__campaign=campaign).exists()
     assert demo_campaign_launch(campaign=campaign) == 3 and demo_campaign_launch(campaign=campaign) == 0
