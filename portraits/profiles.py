@@ -19,7 +19,7 @@ every share is 0..1, money is in the base currency:
   ``mean_unit_price`` (mean of the customers' unit prices), ``repeat_share``
   (share with two orders or more), ``r_score``, ``f_score``, ``m_score``
   (mean quintile scores);
-- ``rfm_groups``: share of the customers in each R×F group, largest first;
+- ``rfm_groups``: share of the customers in each named RFM group, largest first;
 - ``markets``: share of customers by main market, largest first;
 - ``top_attributes``: taste attributes the segment buys more of than all
   customers do (``lift`` > 1 and ``share`` >= ``min_support``), by lift:

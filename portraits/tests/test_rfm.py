@@ -1,13 +1,11 @@
-"""RFM quintile scores and R×F groups, checked on examples worked out by hand."""
-
-import re
+"""RFM quintile scores and named groups (R against the mean of F and M), checked on examples worked out by hand."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from portraits.errors import PortraitError
-from portraits.rfm import GROUPS, RF_GRID, quintile_scores, rfm_scores
+from portraits.rfm import GROUP_TABLE, GROUPS, group_of, quintile_scores, rfm_scores
 
 
 def _features(rows):
@@ -39,11 +37,12 @@ def test_ten_customers_worked_by_hand():
     #   120 -> 4 -> 3; 300 -> 6 -> 4; 60 -> 2 -> 2; 80 -> 3 -> 2; 700 -> 8 -> 5; 40 -> 1 -> 1; 20 -> 0 -> 1.
     assert scores["m_score"].tolist() == [5, 4, 3, 3, 4, 2, 2, 5, 1, 1]
     assert scores["rfm_cell"].tolist() == ["555", "454", "443", "433", "334", "312", "212", "245", "111", "111"]
-    # Groups from the R×F grid: (5,5) Champions; (4,5) and (4,4) Loyal; (4,3) Potential loyalists;
-    # (3,3) Need attention; (3,1) About to sleep; (2,1) Hibernating; (2,4) At risk; (1,1) Hibernating.
+    # Groups by R and FM = (F + M) / 2: 555 FM 5 and 454 FM 4.5 with R >= 4: Champions; 443 (FM 3.5), 433 (3)
+    # and 334 (3.5): Loyal; 312 (1.5) with R 3: About to sleep; 212 (1.5) with R 2: Hibernating;
+    # 245 (4.5) with R 2: At risk; 111 twice: Lost.
     assert scores["rfm_group"].tolist() == [
-        "Champions", "Loyal", "Loyal", "Potential loyalists", "Need attention", "About to sleep",
-        "Hibernating", "At risk", "Hibernating", "Hibernating",
+        "Champions", "Champions", "Loyal", "Loyal", "Loyal", "About to sleep",
+        "Hibernating", "At risk", "Lost", "Lost",
     ]
 
 
@@ -61,7 +60,8 @@ def test_five_customers_worked_by_hand_reach_the_other_groups():
     # F: A and B (1 order) w 0 -> 1; C (6) w 4 -> 5; D (2) w 2 -> 3; E (3) w 3 -> 4.
     assert scores["f_score"].tolist() == [1, 1, 5, 3, 4]
     assert scores["m_score"].tolist() == [1, 2, 5, 3, 4]
-    # (5,1) New, (4,1) Promising, (1,5) Can't lose, (2,3) At risk, (3,4) Loyal.
+    # 511 (FM 1) New, 412 (FM 1.5) Promising, 155 (FM 5, R 1) Can't lose, 233 (FM 3, R 2) At risk,
+    # 344 (FM 4, R 3) Loyal.
     assert scores["rfm_group"].tolist() == ["New", "Promising", "Can't lose", "At risk", "Loyal"]
     assert scores["rfm_cell"].tolist() == ["511", "412", "155", "233", "344"]
 
@@ -83,18 +83,41 @@ def test_distinct_values_fill_each_quintile_equally():
     assert quintile_scores(np.arange(100.0), higher_is_better=False)[0] == 5
 
 
-def test_the_grid_is_the_published_ten_segment_map():
-    # The regular-expression form of the map, read as (recency score, frequency score).
-    published = {
-        r"[1-2][1-2]": "Hibernating", r"[1-2][3-4]": "At risk", r"[1-2]5": "Can't lose",
-        r"3[1-2]": "About to sleep", r"33": "Need attention", r"[3-4][4-5]": "Loyal", r"41": "Promising",
-        r"51": "New", r"[4-5][2-3]": "Potential loyalists", r"5[4-5]": "Champions",
+def test_the_remaining_groups_worked_by_hand():
+    features = _features([
+        ("P", 2, 2, 60.0),
+        ("Q", 20, 2, 50.0),
+        ("R", 300, 3, 40.0),
+        ("S", 400, 1, 10.0),
+        ("T", 30, 1, 100.0),
+    ])
+    scores = rfm_scores(features)
+    # n = 5. R: P (2 days) 5, Q (20) 4, T (30) 3, R (300) 2, S (400) 1.
+    # F: S and T (1 order) 1; P and Q (2) w 2 -> 3; R (3) w 4 -> 5.  M: S 1, R 2, Q 3, P 4, T 5.
+    assert scores["rfm_cell"].tolist() == ["534", "433", "252", "111", "315"]
+    # 534 FM 3.5 R 5: Loyal; 433 FM 3 R 4: Loyal; 252 FM 3.5 R 2: At risk; 111: Lost; 315 FM 3 R 3: Loyal.
+    assert scores["rfm_group"].tolist() == ["Loyal", "Loyal", "At risk", "Lost", "Loyal"]
+    # The groups no population above reached, from their scores: FM 2 and 2.5 and the low corner.
+    assert group_of(5, 2, 2) == group_of(4, 3, 2) == "Potential loyalists"
+    assert group_of(3, 2, 3) == "Need attention"
+    assert group_of(1, 2, 2) == group_of(2, 1, 3) == "Hibernating"
+    assert group_of(1, 1, 2) == "Lost"
+
+
+def test_the_table_is_the_documented_grid_and_uses_every_group():
+    fm = ["1-1.5", "2-2.5", "3-3.5", "4-5"]
+    grid = {
+        5: ["New", "Potential loyalists", "Loyal", "Champions"],
+        4: ["Promising", "Potential loyalists", "Loyal", "Champions"],
+        3: ["About to sleep", "Need attention", "Loyal", "Loyal"],
+        2: ["Hibernating", "Hibernating", "At risk", "At risk"],
+        1: ["Lost", "Hibernating", "At risk", "Can't lose"],
     }
+    band_of_sum = {2: 0, 3: 0, 4: 1, 5: 1, 6: 2, 7: 2, 8: 3, 9: 3, 10: 3}
     for r in range(1, 6):
-        for f in range(1, 6):
-            matches = [group for pattern, group in published.items() if re.fullmatch(pattern, f"{r}{f}")]
-            assert matches == [RF_GRID[r - 1][f - 1]], (r, f)
-    assert {group for row in RF_GRID for group in row} == set(GROUPS)
+        for fm_sum in range(2, 11):
+            assert GROUP_TABLE[r - 1][fm_sum - 2] == grid[r][band_of_sum[fm_sum]], (r, fm[band_of_sum[fm_sum]])
+    assert {group for row in GROUP_TABLE for group in row} == set(GROUPS) and len(GROUPS) == 11
 
 
 def test_missing_values_and_columns_are_clear_errors():
