@@ -448,3 +448,15 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },
 }
+
+# --- Portraits --------------------------------------------------------------
+# k is chosen by silhouette within this range, on a sample of C2F_PORTRAIT_SAMPLE customers (fixed seed);
+# above C2F_PORTRAIT_MINIBATCH customers the whole base is labelled with MiniBatchKMeans.
+C2F_PORTRAIT_K_MIN = int(os.environ.get("C2F_PORTRAIT_K_MIN", "2"))
+C2F_PORTRAIT_K_MAX = int(os.environ.get("C2F_PORTRAIT_K_MAX", "8"))
+C2F_PORTRAIT_SAMPLE = int(os.environ.get("C2F_PORTRAIT_SAMPLE", "5000"))
+C2F_PORTRAIT_MINIBATCH = int(os.environ.get("C2F_PORTRAIT_MINIBATCH", "50000"))
+if not 2 <= C2F_PORTRAIT_K_MIN <= C2F_PORTRAIT_K_MAX:
+    raise ImproperlyConfigured(
+        f"C2F_PORTRAIT_K_MIN must be at least 2 and at most C2F_PORTRAIT_K_MAX, got {C2F_PORTRAIT_K_MIN}..{C2F_PORTRAIT_K_MAX}."
+    )

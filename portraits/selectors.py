@@ -1,61 +1,40 @@
-"""Reads of link 8: the order-line frame portraits are built from, runs, segments, briefs."""
+"""Reads of link 8: runs, segments, members, briefs (the frames runs are built from: ``selectors_frames``)."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-import pandas as pd
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
 from core.dashboard.queries import correlated_count, correlated_first
 from core.models import Cycle
-from customers.models import Customer, OrderLine, Product
+from customers.models import Customer
 from customers.selectors import CustomersProgress, customers_cycle_progress
 
 from .models import Brief, PortraitRun, Segment, SegmentMembership
 
-FRAME_COLUMNS = [
-    "customer_id", "placed_at", "order_id", "quantity", "unit_price", "market",
-    "currency", "category", "product_id", "attributes", "attribute_kinds",
-]
-
-
-def order_lines_frame(*, cycle: Cycle) -> pd.DataFrame:
-    """One row per order line of the cycle's orders, with the product's attribute names and their kinds.
-
-    Two queries whatever the number of lines: the lines with their order and
-    product joined, then the attribute names of the products those lines use.
-    """
-    rows = list(
-        OrderLine.objects.filter(order__cycle=cycle)
-        .order_by("order__customer_id", "order_id", "id")
-        .values_list(
-            "order__customer_id", "order__placed_at", "order_id", "quantity", "unit_price",
-            "order__market", "order__currency", "product__category", "product_id",
-        )
-    )
-    through = Product.attributes.through
-    names: dict[int, list[str]] = defaultdict(list)
-    kinds: dict[int, list[str]] = defaultdict(list)
-    for product_id, name, kind in (
-        through.objects.filter(product__order_lines__order__cycle=cycle)
-        .distinct()
-        .order_by("product_id", "attribute__name")
-        .values_list("product_id", "attribute__name", "attribute__kind")
-    ):
-        names[product_id].append(name)
-        kinds[product_id].append(kind)
-    frame = pd.DataFrame(rows, columns=FRAME_COLUMNS[:-2])
-    frame["attributes"] = [list(names.get(pid, [])) for pid in frame["product_id"]]
-    frame["attribute_kinds"] = [list(kinds.get(pid, [])) for pid in frame["product_id"]]
-    return frame
-
-
 def portrait_run_latest(*, cycle: Cycle) -> PortraitRun | None:
-    """The run shown for a cycle: the newest run that finished; an older run finishing
-    later never replaces it."""
-    return PortraitRun.objects.filter(cycle=cycle, status=PortraitRun.Status.DONE).order_by("-id").first()
+    """The run shown for a cycle: the finished run with the highest version; an older run
+    finishing later never replaces it."""
+    return PortraitRun.objects.filter(cycle=cycle, status=PortraitRun.Status.DONE).order_by("-version").first()
+
+
+def portrait_run_current() -> PortraitRun | None:
+    """The current run over the whole customer base (the newest version that finished); one query."""
+    return PortraitRun.objects.filter(is_current=True).select_related("cycle").first()
+
+
+def segment_members(*, segment: Segment, search: str = "") -> QuerySet[SegmentMembership]:
+    """The segment's members with their customer, in customer order; ``search`` matches the customer's
+    id at the shop, email or country (exactly for the id number)."""
+    members = SegmentMembership.objects.filter(segment=segment).select_related("customer").order_by("customer_id")
+    search = search.strip()
+    if search:
+        query = Q(customer__external_id__icontains=search) | Q(customer__email__icontains=search) | Q(market__iexact=search)
+        if search.isdigit():
+            query |= Q(customer_id=int(search))
+        members = members.filter(query)
+    return members
 
 
 def portrait_run_list(*, cycle: Cycle | None = None) -> QuerySet[PortraitRun]:
@@ -95,7 +74,7 @@ def segment_choices(*, limit: int = 60) -> list[Segment]:
 def segment_membership_list_for_customer(*, customer: Customer) -> list[SegmentMembership]:
     """The segments a customer fell into, newest run first; one query."""
     return list(
-        SegmentMembership.objects.filter(customer=customer).select_related("segment", "run__cycle").order_by("-run__created_at")
+        SegmentMembership.objects.filter(customer=customer).select_related("segment", "run__cycle").order_by("-run__version")
     )
 
 
@@ -129,7 +108,7 @@ def portraits_cycle_progress(*, cycle: Cycle, customers: CustomersProgress | Non
             n_runs=correlated_count(PortraitRun, link="cycle"),
             n_segments=correlated_count(Segment, link="run__cycle"),
             n_briefs=correlated_count(Brief, link="run__cycle"),
-            latest_run=correlated_first(PortraitRun, link="cycle", field="pk", order_by=("-created_at", "-pk")),
+            latest_run=correlated_first(PortraitRun, link="cycle", field="pk", order_by=("-version",)),
             next_number=correlated_first(Cycle, link="previous", field="number", order_by=("number",)),
         )
         .values("n_runs", "n_segments", "n_briefs", "latest_run", "next_number")

@@ -1,214 +1,280 @@
-"""Writes of link 8: portrait runs, briefs, and the next cycle they open."""
+"""Writes of link 8: portrait runs over the whole customer base (this module), briefs and the next cycle
+(:mod:`portraits.services_briefs`, re-exported here).
 
+A run is *started* (queued, with the next version number) and then *executed*: it reads
+every order up to its as-of date set-wise (:mod:`portraits.selectors_frames`), computes
+features, RFM groups, segments, customer value and profiles (:mod:`portraits.pipeline`),
+stores segments and memberships set-wise (:mod:`portraits.membership_store`) and, if no
+run with a higher version finished first, becomes the current run (PostHog-style cohort
+versioning: a slower older run never replaces a newer one). Its progress is on the run
+(``progress``, ``message``) and on its ``TaskRun`` when the dashboard started it.
+"""
+
+import logging
+import time
 from collections.abc import Callable
-from datetime import timedelta
-from decimal import Decimal
-from itertools import combinations
 
 import numpy as np
-from django.db import transaction
+import pandas as pd
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from core.demo_catalog import demo_keyword
-from core.models import Cycle
-from core.services import cycle_close, cycle_open
-from hotspots import services as hotspots_services
-from hotspots.models import WatchKeyword
+from core.models import Cycle, TaskRun
+from core.services import task_run_finish, task_run_progress
 
 from .errors import PortraitError
-from .features import TASTE_KINDS
-from .line_frames import frames_from_order_lines
-from .models import Brief, PortraitRun, Segment, SegmentMembership
+from .membership_store import membership_frame, memberships_store
+from .models import PortraitRun, Segment, SegmentMembership, next_run_version
 from .pipeline import Portraits, build_portraits
-from .profiles import MIN_SUPPORT, main_markets
-from .segmentation import K_RANGE
-from .selectors import order_lines_frame
+from .profiles import MIN_SUPPORT
+from .selectors_frames import customer_base_frames, read_frame
+from .services_briefs import (
+    BRIEF_MIN_MEMBERS, BRIEF_MIN_WEIGHT, brief_drop, brief_keywords, brief_merge, brief_update, briefs_write,
+    next_cycle_open,
+)
 
-BRIEF_MIN_MEMBERS = 5
-BRIEF_TOP_ATTRIBUTES = 3
-BRIEF_MIN_MARKET_SHARE = 0.2
-PORTRAITS_ACTOR = "c2f portraits"
+__all__ = [
+    "BRIEF_MIN_MEMBERS", "BRIEF_MIN_WEIGHT", "brief_drop", "brief_keywords", "brief_merge", "brief_update",
+    "briefs_write", "next_cycle_open", "portrait_run_build", "portrait_run_execute", "portrait_run_start",
+    "portrait_run_params",
+]
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
+TASK_KIND = "portraits.build"
+STEPS = 5
+SCATTER_SAMPLE = 1_500
+PRICE_BINS = 12
+# Serialises promotions to "current" on PostgreSQL (SQLite serialises every write).
+PROMOTION_LOCK = 80_808
 
 
-MEMBERSHIP_FEATURES = {
-    "recency_days": "recency_days", "frequency": "frequency", "monetary": "monetary", "mean_unit_price": "unit_price",
-    "avg_order_value": "avg_order_value", "tenure_days": "tenure_days", "returns": "returns", "reviews": "reviews",
-    "r_score": "r_score", "f_score": "f_score", "m_score": "m_score",
-    "expected_purchases": "expected_purchases", "expected_value": "expected_value",
-}
-MEMBERSHIP_LABELS = {"market": "market", "channel": "channel", "price_band": "price_band", "rfm_group": "rfm_group"}
+def portrait_run_params(*, k_min: int | None = None, k_max: int | None = None, sample_size: int | None = None,
+                        minibatch_threshold: int | None = None) -> dict:
+    """The clustering parameters of a run: the settings, overridden by what is given."""
+    params = {
+        "k_range": [k_min or settings.C2F_PORTRAIT_K_MIN, k_max or settings.C2F_PORTRAIT_K_MAX],
+        "sample_size": sample_size or settings.C2F_PORTRAIT_SAMPLE,
+        "minibatch_threshold": minibatch_threshold or settings.C2F_PORTRAIT_MINIBATCH,
+        "min_support": MIN_SUPPORT,
+    }
+    if not 2 <= params["k_range"][0] <= params["k_range"][1]:
+        raise ValueError(f"k must range from at least 2 upwards, got {params['k_range'][0]}..{params['k_range'][1]}")
+    if params["sample_size"] < 10:
+        raise ValueError(f"the silhouette sample needs at least 10 customers, got {params['sample_size']}")
+    return params
 
 
-def _membership_features(result: Portraits) -> list[dict]:
-    """Per customer, in the order of ``result.labels``: the stored features of their membership."""
-    frame = result.memberships()
-    numbers = {key: frame[column].to_numpy(dtype=float).round(4) for key, column in MEMBERSHIP_FEATURES.items()
-               if column in frame.columns}
-    labels = {key: frame[column].astype(object).where(frame[column].notna(), None).to_numpy()
-              for key, column in MEMBERSHIP_LABELS.items()}
-    taste = result.features.taste(TASTE_KINDS)
-    shares = taste.to_numpy().round(4)
-    names = [str(value) for _, value in taste.columns]
-    rows, columns = np.nonzero(shares > 0)
-    attributes: list[dict] = [{} for _ in range(len(frame))]
-    for row, column in zip(rows.tolist(), columns.tolist()):
-        attributes[row][names[column]] = float(shares[row, column])
-    records = []
-    for i in range(len(frame)):
-        record = {key: (None if np.isnan(values[i]) else float(values[i])) for key, values in numbers.items()}
-        record.update({key: values[i] for key, values in labels.items()})
-        record["attributes"] = attributes[i]
-        records.append(record)
-    return records
+def portrait_run_start(*, cycle: Cycle | None = None, as_of=None, is_demo: bool = False, params: dict | None = None,
+                       with_task: bool = False) -> PortraitRun:
+    """A queued run with the next version number; ``with_task`` gives it a TaskRun for the dashboard's progress bar."""
+    task = None
+    if with_task:
+        task = TaskRun.objects.create(kind=TASK_KIND, total=STEPS, cycle=cycle, status=TaskRun.Status.PENDING,
+                                      message="waiting for a worker")
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                return PortraitRun.objects.create(
+                    cycle=cycle, version=next_run_version(), as_of=as_of, is_demo=is_demo, task_run=task,
+                    params=params if params is not None else portrait_run_params(),
+                )
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
 
 
-def portrait_run_build(*, cycle: Cycle, is_demo: bool = False, progress: Progress | None = None) -> PortraitRun:
-    """Segment the customers who ordered in ``cycle``; store segments and memberships.
+def _reporter(run: PortraitRun, extra: Progress | None) -> Progress:
+    def report(done: int, total: int, message: str) -> None:
+        PortraitRun.objects.filter(pk=run.pk).update(progress=round(100 * done / total), message=message[:200])
+        if run.task_run_id:
+            task_run_progress(run_id=run.task_run_id, done=done, total=total, message=message)
+        if extra is not None:
+            extra(done, total, message)
 
-    A run that cannot segment the data (too few customers, no orders) ends
-    ``failed`` with the reason in ``error``. Which run a cycle shows is decided by
-    ``selectors.portrait_run_latest``: the newest run that finished.
+    return report
+
+
+def portrait_run_execute(*, run_id: int, progress: Progress | None = None) -> PortraitRun | None:
+    """Compute and store a queued run. A run another worker already claimed is left alone (None).
+
+    A run that cannot segment the data (no orders, too few customers) ends ``failed``
+    with the reason in ``error``; an unexpected error fails it too and is raised.
     """
-    report = progress or (lambda done, total, message: None)
-    run = PortraitRun.objects.create(
-        cycle=cycle,
-        is_demo=is_demo,
-        params={"k_range": list(K_RANGE), "min_support": MIN_SUPPORT},
+    claimed = PortraitRun.objects.filter(pk=run_id, status=PortraitRun.Status.QUEUED).update(
+        status=PortraitRun.Status.RUNNING, started_at=timezone.now()
     )
-    report(0, 3, "reading orders")
+    if not claimed:
+        logger.warning("portrait run %s is not queued any more; left alone", run_id)
+        return None
+    run = PortraitRun.objects.get(pk=run_id)
+    if run.task_run_id:
+        TaskRun.objects.filter(pk=run.task_run_id).update(status=TaskRun.Status.RUNNING)
+    report = _reporter(run, progress)
+    timings: dict[str, float] = {}
     try:
-        lines = order_lines_frame(cycle=cycle)
-        as_of = lines["placed_at"].max() + timedelta(days=1) if not lines.empty else timezone.now()
-        report(1, 3, f"segmenting {lines['customer_id'].nunique()} customers")
-        orders, order_lines, product_attributes = frames_from_order_lines(lines)
-        currencies = lines["currency"].dropna() if "currency" in lines.columns else lines["customer_id"].iloc[:0]
-        currency = str(currencies.mode().iloc[0]) if not currencies.empty else None
-        result = build_portraits(orders, order_lines, product_attributes, as_of=as_of, currency=currency)
+        result = _compute(run, report, timings)
+        report(3, STEPS, f"storing {result.k} segments of {len(result.labels)} customers")
+        _store(run, result, timings)
     except PortraitError as exc:
-        _run_fail(run, str(exc))
-        report(3, 3, f"failed: {exc}")
+        _fail(run, str(exc))
+        report(STEPS, STEPS, f"failed: {exc}")
         return run
     except Exception as exc:
-        _run_fail(run, f"{type(exc).__name__}: {exc}")
+        _fail(run, f"{type(exc).__name__}: {exc}")
         raise
+    report(4, STEPS, "writing briefs")
+    briefs_write(run=run)
+    current = " (now the current run)" if run.is_current else " (a newer run is current)"
+    report(STEPS, STEPS, f"done: {run.n_segments} segments of {run.n_customers} customers{current}")
+    if run.task_run_id:
+        task_run_finish(run_id=run.task_run_id)
+    return run
 
-    report(2, 3, f"storing {result.k} segments")
+
+def portrait_run_build(*, cycle: Cycle | None = None, is_demo: bool = False, progress: Progress | None = None,
+                       as_of=None, params: dict | None = None) -> PortraitRun:
+    """Start and execute a run in this process (the command, the loop, the scheduled task)."""
+    run = portrait_run_start(cycle=cycle, as_of=as_of, is_demo=is_demo, params=params)
+    portrait_run_execute(run_id=run.pk, progress=progress)
+    run.refresh_from_db()
+    return run
+
+
+def json_safe(value):
+    """``value`` with every NaN or infinite number replaced by None (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def _previous_labels() -> tuple[int | None, pd.Series | None]:
+    """The current run's segment per customer (for stability), read set-wise; None when there is none."""
+    current = PortraitRun.objects.filter(is_current=True).values_list("pk", flat=True).first()
+    if current is None:
+        return None, None
+    frame = read_frame(
+        f"SELECT m.customer_id, s.label FROM {SegmentMembership._meta.db_table} m "
+        f"JOIN {Segment._meta.db_table} s ON s.id = m.segment_id WHERE m.run_id = %s",
+        [current], ["customer_id", "label"], {"customer_id": np.int64, "label": np.int64},
+    )
+    return current, pd.Series(frame["label"].to_numpy(), index=frame["customer_id"].to_numpy())
+
+
+def _compute(run: PortraitRun, report: Progress, timings: dict) -> Portraits:
+    as_of = run.as_of or timezone.now()
+    if run.as_of is None:
+        PortraitRun.objects.filter(pk=run.pk).update(as_of=as_of)
+        run.as_of = as_of
+    report(0, STEPS, "reading orders")
+    started = time.perf_counter()
+    base = customer_base_frames(as_of=as_of)
+    previous_run, previous = _previous_labels()
+    timings["read"] = time.perf_counter() - started
+    if base.orders.empty:
+        raise PortraitError("no orders of identified customers up to the as-of date: import orders first")
+    report(1, STEPS, f"segmenting {base.orders['customer_id'].nunique()} customers")
+    params = run.params or portrait_run_params()
+    result = build_portraits(
+        base.orders, base.lines, base.product_attributes, as_of=as_of, currency=base.currency,
+        k_range=tuple(params["k_range"]), sample_size=int(params["sample_size"]),
+        minibatch_threshold=int(params["minibatch_threshold"]), min_support=float(params["min_support"]),
+        previous_labels=previous, timings=timings,
+    )
+    run.metrics = {
+        **result.metrics(),
+        "in_base_currency": base.in_base_currency,
+        "currency": base.currency,
+        "orders": int(len(base.orders)),
+        "previous_run": previous_run,
+    }
+    report(2, STEPS, f"{result.k} segments found")
+    return result
+
+
+def _charts(result: Portraits) -> tuple[dict, dict[int, dict]]:
+    """What the pages draw, aggregated or sampled here so no page reads every membership.
+
+    The run: a scatter of recency against spend on at most ``SCATTER_SAMPLE`` customers
+    (drawn with a fixed seed), and the customers per RFM score pair. Each segment: a
+    histogram of its customers' unit prices on bins shared by all segments.
+    """
+    table = result.features.table
+    labels = result.labels.reindex(table.index).to_numpy()
+    rng = np.random.default_rng(0)
+    rows = np.sort(rng.choice(len(table), size=min(SCATTER_SAMPLE, len(table)), replace=False))
+    scatter = {
+        "segment": labels[rows].tolist(),
+        "recency_days": table["recency_days"].to_numpy()[rows].tolist(),
+        "monetary": table["monetary"].to_numpy(dtype=float)[rows].round(2).tolist(),
+    }
+    price = table["unit_price"].to_numpy(dtype=float)
+    priced = ~np.isnan(price)
+    per_segment: dict[int, dict] = {}
+    if priced.any():
+        top = float(np.quantile(price[priced], 0.99))
+        edges = np.linspace(0.0, max(top, 1.0), PRICE_BINS + 1)
+        counts, _, _ = np.histogram2d(labels[priced], np.clip(price[priced], 0, edges[-1]),
+                                      bins=[np.arange(result.k + 1) - 0.5, edges])
+        for label in range(result.k):
+            per_segment[label] = {"edges": edges.round(2).tolist(), "counts": counts[label].astype(int).tolist()}
+    rfm = result.rfm
+    pairs = np.bincount((rfm["r_score"].to_numpy(dtype=int) - 1) * 5 + rfm["f_score"].to_numpy(dtype=int) - 1, minlength=25)
+    return {"scatter": scatter, "rf_counts": pairs.reshape(5, 5).tolist()}, per_segment
+
+
+def _store(run: PortraitRun, result: Portraits, timings: dict) -> None:
+    started = time.perf_counter()
+    charts, histograms = _charts(result)
+    overall = result.overall
     with transaction.atomic():
-        segments = Segment.objects.bulk_create(
-            [
-                Segment(run=run, label=label, name=profile["name"][:120], size=profile["size"], profile=profile)
-                for label, profile in sorted(result.profiles.items())
-            ]
-        )
-        by_label = {segment.label: segment for segment in segments}
-        SegmentMembership.objects.bulk_create(
-            [
-                SegmentMembership(run=run, segment=by_label[label], customer_id=customer_id, features=features)
-                for customer_id, label, features in zip(
-                    result.labels.index.tolist(), result.labels.tolist(), _membership_features(result)
-                )
-            ],
-            batch_size=500,
-        )
+        segments = Segment.objects.bulk_create([
+            Segment(
+                run=run, label=label, name=profile["name"][:120], size=profile["size"],
+                revenue_share=profile.get("revenue_share") or 0.0,
+                expected_value=(profile.get("expected_value") or {}).get("total_value"),
+                profile=json_safe({**profile, "price_histogram": histograms.get(label)}),
+            )
+            for label, profile in sorted(result.profiles.items())
+        ])
+        frame = membership_frame(run_id=run.pk, result=result, segment_ids={s.label: s.pk for s in segments})
+        memberships_store(frame)
+        timings["store"] = time.perf_counter() - started
+        run.metrics = json_safe({**run.metrics, "overall": overall, "charts": charts,
+                                 "timings": {k: round(v, 3) for k, v in timings.items()}})
         run.status = PortraitRun.Status.DONE
         run.n_customers = len(result.labels)
         run.n_segments = result.k
         run.finished_at = timezone.now()
-        run.params = {
-            **run.params,
-            "k": result.k,
-            "silhouette": {str(k): round(v, 4) for k, v in result.clustering.silhouette.items()},
-            "as_of": as_of.isoformat(),
-            **result.metrics(),
-        }
-        run.save(update_fields=["status", "n_customers", "n_segments", "finished_at", "params"])
-    report(3, 3, f"done: {result.k} segments of {len(result.labels)} customers")
-    return run
+        run.is_current = _promote(run)
+        run.save(update_fields=["status", "n_customers", "n_segments", "finished_at", "metrics", "is_current"])
 
 
-def _run_fail(run: PortraitRun, error: str) -> None:
-    run.status = PortraitRun.Status.FAILED
-    run.error = error
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "error", "finished_at"])
+def _promote(run: PortraitRun) -> bool:
+    """Make ``run`` the current run unless a run with a higher version is current; inside the store's transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PROMOTION_LOCK])
+    if PortraitRun.objects.filter(is_current=True, version__gt=run.version).exists():
+        return False
+    PortraitRun.objects.filter(is_current=True).update(is_current=False)
+    return True
 
 
-def brief_keywords(*, attributes: list[str], category: str) -> list[str]:
-    """Search keywords for a brief: each attribute with the category, then each pair."""
-    singles = [demo_keyword(a, category) for a in attributes]
-    pairs = [demo_keyword(f"{a} {b}", category) for a, b in combinations(attributes, 2)]
-    return list(dict.fromkeys(singles + pairs))
+def _fail(run: PortraitRun, error: str) -> None:
+    PortraitRun.objects.filter(pk=run.pk).update(
+        status=PortraitRun.Status.FAILED, error=error, finished_at=timezone.now(), progress=100,
+    )
+    run.refresh_from_db()
+    if run.task_run_id:
+        task_run_finish(run_id=run.task_run_id, error=error)
 
-
-def _brief_text(segment: Segment, attributes, markets, low, high, currency) -> str:
-    rfm = segment.profile.get("rfm", {})
-    return (
-        f"{segment.name}: {segment.size} customers who spend on "
-        f"{', '.join(attributes) or 'no single attribute'} in {segment.profile.get('main_category') or 'mixed categories'}, "
-        f"mostly in {', '.join(markets)}. They pay {low}–{high} {currency or ''} a unit, "
-        f"order {rfm.get('frequency', 0):.1f} times and spend {rfm.get('monetary', 0):.0f} on average."
-    ).replace("  ", " ")
-
-
-def briefs_write(*, run: PortraitRun, min_members: int = BRIEF_MIN_MEMBERS) -> list[Brief]:
-    """One brief per segment with at least ``min_members`` customers (idempotent)."""
-    if run.status != PortraitRun.Status.DONE:
-        raise ValueError(f"portrait run {run.pk} is {run.status}, not done: it has no segments to brief")
-    briefs = []
-    with transaction.atomic():
-        for segment in run.segments.filter(size__gte=min_members).order_by("label"):
-            profile = segment.profile
-            category = profile.get("main_category") or ""
-            attributes = [a["name"] for a in profile.get("top_attributes", [])[:BRIEF_TOP_ATTRIBUTES]]
-            markets = main_markets(profile, min_share=BRIEF_MIN_MARKET_SHARE)
-            low, high = (Decimal(str(v)).quantize(Decimal("0.01")) for v in profile["price_band"])
-            brief, _ = Brief.objects.update_or_create(
-                segment=segment,
-                defaults={
-                    "run": run,
-                    "category": category,
-                    "attributes": attributes,
-                    "price_low": low,
-                    "price_high": high,
-                    "markets": markets,
-                    "keywords": brief_keywords(attributes=attributes, category=category) if category else [],
-                    "text": _brief_text(segment, attributes, markets, low, high, profile.get("currency")),
-                },
-            )
-            briefs.append(brief)
-    return briefs
-
-
-def next_cycle_open(*, run: PortraitRun) -> Cycle:
-    """Close the run's cycle and open the next one, seeded with a watchlist per brief.
-
-    Idempotent: the existing next cycle is returned, and only briefs without a
-    watchlist in it get one.
-    """
-    if run.status != PortraitRun.Status.DONE:
-        raise ValueError(f"portrait run {run.pk} is {run.status}, not done: it cannot open the next cycle")
-    with transaction.atomic():
-        cycle = cycle_close(cycle_id=run.cycle_id, actor=PORTRAITS_ACTOR, note=f"portrait run #{run.pk} built")
-        next_cycle = Cycle.objects.filter(previous=cycle).first()
-        if next_cycle is None:
-            next_cycle = cycle_open(previous=cycle, is_demo=run.is_demo, actor=PORTRAITS_ACTOR)
-        briefs = list(run.briefs.select_related("segment").order_by("segment__label")) or briefs_write(run=run)
-        Brief.objects.filter(pk__in=[b.pk for b in briefs]).update(for_cycle=next_cycle)
-        seeded = set(
-            next_cycle.watchlists.filter(seeded_by_brief__in=briefs).values_list("seeded_by_brief_id", flat=True)
-        )
-        for brief in briefs:
-            if brief.pk in seeded or not brief.keywords:
-                continue
-            hotspots_services.watchlist_create(
-                cycle=next_cycle,
-                name=f"Brief · {brief.segment.name}"[:120],
-                keywords=[(keyword, brief.category) for keyword in brief.keywords],
-                markets=brief.markets,
-                origin=WatchKeyword.Origin.BRIEF,
-                seeded_by_brief=brief,
-                is_demo=run.is_demo,
-            )
-    return next_cycle

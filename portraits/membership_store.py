@@ -1,0 +1,99 @@
+"""Storing a run's memberships set-wise: one frame built by column operations, then COPY (PostgreSQL)
+or ``executemany`` in large batches (SQLite). No Python loop over customers."""
+
+import io
+
+import numpy as np
+import pandas as pd
+from django.db import connection
+
+from .features import TASTE_KINDS
+from .models import SegmentMembership
+from .pipeline import Portraits
+
+COLUMNS = (
+    "run_id", "segment_id", "customer_id", "recency_days", "tenure_days", "frequency", "monetary", "avg_order_value",
+    "days_between", "returns", "reviews", "market", "channel", "unit_price", "price_band", "r_score", "f_score",
+    "m_score", "rfm_group", "expected_purchases", "expected_value", "p_alive", "top_attributes",
+)
+TOP_ATTRIBUTES = 3
+SQLITE_BATCH = 20_000
+
+
+def _text(values, width: int) -> pd.Series:
+    series = pd.Series(values, copy=False)
+    series = series.astype(object).where(series.notna(), "").astype(str)
+    return series.str.slice(0, width)
+
+
+def top_attributes(result: Portraits, n: int = TOP_ATTRIBUTES) -> pd.Series:
+    """Each customer's ``n`` largest taste shares as "linen, cream" (largest first), by column operations."""
+    taste = result.features.taste(TASTE_KINDS)
+    rows = len(result.features.table)
+    if taste.shape[1] == 0:
+        return pd.Series([""] * rows, index=result.features.table.index)
+    shares = taste.to_numpy(dtype=float)
+    names = np.array([str(value) for _, value in taste.columns], dtype=object)
+    take = min(n, shares.shape[1])
+    order = np.argsort(-shares, axis=1, kind="stable")[:, :take]
+    picked = np.take_along_axis(shares, order, axis=1) > 0
+    words = [pd.Series(np.where(picked[:, i], names[order[:, i]], ""), dtype=object) for i in range(take)]
+    text = words[0].str.cat(words[1:], sep=", ") if take > 1 else words[0]
+    return pd.Series(text.str.replace(r"(, )+$", "", regex=True).str.slice(0, 200).to_numpy(), index=taste.index)
+
+
+def membership_frame(*, run_id: int, result: Portraits, segment_ids: dict[int, int]) -> pd.DataFrame:
+    """One row per customer in the column order of :data:`COLUMNS`."""
+    frame = result.memberships()
+    labels = frame["segment"].to_numpy(dtype=np.int64)
+    lookup = np.zeros(max(segment_ids) + 1, dtype=np.int64)
+    lookup[list(segment_ids)] = list(segment_ids.values())
+    n = len(frame)
+
+    def optional(column):
+        return frame[column].to_numpy(dtype=float) if column in frame.columns else np.full(n, np.nan)
+
+    out = pd.DataFrame({
+        "run_id": np.full(n, run_id, dtype=np.int64),
+        "segment_id": lookup[labels],
+        "customer_id": frame.index.to_numpy(dtype=np.int64),
+        "recency_days": frame["recency_days"].to_numpy(dtype=np.int64),
+        "tenure_days": frame["tenure_days"].to_numpy(dtype=np.int64),
+        "frequency": frame["frequency"].to_numpy(dtype=np.int64),
+        "monetary": frame["monetary"].to_numpy(dtype=float).round(2),
+        "avg_order_value": frame["avg_order_value"].to_numpy(dtype=float).round(2),
+        "days_between": frame["mean_days_between"].to_numpy(dtype=float).round(1),
+        "returns": frame["returns"].to_numpy(dtype=np.int64),
+        "reviews": frame["reviews"].to_numpy(dtype=np.int64),
+        "market": _text(frame["market"].to_numpy(), 12).to_numpy(),
+        "channel": _text(frame["channel"].to_numpy(), 40).to_numpy(),
+        "unit_price": frame["unit_price"].to_numpy(dtype=float).round(2),
+        "price_band": _text(frame["price_band"].to_numpy(), 4).to_numpy(),
+        "r_score": frame["r_score"].to_numpy(dtype=np.int64),
+        "f_score": frame["f_score"].to_numpy(dtype=np.int64),
+        "m_score": frame["m_score"].to_numpy(dtype=np.int64),
+        "rfm_group": _text(frame["rfm_group"].to_numpy(), 20).to_numpy(),
+        "expected_purchases": optional("expected_purchases").round(4),
+        "expected_value": optional("expected_value").round(2),
+        "p_alive": optional("p_alive").round(4),
+        "top_attributes": top_attributes(result).reindex(frame.index).fillna("").to_numpy(),
+    })
+    return out[list(COLUMNS)]
+
+
+def memberships_store(frame: pd.DataFrame) -> int:
+    """Insert the rows of :func:`membership_frame`; returns how many. One COPY on PostgreSQL."""
+    table = SegmentMembership._meta.db_table
+    columns = ", ".join(COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            frame.to_csv(buffer, header=False, index=False, na_rep="\\N")
+            buffer.seek(0)
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        else:
+            rows = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+            for start in range(0, len(rows), SQLITE_BATCH):
+                cursor.executemany(sql, rows[start:start + SQLITE_BATCH])
+    return len(frame)

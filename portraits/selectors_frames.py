@@ -1,0 +1,156 @@
+"""The customer base as the portrait kernels read it: three DataFrames built set-wise from the database.
+
+:func:`customer_base_frames` reads every order placed up to the as-of date — of every
+cycle and of none (imported history) — in four queries, whatever the number of
+customers: the orders, their lines summed per (customer, product), the products'
+attributes and categories, and the reviews per customer. On PostgreSQL each is a
+``COPY (SELECT ...) TO STDOUT`` read by ``pandas.read_csv``; on SQLite one cursor
+fetch. Guest orders (no customer) are left out of every per-customer figure.
+
+Money
+-----
+When orders carry their amounts converted to the base currency (``net_base``,
+``refunded_base``, lines' ``amount_base``), those are read: an order's amount is
+what the customer paid after discounts (``net_base + refunded_base``) and its
+refunds are taken off, so spend is net of refunds in the base currency; an order
+whose currency has no rate yet counts at its own amount (``net``, ``refunded``).
+Orders that are no sale (cancelled or voided) are left out. Without those columns
+an order's amount is its ``total`` in its own currency, with no refund.
+
+Other facts per order: ``returns`` is 1 for an order with money refunded (a
+return or a refund), else 0; ``channel`` is the UTM source of the tracked link the
+order came through (empty when none); ``market`` as the shop gave it. Reviews are
+counted per customer (written up to the as-of date) and put on one order of the
+customer so the kernel's per-order sum gives the count.
+"""
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
+from django.db.models import Count
+
+from analysis.models import Attribute
+from customers.models import Order, OrderLine, Product, Review
+from promotion.models import TrackedLink
+
+from .features import CATEGORY_KIND
+
+
+@dataclass
+class CustomerBase:
+    orders: pd.DataFrame  # customer_id, placed_at, amount, refunded, returns, reviews, market, channel
+    lines: pd.DataFrame  # customer_id, product_id, quantity, amount (summed per customer and product)
+    product_attributes: pd.DataFrame  # product_id, kind, value
+    currency: str | None  # the base currency's code, when amounts are in it (else the most common currency)
+    in_base_currency: bool
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def money_in_base_currency() -> bool:
+    """Whether orders carry their amounts converted to the base currency."""
+    return _has_field(Order, "net_base") and _has_field(OrderLine, "amount_base")
+
+
+def _epoch_seconds(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM {column})::float8"
+    return f"(julianday({column}) - 2440587.5) * 86400.0"
+
+
+def read_frame(sql: str, params: list, columns: list[str], dtypes: dict | None = None) -> pd.DataFrame:
+    """Rows of ``sql`` as a DataFrame: by COPY on PostgreSQL, one fetch elsewhere. One query."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            query = cursor.mogrify(sql, params)
+            query = query.decode() if isinstance(query, bytes) else query
+            buffer = io.StringIO()
+            cursor.cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer)
+            buffer.seek(0)
+            if not buffer.getvalue():
+                return pd.DataFrame({c: pd.Series(dtype=(dtypes or {}).get(c, object)) for c in columns})
+            return pd.read_csv(buffer, names=columns, header=None, dtype=dtypes, keep_default_na=False, na_values=[""])
+        cursor.execute(sql, params)
+        frame = pd.DataFrame(cursor.fetchall(), columns=columns)
+    for column, dtype in (dtypes or {}).items():
+        if dtype is str:
+            frame[column] = frame[column].where(frame[column].notna(), np.nan)
+        else:
+            frame[column] = pd.to_numeric(frame[column]).astype(dtype) if len(frame) else frame[column].astype(dtype)
+    return frame
+
+
+def customer_base_frames(*, as_of) -> CustomerBase:
+    """Orders, lines and product attributes of every identified customer up to ``as_of``; four queries."""
+    order, line, link = Order._meta.db_table, OrderLine._meta.db_table, TrackedLink._meta.db_table
+    base = money_in_base_currency()
+    sale = " AND o.is_sale" if _has_field(Order, "is_sale") else ""
+    if base:
+        paid = "COALESCE(o.net_base + o.refunded_base, o.net + o.refunded)"
+        refunded = "COALESCE(o.refunded_base, o.refunded)"
+        line_amount = "COALESCE(l.amount_base, l.amount)"
+    else:
+        paid, refunded, line_amount = "o.total", "0", "l.quantity * l.unit_price"
+    orders = read_frame(
+        f"SELECT o.customer_id, {_epoch_seconds('o.placed_at')}, {paid}, {refunded}, o.market, t.utm_source "
+        f"FROM {order} o LEFT JOIN {link} t ON t.id = o.tracked_link_id "
+        f"WHERE o.customer_id IS NOT NULL AND o.placed_at <= %s{sale} ORDER BY o.customer_id, o.placed_at, o.id",
+        [as_of],
+        ["customer_id", "seconds", "amount", "refunded", "market", "channel"],
+        {"customer_id": np.int64, "seconds": np.float64, "amount": np.float64, "refunded": np.float64,
+         "market": str, "channel": str},
+    )
+    orders["placed_at"] = pd.to_datetime(orders.pop("seconds").to_numpy() * 1e9, utc=True)
+    orders["market"] = orders["market"].fillna("").str.upper()
+    orders["returns"] = (orders["refunded"] > 0).astype(np.int64)
+
+    reviews = read_frame(
+        f"SELECT customer_id, COUNT(*) FROM {Review._meta.db_table} "
+        "WHERE customer_id IS NOT NULL AND created_at <= %s GROUP BY customer_id",
+        [as_of], ["customer_id", "reviews"], {"customer_id": np.int64, "reviews": np.int64},
+    )
+    first_rows = ~orders["customer_id"].duplicated()
+    counts = pd.Series(reviews["reviews"].to_numpy(), index=reviews["customer_id"].to_numpy())
+    orders["reviews"] = np.where(first_rows, orders["customer_id"].map(counts).fillna(0), 0).astype(np.int64)
+
+    lines = read_frame(
+        f"SELECT o.customer_id, l.product_id, SUM(l.quantity), SUM({line_amount}) "
+        f"FROM {line} l JOIN {order} o ON o.id = l.order_id "
+        f"WHERE o.customer_id IS NOT NULL AND o.placed_at <= %s{sale} GROUP BY o.customer_id, l.product_id",
+        [as_of],
+        ["customer_id", "product_id", "quantity", "amount"],
+        {"customer_id": np.int64, "product_id": np.int64, "quantity": np.float64, "amount": np.float64},
+    )
+    through = Product.attributes.through._meta.db_table
+    product_attributes = read_frame(
+        f"SELECT pa.product_id, a.kind, a.name FROM {through} pa JOIN {Attribute._meta.db_table} a ON a.id = pa.attribute_id "
+        f"UNION ALL SELECT p.id, %s, p.category FROM {Product._meta.db_table} p WHERE p.category <> ''",
+        [CATEGORY_KIND], ["product_id", "kind", "value"], {"product_id": np.int64, "kind": str, "value": str},
+    )
+    return CustomerBase(
+        orders=orders, lines=lines, product_attributes=product_attributes,
+        currency=base_currency() if base else _most_common_currency(as_of), in_base_currency=base,
+    )
+
+
+def base_currency() -> str:
+    return getattr(settings, "C2F_BASE_CURRENCY", "USD")
+
+
+def _most_common_currency(as_of) -> str | None:
+    row = (
+        Order.objects.filter(customer__isnull=False, placed_at__lte=as_of)
+        .values("currency").order_by().annotate(n=Count("id")).order_by("-n", "currency").first()
+    )
+    return row["currency"] if row else None
