@@ -389,7 +389,7 @@ def _build_chain(tag: str) -> dict:
 
     run = PortraitRun.objects.create(cycle=cycle, status="done", n_customers=1, n_segments=1)
     segment = Segment.objects.create(run=run, label=0, name=f"{tag} cosy gifters", size=1)
-    SegmentMembership.objects.create(run=run, segment=segment, customer=customer)
+    SegmentMembership.objects.create(run=run, segment=segment, customer=customer, recency_days=1, tenure_days=1, frequency=1, monetary=40.0, avg_order_value=40.0, r_score=3, f_score=1, m_score=3, rfm_group="About to sleep")
     brief = Brief.objects.create(run=run, segment=segment, for_cycle=cycle, category="blanket",
                                  price_low=Decimal("30"), price_high=Decimal("45"), keywords=[f"{tag} throw"])
     watchlist = Watchlist.objects.create(cycle=cycle, name=f"{tag} watchlist", markets=["US"], seeded_by_brief=brief)

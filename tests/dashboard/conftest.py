@@ -143,7 +143,7 @@ def loop(db) -> Loop:
     segment = Segment.objects.create(run=run, label=0, name="Cosy gift buyers", size=1,
                                      profile={"recency_days": 12.0, "monetary": 98.0, "top_attributes": ["mermaid"]})
     SegmentMembership.objects.create(run=run, segment=segment, customer=customer,
-                                     features={"recency_days": 12.0, "frequency": 1, "monetary": 98.0})
+                                     recency_days=12, tenure_days=12, frequency=1, monetary=98.0, avg_order_value=98.0, r_score=3, f_score=1, m_score=3, rfm_group="About to sleep")
     cycle2 = Cycle.objects.create(number=2, name="Cycle 2", previous=cycle, is_demo=True)
     brief = Brief.objects.create(
         run=run, segment=segment, for_cycle=cycle2, category="throw", attributes=["mermaid", "sherpa"],
@@ -234,5 +234,5 @@ def grow(loop: Loop, n: int) -> None:
         OrderLine.objects.create(order=shop_order, product=product, quantity=1, unit_price=Decimal("40"))
         run = PortraitRun.objects.create(cycle=cycle, status=PortraitRun.Status.DONE, n_customers=1, n_segments=1)
         segment = Segment.objects.create(run=run, label=0, name=f"Segment {i}", size=1, profile={})
-        SegmentMembership.objects.create(run=run, segment=segment, customer=customer, features={"recency_days": 3, "monetary": 40})
+        SegmentMembership.objects.create(run=run, segment=segment, customer=customer, recency_days=3, tenure_days=3, frequency=1, monetary=40.0, avg_order_value=40.0, r_score=3, f_score=1, m_score=3, rfm_group="About to sleep")
         Brief.objects.create(run=run, segment=segment, category="throw", price_low=Decimal("20"), price_high=Decimal("30"))

@@ -67,7 +67,7 @@ def test_home_shows_the_newest_cycle_with_eight_links_in_order(staff_client, loo
     assert cards == [name.lower() for name in LOOP_ORDER]
     # Cycle 2's lineage: seeded by cycle 1's portrait run and its brief.
     assert "Seeded by" in html
-    assert f'href="{loop.run.get_absolute_url()}">portrait run #{loop.run.pk}</a>' in html
+    assert f'href="{loop.run.get_absolute_url()}">portrait run {loop.run.version}</a>' in html
     assert f'href="{loop.brief.get_absolute_url()}">Cosy gift buyers</a>' in html
     # Pills for every cycle.
     for cycle in Cycle.objects.all():

@@ -146,7 +146,7 @@ def _grow_downstream(loop, n: int, *, versions: bool = True) -> None:
         )
         run = PortraitRun.objects.create(cycle=loop.cycle, status=PortraitRun.Status.DONE)
         segment = Segment.objects.create(run=run, label=0, name=f"Segment {i}", size=1, profile={})
-        SegmentMembership.objects.create(run=run, segment=segment, customer=loop.customer, features={})
+        SegmentMembership.objects.create(run=run, segment=segment, customer=loop.customer, recency_days=1, tenure_days=1, frequency=1, monetary=49.0, avg_order_value=49.0, r_score=3, f_score=1, m_score=3, rfm_group="About to sleep")
 
 
 DETAIL_PAGES = [

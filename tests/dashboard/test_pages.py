@@ -34,8 +34,8 @@ PAGES = [
     ("customers:customer", lambda l: [l.customer.pk], ["O-5001", "Cosy gift buyers"]),
     ("customers:order", lambda l: [l.order.pk], ["/r/mermaid-ig", "Mermaid tail sherpa blanket"]),
     ("portraits:list", lambda l: [], ["Cosy gift buyers"]),
-    ("portraits:run", lambda l: [l.run.pk], ["Cosy gift buyers", "Customers per segment"]),
-    ("portraits:segment", lambda l: [l.segment.pk], ["12 days ago on average", "Mermaid sherpa throw"]),
+    ("portraits:run", lambda l: [l.run.pk], ["Cosy gift buyers", "Share of customers, revenue and expected spend"]),
+    ("portraits:segment", lambda l: [l.segment.pk], ["Days since last order", "Mermaid sherpa throw"]),
     ("portraits:brief", lambda l: [l.brief.pk], ["From cosy gift buyers", "Mermaid sherpa throw", "mermaid throw"]),
 ]
 PAGE_IDS = [name for name, _, _ in PAGES]
@@ -130,9 +130,11 @@ def test_round_page_charts_the_score_distribution(staff_client, loop):
     assert "Score distribution" in response.content.decode()
 
 
-def test_portrait_run_scatters_recency_against_monetary(staff_client, loop):
+def test_portrait_run_scatters_recency_against_monetary_from_its_stored_sample(staff_client, loop):
+    loop.run.metrics = {"charts": {"scatter": {"segment": [0], "recency_days": [12], "monetary": [98.0]}}}
+    loop.run.save(update_fields=["metrics"])
     response = staff_client.get(reverse("portraits:run", args=[loop.run.pk]))
-    assert "Recency vs monetary" in response.context["rfm_chart"]
+    assert any("Recency vs monetary (1 customers drawn at random)" in chart for chart in response.context["charts"])
 
 
 def test_demo_banner_shows_on_demo_data(staff_client, loop):
