@@ -1,45 +1,59 @@
-"""The portrait pages' charts, drawn from what the run stored (segment profiles, a fixed sample, counts)."""
+"""The portrait pages' charts, drawn from what the run stored (segment profiles, a fixed sample, counts).
 
-import plotly.graph_objects as go
+Figures are plain dicts handed to ``core.dashboard.charts.plain_figure_html``: a run page draws
+five charts and a segment page four, and building a ``go.Figure`` for each would cost more than
+the rest of the page.
+"""
 
-from core.dashboard.charts import CHART_LAYOUT, figure_html, scatter_chart, stacked_bar_chart
+from core.dashboard.charts import CHART_LAYOUT, plain_figure_html
 
 from .rfm import GROUPS
 
 
+def _layout(title: str, *, x_title: str = "", y_title: str = "", **extra) -> dict:
+    return {
+        **CHART_LAYOUT, "title": {"text": title}, "xaxis": {"title": {"text": x_title}},
+        "yaxis": {"title": {"text": y_title}}, **extra,
+    }
+
+
 def _bars(x, y, *, title, x_title="", y_title="", orientation="v", text=None) -> str:
-    bar = go.Bar(x=x, y=y, orientation=orientation, text=text, textposition="auto")
-    fig = go.Figure(bar)
-    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, **CHART_LAYOUT)
-    return figure_html(fig)
+    trace = {"type": "bar", "x": list(x), "y": list(y), "orientation": orientation}
+    if text is not None:
+        trace.update(text=list(text), textposition="auto")
+    return plain_figure_html(data=[trace], layout=_layout(title, x_title=x_title, y_title=y_title))
+
+
+def _stacked(x, stacks: dict[str, list], *, title: str, y_title: str, barmode: str = "stack") -> str:
+    data = [{"type": "bar", "name": name, "x": list(x), "y": list(values)} for name, values in stacks.items()]
+    return plain_figure_html(data=data, layout=_layout(title, y_title=y_title, barmode=barmode))
 
 
 def segments_overview_chart(segments) -> str:
     """Share of customers, of net revenue and of expected spend per segment, side by side."""
     names = [s.name for s in segments]
     series = {
-        "customers": [s.profile.get("customer_share") or 0 for s in segments],
-        "net revenue": [s.revenue_share for s in segments],
+        "customers": [(s.profile or {}).get("customer_share") or 0 for s in segments],
+        "net revenue": [s.revenue_share or 0 for s in segments],
     }
     total_value = sum(s.expected_value or 0 for s in segments)
     if total_value > 0:
         series["expected spend, next 365 days"] = [(s.expected_value or 0) / total_value for s in segments]
-    fig = go.Figure([go.Bar(name=name, x=names, y=[round(100 * v, 1) for v in values]) for name, values in series.items()])
-    fig.update_layout(title="Share of customers, revenue and expected spend", barmode="group", yaxis_title="% of all",
-                      **CHART_LAYOUT)
-    return figure_html(fig)
+    stacks = {name: [round(100 * v, 1) for v in values] for name, values in series.items()}
+    return _stacked(names, stacks, title="Share of customers, revenue and expected spend", y_title="% of all",
+                    barmode="group")
 
 
 def market_mix_chart(segments) -> str:
-    markets = sorted({m for s in segments for m in (s.profile.get("markets") or {})})
-    stacks = {m: [round(100 * (s.profile.get("markets") or {}).get(m, 0), 1) for s in segments] for m in markets}
-    return stacked_bar_chart(x=[s.name for s in segments], stacks=stacks, title="Market mix", y_title="% of customers")
+    markets = sorted({m for s in segments for m in ((s.profile or {}).get("markets") or {})})
+    stacks = {m: [round(100 * ((s.profile or {}).get("markets") or {}).get(m, 0), 1) for s in segments] for m in markets}
+    return _stacked([s.name for s in segments], stacks, title="Market mix", y_title="% of customers")
 
 
 def rfm_groups_chart(segments) -> str:
-    stacks = {g: [round(100 * (s.profile.get("rfm_groups") or {}).get(g, 0), 1) for s in segments] for g in GROUPS}
+    stacks = {g: [round(100 * ((s.profile or {}).get("rfm_groups") or {}).get(g, 0), 1) for s in segments] for g in GROUPS}
     stacks = {g: v for g, v in stacks.items() if any(v)}
-    return stacked_bar_chart(x=[s.name for s in segments], stacks=stacks, title="RFM groups", y_title="% of customers")
+    return _stacked([s.name for s in segments], stacks, title="RFM groups", y_title="% of customers")
 
 
 def sample_scatter_chart(run, names: dict[int, str]) -> str | None:
@@ -52,9 +66,11 @@ def sample_scatter_chart(run, names: dict[int, str]) -> str | None:
         xs, ys = groups.setdefault(names.get(label, f"segment {label}"), ([], []))
         xs.append(recency)
         ys.append(monetary)
+    data = [{"type": "scatter", "mode": "markers", "name": name, "x": xs, "y": ys, "marker": {"size": 4}}
+            for name, (xs, ys) in groups.items()]
     n = len(sample["segment"])
-    return scatter_chart(groups=groups, title=f"Recency vs monetary ({n:,} customers drawn at random)",
-                         x_title="days since last order", y_title="net spend")
+    return plain_figure_html(data=data, layout=_layout(
+        f"Recency vs monetary ({n:,} customers drawn at random)", x_title="days since last order", y_title="net spend"))
 
 
 def silhouette_chart(run) -> str | None:

@@ -1,11 +1,11 @@
-"""Storing a run's memberships set-wise: one frame built by column operations, then COPY (PostgreSQL)
-or ``executemany`` in large batches (SQLite). No Python loop over customers."""
-
-import io
+"""Storing a run's memberships set-wise: one frame built by column operations, then a binary COPY
+(PostgreSQL, :mod:`core.pgcopy`) or ``executemany`` in large batches (SQLite). No Python loop over customers."""
 
 import numpy as np
 import pandas as pd
 from django.db import connection
+
+from core.pgcopy import column_types, copy_frame
 
 from .features import TASTE_KINDS
 from .models import SegmentMembership
@@ -82,15 +82,12 @@ def membership_frame(*, run_id: int, result: Portraits, segment_ids: dict[int, i
 
 
 def memberships_store(frame: pd.DataFrame) -> int:
-    """Insert the rows of :func:`membership_frame`; returns how many. One COPY on PostgreSQL."""
+    """Insert the rows of :func:`membership_frame`; returns how many. One binary COPY on PostgreSQL."""
     table = SegmentMembership._meta.db_table
     columns = ", ".join(COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            frame.to_csv(buffer, header=False, index=False, na_rep="\\N")
-            buffer.seek(0)
-            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+            copy_frame(cursor, table, frame, column_types(SegmentMembership, COLUMNS))
         else:
             rows = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
             sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"

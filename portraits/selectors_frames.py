@@ -2,7 +2,7 @@
 
 :func:`customer_base_frames` reads every order placed up to the as-of date — of every
 cycle and of none (imported history) — in four queries, whatever the number of
-customers: the orders, their lines summed per (customer, product), the products'
+customers: the orders, their lines, the products'
 attributes and categories, and the reviews per customer. On PostgreSQL each is a
 ``COPY (SELECT ...) TO STDOUT`` read by ``pandas.read_csv``; on SQLite one cursor
 fetch. Guest orders (no customer) are left out of every per-customer figure.
@@ -44,7 +44,7 @@ from .features import CATEGORY_KIND
 @dataclass
 class CustomerBase:
     orders: pd.DataFrame  # customer_id, placed_at, amount, refunded, returns, reviews, market, channel
-    lines: pd.DataFrame  # customer_id, product_id, quantity, amount (summed per customer and product)
+    lines: pd.DataFrame  # customer_id, product_id, quantity, amount: one row per order line
     product_attributes: pd.DataFrame  # product_id, kind, value
     currency: str | None  # the base currency's code, when amounts are in it (else the most common currency)
     in_base_currency: bool
@@ -92,20 +92,20 @@ def read_frame(sql: str, params: list, columns: list[str], dtypes: dict | None =
 
 
 def customer_base_frames(*, as_of) -> CustomerBase:
-    """Orders, lines and product attributes of every identified customer up to ``as_of``; four queries."""
+    """Orders, lines and product attributes of every identified customer up to ``as_of``; five queries."""
     order, line, link = Order._meta.db_table, OrderLine._meta.db_table, TrackedLink._meta.db_table
     base = money_in_base_currency()
     sale = " AND o.is_sale" if _has_field(Order, "is_sale") else ""
     if base:
-        paid = "COALESCE(o.net_base + o.refunded_base, o.net + o.refunded)"
-        refunded = "COALESCE(o.refunded_base, o.refunded)"
-        line_amount = "COALESCE(l.amount_base, l.amount)"
+        paid = "CAST(COALESCE(o.net_base + o.refunded_base, o.net + o.refunded) AS DOUBLE PRECISION)"
+        refunded = "CAST(COALESCE(o.refunded_base, o.refunded) AS DOUBLE PRECISION)"
+        line_amount = "CAST(COALESCE(l.amount_base, l.amount) AS DOUBLE PRECISION)"
     else:
-        paid, refunded, line_amount = "o.total", "0", "l.quantity * l.unit_price"
+        paid, refunded, line_amount = "CAST(o.total AS DOUBLE PRECISION)", "0", "CAST(l.quantity * l.unit_price AS DOUBLE PRECISION)"
     orders = read_frame(
         f"SELECT o.customer_id, {_epoch_seconds('o.placed_at')}, {paid}, {refunded}, o.market, t.utm_source "
         f"FROM {order} o LEFT JOIN {link} t ON t.id = o.tracked_link_id "
-        f"WHERE o.customer_id IS NOT NULL AND o.placed_at <= %s{sale} ORDER BY o.customer_id, o.placed_at, o.id",
+        f"WHERE o.customer_id IS NOT NULL AND o.placed_at <= %s{sale}",
         [as_of],
         ["customer_id", "seconds", "amount", "refunded", "market", "channel"],
         {"customer_id": np.int64, "seconds": np.float64, "amount": np.float64, "refunded": np.float64,
@@ -125,9 +125,9 @@ def customer_base_frames(*, as_of) -> CustomerBase:
     orders["reviews"] = np.where(first_rows, orders["customer_id"].map(counts).fillna(0), 0).astype(np.int64)
 
     lines = read_frame(
-        f"SELECT o.customer_id, l.product_id, SUM(l.quantity), SUM({line_amount}) "
+        f"SELECT o.customer_id, l.product_id, l.quantity, {line_amount} "
         f"FROM {line} l JOIN {order} o ON o.id = l.order_id "
-        f"WHERE o.customer_id IS NOT NULL AND o.placed_at <= %s{sale} GROUP BY o.customer_id, l.product_id",
+        f"WHERE o.customer_id IS NOT NULL AND o.placed_at <= %s{sale}",
         [as_of],
         ["customer_id", "product_id", "quantity", "amount"],
         {"customer_id": np.int64, "product_id": np.int64, "quantity": np.float64, "amount": np.float64},

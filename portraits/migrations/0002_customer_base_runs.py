@@ -115,6 +115,14 @@ class Migration(migrations.Migration):
         migrations.RunPython(number_runs_and_copy_features, migrations.RunPython.noop),
         migrations.RemoveField(model_name="segmentmembership", name="features"),
         migrations.AlterField(
+            model_name="segmentmembership", name="run",
+            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="portraits.portraitrun"),
+        ),
+        migrations.AlterField(
+            model_name="segmentmembership", name="segment",
+            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="portraits.segment"),
+        ),
+        migrations.AlterField(
             model_name="portraitrun", name="version",
             field=models.PositiveIntegerField(default=portraits.models.next_run_version, unique=True),
         ),

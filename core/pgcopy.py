@@ -1,0 +1,111 @@
+"""PostgreSQL's binary COPY format written from DataFrame columns with numpy, no loop over rows.
+
+``COPY ... FROM STDIN WITH (FORMAT binary)`` reads a header, then per row a 16-bit field
+count and per field a 32-bit length (-1 for NULL) and the value in network byte order, then
+a trailer. Every field of one column has the same shape, so each column is encoded at once
+(numbers by a structured array, text by gathering from its distinct values), and the
+columns are interleaved into rows with one scatter each. Writing the CSV form with pandas
+takes seconds per 200,000 rows; this takes a small fraction of that, and PostgreSQL parses
+binary faster too.
+
+Types come from the Django fields (``column_types``): smallint, integer, bigint, double
+precision, and character or text columns (UTF-8).
+"""
+
+import io
+import struct
+
+import numpy as np
+import pandas as pd
+
+HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+TRAILER = struct.pack(">h", -1)
+NULL = struct.pack(">i", -1)
+NUMBER_TYPES = {"int2": ">i2", "int4": ">i4", "int8": ">i8", "float8": ">f8"}
+
+
+def column_types(model, columns) -> dict[str, str]:
+    """The binary type of each column of ``model``'s table: int2, int4, int8, float8 or text."""
+    from django.db import connection
+
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    kinds = {}
+    for column in columns:
+        db_type = (fields[column].db_type(connection) or "").lower()
+        if db_type.startswith("smallint"):
+            kinds[column] = "int2"
+        elif db_type.startswith("integer"):
+            kinds[column] = "int4"
+        elif db_type.startswith("bigint"):
+            kinds[column] = "int8"
+        elif db_type.startswith("double precision"):
+            kinds[column] = "float8"
+        elif db_type.startswith(("varchar", "text", "char")):
+            kinds[column] = "text"
+        else:
+            raise ValueError(f"column {column!r} is {db_type}: binary COPY here writes numbers and text only")
+    return kinds
+
+
+def _positions(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Indices that lay pieces of ``lengths`` bytes, concatenated in order, at ``starts``."""
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+
+
+def _number_fields(values: pd.Series, dtype: str) -> tuple[np.ndarray, np.ndarray]:
+    size = np.dtype(dtype).itemsize
+    raw_values = values.to_numpy()
+    missing = pd.isna(values).to_numpy()
+    n = len(raw_values)
+    record = np.empty(n, dtype=[("length", ">i4"), ("value", dtype)])
+    record["length"] = size
+    record["value"] = np.where(missing, 0, raw_values) if missing.any() else raw_values
+    fields = record.view(np.uint8).reshape(n, 4 + size)
+    if not missing.any():
+        return fields.ravel(), np.full(n, 4 + size, dtype=np.int64)
+    fields[missing, :4] = np.frombuffer(NULL, dtype=np.uint8)
+    keep = np.ones(fields.shape, dtype=bool)
+    keep[missing, 4:] = False
+    return fields[keep], np.where(missing, 4, 4 + size).astype(np.int64)
+
+
+def _text_fields(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    encoded = [str(value).encode() for value in uniques]  # one per distinct value
+    pieces = [struct.pack(">i", len(e)) + e for e in encoded] + [NULL]
+    codes = np.where(codes < 0, len(encoded), codes)
+    piece_lengths = np.array([len(p) for p in pieces], dtype=np.int64)
+    piece_starts = np.cumsum(piece_lengths) - piece_lengths
+    lengths = piece_lengths[codes]
+    source = np.frombuffer(b"".join(pieces), dtype=np.uint8)
+    return source[_positions(piece_starts[codes], lengths)], lengths
+
+
+def binary_copy_data(frame: pd.DataFrame, types: dict[str, str]) -> bytes:
+    """The rows of ``frame`` (its columns in order, each typed by ``types``) in COPY's binary format."""
+    n = len(frame)
+    encoded = []
+    for column in frame.columns:
+        kind = types[column]
+        encoded.append(_text_fields(frame[column]) if kind == "text" else _number_fields(frame[column], NUMBER_TYPES[kind]))
+    row_lengths = 2 + sum(lengths for _, lengths in encoded) if encoded else np.full(n, 2, dtype=np.int64)
+    row_starts = len(HEADER) + np.cumsum(row_lengths) - row_lengths
+    out = np.empty(len(HEADER) + int(row_lengths.sum()) + len(TRAILER), dtype=np.uint8)
+    out[: len(HEADER)] = np.frombuffer(HEADER, dtype=np.uint8)
+    count = struct.pack(">h", len(frame.columns))
+    out[row_starts], out[row_starts + 1] = count[0], count[1]
+    offsets = row_starts + 2
+    for fields, lengths in encoded:
+        out[_positions(offsets, lengths)] = fields
+        offsets = offsets + lengths
+    out[-len(TRAILER):] = np.frombuffer(TRAILER, dtype=np.uint8)
+    return out.tobytes()
+
+
+def copy_frame(cursor, table: str, frame: pd.DataFrame, types: dict[str, str]) -> int:
+    """COPY the rows of ``frame`` into ``table`` (columns named as the frame's) in binary; returns the rows."""
+    data = io.BytesIO(binary_copy_data(frame, types))
+    raw = getattr(cursor, "cursor", cursor)
+    raw.copy_expert(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT binary)", data)
+    return len(frame)
