@@ -1,0 +1,26 @@
+"""The README's path on a fresh database: import a shop export, build portraits, every identified customer in a segment."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from core.models import Cycle
+from customers.models import Customer
+from portraits.models import PortraitRun, SegmentMembership
+
+pytestmark = pytest.mark.django_db
+
+EXPORTS = Path(__file__).resolve().parents[2] / "customers" / "tests" / "data"
+
+
+def test_import_then_build_portraits_with_no_other_step(capsys):
+    call_command("import_orders", "--format", "shopify", str(EXPORTS / "shopify_orders_export_2024.csv"))
+    assert not Cycle.objects.exists()
+    call_command("build_portraits", "--k-max", "3")
+    run = PortraitRun.objects.get()
+    assert run.status == PortraitRun.Status.DONE and run.is_current and run.cycle is None
+    identified = set(Customer.objects.filter(orders__isnull=False).values_list("pk", flat=True))
+    assert len(identified) >= 3
+    assert set(SegmentMembership.objects.filter(run=run).values_list("customer_id", flat=True)) == identified
+    assert "There is no cycle yet" not in capsys.readouterr().out
