@@ -109,3 +109,24 @@ def copy_frame(cursor, table: str, frame: pd.DataFrame, types: dict[str, str]) -
     raw = getattr(cursor, "cursor", cursor)
     raw.copy_expert(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT binary)", data)
     return len(frame)
+
+
+def read_numbers(cursor, sql: str, columns: list[tuple[str, str]]) -> dict[str, np.ndarray]:
+    """The rows of ``sql`` — every column a number of the given binary type, never NULL (COALESCE in the
+    query) — read by one binary COPY and parsed as fixed-width records, no text conversion either side.
+    Returns one native numpy array per column."""
+    buffer = io.BytesIO()
+    raw = getattr(cursor, "cursor", cursor)
+    raw.copy_expert(f"COPY ({sql}) TO STDOUT WITH (FORMAT binary)", buffer)
+    data = buffer.getbuffer()
+    fields = [("count", ">i2")]
+    for name, kind in columns:
+        fields += [(f"{name}__length", ">i4"), (name, NUMBER_TYPES[kind])]
+    record = np.dtype(fields)
+    (extension,) = struct.unpack_from(">i", data, len(HEADER) - 4)
+    start = len(HEADER) + extension
+    body = len(data) - start - len(TRAILER)
+    if body % record.itemsize:
+        raise ValueError("binary COPY rows are not all of the expected width: a column is NULL or of another type")
+    rows = np.frombuffer(data, dtype=record, count=body // record.itemsize, offset=start)
+    return {name: rows[name].astype(np.dtype(NUMBER_TYPES[kind]).newbyteorder("=")) for name, kind in columns}

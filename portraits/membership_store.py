@@ -27,19 +27,33 @@ def _text(values, width: int) -> pd.Series:
 
 
 def top_attributes(result: Portraits, n: int = TOP_ATTRIBUTES) -> pd.Series:
-    """Each customer's ``n`` largest taste shares as "linen, cream" (largest first), by column operations."""
+    """Each customer's ``n`` largest taste shares as "linen, cream" (largest first).
+
+    Column operations: the top columns of each row are combined into one number, and only the
+    distinct combinations (a few hundred at most) are written out as text.
+    """
     taste = result.features.taste(TASTE_KINDS)
     rows = len(result.features.table)
     if taste.shape[1] == 0:
         return pd.Series([""] * rows, index=result.features.table.index)
     shares = taste.to_numpy(dtype=float)
-    names = np.array([str(value) for _, value in taste.columns], dtype=object)
+    names = [str(value) for _, value in taste.columns]
+    width = len(names) + 1
     take = min(n, shares.shape[1])
     order = np.argsort(-shares, axis=1, kind="stable")[:, :take]
-    picked = np.take_along_axis(shares, order, axis=1) > 0
-    words = [pd.Series(np.where(picked[:, i], names[order[:, i]], ""), dtype=object) for i in range(take)]
-    text = words[0].str.cat(words[1:], sep=", ") if take > 1 else words[0]
-    return pd.Series(text.str.replace(r"(, )+$", "", regex=True).str.slice(0, 200).to_numpy(), index=taste.index)
+    picked = np.where(np.take_along_axis(shares, order, axis=1) > 0, order, -1)
+    keys = np.zeros(rows, dtype=np.int64)
+    for i in range(take):
+        keys = keys * width + (picked[:, i] + 1)
+    codes, combinations = pd.factorize(keys)
+    texts = []
+    for key in combinations.tolist():
+        parts = []
+        for _ in range(take):
+            key, code = divmod(key, width)
+            parts.append(code)
+        texts.append(", ".join(names[c - 1] for c in reversed(parts) if c > 0)[:200])
+    return pd.Series(np.array(texts, dtype=object)[codes], index=taste.index)
 
 
 def membership_frame(*, run_id: int, result: Portraits, segment_ids: dict[int, int]) -> pd.DataFrame:
@@ -88,6 +102,8 @@ def memberships_store(frame: pd.DataFrame) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             copy_frame(cursor, table, frame, column_types(SegmentMembership, COLUMNS))
+            # Fresh statistics, so the pages' queries on the new rows take the (segment, customer) index at once.
+            cursor.execute(f"ANALYZE {table} (run_id, segment_id, customer_id)")
         else:
             rows = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
             sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"

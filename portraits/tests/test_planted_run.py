@@ -31,7 +31,7 @@ def _store(population) -> None:
         Customer(id=int(c), platform=Platform.GENERIC, external_id=f"c{c}") for c in np.unique(orders["customer_id"])
     ])
     Order.objects.bulk_create([
-        Order(id=int(o), customer_id=int(c), platform=Platform.GENERIC, external_id=f"o{o}", placed_at=t.to_pydatetime(),
+        Order(id=int(o), customer_id=int(c), platform=Platform.GENERIC, external_id=f"o{o}", placed_at=t.to_pydatetime(warn=False),
               market=str(m), currency="EUR", total=round(float(a), 2))
         for o, c, t, m, a in orders[["order_id", "customer_id", "placed_at", "market", "amount"]].itertuples(index=False)
     ], batch_size=2000)
