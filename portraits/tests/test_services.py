@@ -303,3 +303,16 @@ def test_beat_builds_portraits_nightly(demo_cycle):
     assert task.enabled and task.crontab.hour == "2"
     run = PortraitRun.objects.get(pk=build_portraits_scheduled.delay().get())
     assert run.cycle == demo_cycle and run.is_current and run.task_run.status == TaskRun.Status.DONE
+
+
+def test_a_run_after_a_customer_is_erased_still_works_and_keeps_no_personal_data(demo_run):
+    member = SegmentMembership.objects.filter(run=demo_run).select_related("customer").first()
+    customer = member.customer
+    # What erasure leaves: the customer row and their orders, anonymous (no email, a keyed id at the shop).
+    Customer.objects.filter(pk=customer.pk).update(email="", external_id="erased-3f9c2a")
+    second = portrait_run_build(cycle=demo_run.cycle)
+    assert second.status == PortraitRun.Status.DONE and second.n_customers == demo_run.n_customers
+    again = SegmentMembership.objects.get(run=second, customer=customer)
+    assert (again.frequency, again.monetary) == (member.frequency, member.monetary)
+    stored = {f.name for f in SegmentMembership._meta.concrete_fields}
+    assert not stored & {"email", "name", "external_id", "address", "phone"}
