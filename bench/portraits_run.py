@@ -225,49 +225,63 @@ def measure_bare() -> dict:
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def measure_size(size: int, orders_per_customer: float, seed_value: int) -> dict:
+    """One size in its own throwaway database (Django reads DATABASE_URL once a process)."""
+    from benchdb import bench_database
+
+    with bench_database(f"portraits{size}"):
+        started = time.perf_counter()
+        counts = seed(size, orders_per_customer, seed_value)
+        seeded = time.perf_counter() - started
+        from django.db import connections
+
+        connections.close_all()
+        measured = {}
+        for kind in ("run", "bare"):
+            out = subprocess.run([sys.executable, __file__, "--measure", kind], check=True, capture_output=True,
+                                 text=True, env=os.environ.copy())
+            measured[kind] = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"size": size, "seeded": seeded, **counts, **measured}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000], help="customers")
     parser.add_argument("--orders", type=float, default=5.0, help="mean orders per customer")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--measure", choices=["run", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         _setup()
         print(json.dumps(measure_run() if args.measure == "run" else measure_bare()))
         return
-
-    from benchdb import bench_database
+    if args.one:
+        print(json.dumps(measure_size(args.one, args.orders, args.seed)))
+        return
 
     results = []
-    url = os.environ.get("DATABASE_URL", "")
     for size in args.sizes:
-        os.environ["DATABASE_URL"] = url  # bench_database points it at the throwaway database
-        with bench_database(f"portraits{size}"):
-            started = time.perf_counter()
-            counts = seed(size, args.orders, args.seed)
-            seeded = time.perf_counter() - started
-            from django.db import connections
-
-            connections.close_all()
-            measured = {}
-            for kind in ("run", "bare"):
-                out = subprocess.run([sys.executable, __file__, "--measure", kind], check=True, capture_output=True,
-                                     text=True, env=os.environ.copy())
-                measured[kind] = json.loads(out.stdout.strip().splitlines()[-1])
-        run, bare = measured["run"], measured["bare"]
-        results.append({"size": size, **counts, "run": run, "bare": bare})
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(size), "--orders", str(args.orders), "--seed", str(args.seed)],
+            check=True, capture_output=True, text=True,
+        )
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        results.append(r)
+        run, bare = r["run"], r["bare"]
         stages = "  ".join(f"{stage} {seconds:.2f}" for stage, seconds in run["stages"].items())
-        print(f"{counts['customers']:>9,} customers  {counts['orders']:>9,} orders  {counts['lines']:>9,} lines  "
-              f"(seeded by COPY in {seeded:.1f} s)")
+        print(f"{r['customers']:>9,} customers  {r['orders']:>9,} orders  {r['lines']:>9,} lines  "
+              f"(seeded by COPY in {r['seeded']:.1f} s)")
         print(f"    portrait run {run['seconds']:6.2f} s   [{stages}]   k={run['k']} {run['algorithm']}   "
               f"peak RSS {run['rss_mb']:.0f} MB")
         print(f"    bare pass    {bare['seconds']:6.2f} s   (COPY read {bare['read']:.2f} s, groupby, StandardScaler, "
               f"one KMeans)   peak RSS {bare['rss_mb']:.0f} MB")
-        print(f"    ratio run/bare {run['seconds'] / bare['seconds']:.2f}x")
+        print(f"    ratio run/bare {run['seconds'] / bare['seconds']:.2f}x   (load average {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} cores)")
         print("    pages (server time, best of 3): " + ", ".join(f"{name} {1000 * t:.0f} ms" for name, t in run["pages"].items()))
         for name in run["names"]:
             print(f"      · {name}")
+        sys.stdout.flush()
     if len(results) > 1:
         print("growth:")
         for before, after in zip(results, results[1:]):
