@@ -32,12 +32,14 @@ def _store(population) -> None:
     ])
     Order.objects.bulk_create([
         Order(id=int(o), customer_id=int(c), platform=Platform.GENERIC, external_id=f"o{o}", placed_at=t.to_pydatetime(warn=False),
-              market=str(m), currency="EUR", total=round(float(a), 2))
+              market=str(m), currency="EUR", total=round(float(a), 2), gross=round(float(a), 2), net=round(float(a), 2),
+              fx_rate=1, gross_base=round(float(a), 2), net_base=round(float(a), 2), refunded_base=0)
         for o, c, t, m, a in orders[["order_id", "customer_id", "placed_at", "market", "amount"]].itertuples(index=False)
     ], batch_size=2000)
     lines = population.lines
     OrderLine.objects.bulk_create([
-        OrderLine(order_id=int(o), product_id=int(p), quantity=int(q), unit_price=round(float(a) / int(q), 2))
+        OrderLine(order_id=int(o), product_id=int(p), quantity=int(q), unit_price=round(float(a) / int(q), 2),
+                  amount=round(float(a), 2), amount_base=round(float(a), 2))
         for o, p, q, a in lines[["order_id", "product_id", "quantity", "amount"]].itertuples(index=False)
     ], batch_size=2000)
 

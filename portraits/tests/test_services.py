@@ -11,7 +11,7 @@ from django_celery_beat.models import PeriodicTask
 
 from core.models import Cycle, TaskRun
 from customers.models import Customer, Order, OrderLine
-from customers.services import DEMO_TASTES, demo_orders_generate
+from customers.services import DEMO_TASTES, customer_erase, demo_orders_generate
 from customers.tests.factories import CycleFactory, CustomerFactory, OrderFactory
 from hotspots.models import WatchKeyword, Watchlist
 from portraits.models import Brief, PortraitRun, Segment, SegmentMembership
@@ -57,7 +57,7 @@ def test_the_customer_base_is_every_order_up_to_the_as_of_date_in_five_queries(d
     assert len(base.orders) == orders.count() == Order.objects.count() - 1
     assert late.customer_id not in set(base.orders["customer_id"])
     assert set(base.orders["customer_id"]) == set(orders.values_list("customer_id", flat=True))
-    assert base.lines["quantity"].sum() == sum(OrderLine.objects.filter(order__placed_at__lte=as_of).values_list("quantity", flat=True))
+    assert base.lines["quantity"].sum() == sum(OrderLine.objects.filter(order__in=orders).values_list("quantity", flat=True))
     assert base.orders["reviews"].sum() == sum(c.reviews.filter(created_at__lte=as_of).count() for c in Customer.objects.all())
     assert {"material", "colour", "category"} <= set(base.product_attributes["kind"])
 
@@ -100,10 +100,11 @@ def test_portrait_run_on_demo_orders_finds_the_planted_tastes(demo_cycle, demo_r
 def test_recency_frequency_and_money_equal_a_reference_from_the_raw_orders(demo_cycle, demo_run):
     as_of = demo_run.as_of
     reference: dict[int, dict] = defaultdict(lambda: {"frequency": 0, "monetary": Decimal(0), "last": None})
-    for customer_id, placed_at, total in Order.objects.values_list("customer_id", "placed_at", "total"):
+    rows = Order.objects.filter(is_sale=True, customer__isnull=False).values_list("customer_id", "placed_at", "net_base", "net")
+    for customer_id, placed_at, net_base, net in rows:
         row = reference[customer_id]
         row["frequency"] += 1
-        row["monetary"] += total
+        row["monetary"] += net_base if net_base is not None else net
         row["last"] = placed_at if row["last"] is None else max(row["last"], placed_at)
     members = {m.customer_id: m for m in SegmentMembership.objects.filter(run=demo_run)}
     assert set(members) == set(reference)
@@ -181,8 +182,9 @@ def test_a_briefs_attributes_trace_back_to_its_members_purchases(demo_run):
     brief = demo_run.briefs.order_by("-weight").first()
     members = set(SegmentMembership.objects.filter(segment=brief.segment).values_list("customer_id", flat=True))
     spend, on_attribute = Decimal(0), defaultdict(Decimal)
-    for line in OrderLine.objects.filter(order__customer_id__in=members).prefetch_related("product__attributes"):
-        amount = line.quantity * line.unit_price
+    lines = OrderLine.objects.filter(order__customer_id__in=members, order__is_sale=True).prefetch_related("product__attributes")
+    for line in lines:
+        amount = line.amount_base if line.amount_base is not None else line.amount
         spend += amount
         for name in {a.name for a in line.product.attributes.all()}:
             on_attribute[name] += amount
@@ -308,8 +310,9 @@ def test_beat_builds_portraits_nightly(demo_cycle):
 def test_a_run_after_a_customer_is_erased_still_works_and_keeps_no_personal_data(demo_run):
     member = SegmentMembership.objects.filter(run=demo_run).select_related("customer").first()
     customer = member.customer
-    # What erasure leaves: the customer row and their orders, anonymous (no email, a keyed id at the shop).
-    Customer.objects.filter(pk=customer.pk).update(email="", external_id="erased-3f9c2a")
+    customer_erase(customer_id=customer.pk, actor="ana", reason="asked by email")
+    customer.refresh_from_db()
+    assert customer.erased_at is not None and customer.email == ""
     second = portrait_run_build(cycle=demo_run.cycle)
     assert second.status == PortraitRun.Status.DONE and second.n_customers == demo_run.n_customers
     again = SegmentMembership.objects.get(run=second, customer=customer)
