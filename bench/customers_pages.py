@@ -87,7 +87,10 @@ def populate(n_customers: int, n_orders: int) -> dict:
     run = PortraitRun.objects.create(cycle=cycle, status=PortraitRun.Status.DONE, n_customers=n_customers, n_segments=6)
     segments = [Segment.objects.create(run=run, label=i, name=f"Segment {i}", size=n_customers // 6, profile={})
                 for i in range(6)]
-    memberships = io.StringIO("".join(f"{run.pk}\t{segments[c % 6].pk}\t{c}\t{{}}\n" for c in range(1, n_customers + 1)))
+    memberships = io.StringIO("".join(
+        f"{run.pk}\t{segments[c % 6].pk}\t{c}\t{c % 365}\t{c % 700}\t1\t40\t40\t3\t1\t3\tAbout to sleep\t0\t0\t\t\t\t\n"
+        for c in range(1, n_customers + 1)
+    ))
     with transaction.atomic(), connection.cursor() as cursor:
         for table, columns, buffer in (
             ("customers_customer", "id, platform, external_id, email, name, country, first_seen, marketing_consent, "
@@ -98,7 +101,9 @@ def populate(n_customers: int, n_orders: int) -> dict:
              "total, refunded, gross, net, fx_rate, gross_base, net_base, refunded_base, item_count, source_updated_at, "
              "tracked_link_id, is_demo, updated_at, lines_digest", orders),
             ("customers_orderline", "order_id, product_id, quantity, unit_price, discount, amount, amount_base", lines),
-            ("portraits_segmentmembership", "run_id, segment_id, customer_id, features", memberships),
+            ("portraits_segmentmembership", "run_id, segment_id, customer_id, recency_days, tenure_days, frequency, "
+             "monetary, avg_order_value, r_score, f_score, m_score, rfm_group, returns, reviews, market, channel, "
+             "price_band, top_attributes", memberships),
         ):
             buffer.seek(0)
             cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)

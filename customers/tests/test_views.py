@@ -58,7 +58,7 @@ def test_customers_filter_by_search_market_orders_spend_and_consent(staff_client
 def test_customers_filter_by_the_portrait_segment_registered_by_link_8(staff_client, shop):
     segment = SegmentFactory(name="Cosy returning buyers")
     ava = Customer.objects.get(external_id="ava.m@example.org")
-    SegmentMembership.objects.create(run=segment.run, segment=segment, customer=ava)
+    SegmentMembership.objects.create(run=segment.run, segment=segment, customer=ava, recency_days=1, tenure_days=1, frequency=1, monetary=40.0, avg_order_value=40.0, r_score=3, f_score=1, m_score=3, rfm_group="About to sleep")
     response = staff_client.get(reverse("customers:list"), {"segment": str(segment.pk)})
     assert [c.pk for c in _rows(response)] == [ava.pk]
     assert "Cosy returning buyers" in response.content.decode()  # the segment column
@@ -209,7 +209,7 @@ def _grow(n: int) -> None:
             OrderLineFactory(order=order, quantity=2)
         OrderFactory(customer=None, cycle=cycle, external_id=f"guest-{i}")
         segment = SegmentFactory()
-        SegmentMembership.objects.create(run=segment.run, segment=segment, customer=customer)
+        SegmentMembership.objects.create(run=segment.run, segment=segment, customer=customer, recency_days=1, tenure_days=1, frequency=1, monetary=40.0, avg_order_value=40.0, r_score=3, f_score=1, m_score=3, rfm_group="About to sleep")
     figures_refresh()
     sales_figures_refresh()
 
