@@ -2,13 +2,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 
 from core.dashboard.access import MerchandiserRequiredMixin, MerchandiserWriteMixin
 from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
-from core.files import csv_writer
+from core.files import csv_streaming_response
 from core.selectors import cycle_current
 from design.models import Concept
 from design.services import concept_create_from_brief
@@ -129,28 +128,16 @@ class SegmentDetailView(MerchandiserDetailView):
         return context
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 class SegmentExportView(MerchandiserRequiredMixin, View):
     """The segment's members with their features as CSV, streamed (cells defused)."""
 
     def get(self, request, pk):
         segment = get_object_or_404(Segment.objects.select_related("run"), pk=pk)
         rows = segment_members(segment=segment).values_list(*[field for field, _ in EXPORT_COLUMNS]).iterator(chunk_size=5000)
-        writer = csv_writer(_Echo())
-
-        def lines():
-            yield "\ufeff" + writer.writerow([label for _, label in EXPORT_COLUMNS])
-            for row in rows:
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="portrait-run-{segment.run.version}-segment-{segment.label}.csv"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return csv_streaming_response(
+            filename=f"portrait-run-{segment.run.version}-segment-{segment.label}.csv",
+            header=[label for _, label in EXPORT_COLUMNS], rows=rows,
+        )
 
 
 class BriefDetailView(MerchandiserDetailView):

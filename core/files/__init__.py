@@ -11,7 +11,7 @@
 - ``shopify_orders``: Shopify's orders export as plain order records.
 """
 
-from .export import SafeCsvWriter, csv_response, csv_writer, json_response, safe_cell
+from .export import SafeCsvWriter, csv_response, csv_streaming_response, csv_writer, json_response, safe_cell
 from .formulas import FORMULA_START, defuse, looks_like_formula
 from .problems import FileProblem, Problems, TooManyProblems
 from .tables import DEFAULT_MAX_LINE_CHARS, DELIMITERS, CsvText, Row, detect_delimiter, read_csv
@@ -20,7 +20,7 @@ from .uploads import MaxUploadSize, read_limited
 
 __all__ = [
     "DEFAULT_MAX_BYTES", "DEFAULT_MAX_LINE_CHARS", "DELIMITERS", "FORMULA_START", "CsvText", "Decoded", "FileProblem",
-    "MaxUploadSize", "Problems", "Row", "SafeCsvWriter", "TooManyProblems", "csv_response", "csv_writer", "decode",
+    "MaxUploadSize", "Problems", "Row", "SafeCsvWriter", "TooManyProblems", "csv_response", "csv_streaming_response", "csv_writer", "decode",
     "defuse", "detect_delimiter", "json_response", "line_count", "looks_like_formula", "read_csv", "read_limited", "safe_cell",
     "size_text",
 ]

@@ -170,6 +170,7 @@ FILES = {
     "customers:export": lambda l, e: [l.customer.pk],
     "dashboard:cycle_report_csv": lambda l, e: [l.cycle.number],
     "promotion:export-download": lambda l, e: [e.bulk_export.pk],
+    "portraits:segment_export": lambda l, e: [l.segment.pk],
 }
 
 
