@@ -92,7 +92,9 @@ def worked():
     sell(pa, market="GB", quantity=55, price="35.00", on=dt.date(2026, 2, 2))
     run = PortraitRun.objects.create(cycle=cycle, status=PortraitRun.Status.DONE)
     segment = Segment.objects.create(run=run, label=0, name="Cosy gifters", size=1)
-    SegmentMembership.objects.create(run=run, segment=segment, customer=first.customer)
+    SegmentMembership.objects.create(run=run, segment=segment, customer=first.customer, recency_days=1, tenure_days=1,
+                                     frequency=1, monetary=40.0, avg_order_value=40.0, r_score=3, f_score=1, m_score=3,
+                                     rfm_group="About to sleep")
     return cycle, concept, order
 
 
