@@ -194,7 +194,7 @@ def test_the_report_page_shows_the_bet_the_decisions_and_the_outcome(worked, sta
         response = staff_client.get(f"/cycles/{cycle.number}/report/")
     body = response.content.decode()
     assert response.status_code == 200
-    for text in ("What we bet on", "Mermaid throw", "PO-1-1", "What came of it", "60.0%", "Cosy gifters", "4550.00"):
+    for text in ("What we bet on", "Mermaid throw", "PO-1-1", "What came of it", "60.0%", "Cosy gifters", "$4,550.00"):
         assert text in body
     assert "vendor/plotly/plotly-cartesian.min.js" in body and "Sold and unsold units per design" in body
 
