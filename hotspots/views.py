@@ -11,9 +11,9 @@ from django.views.generic import FormView, TemplateView
 from core.dashboard.access import MerchandiserRequiredMixin, MerchandiserWriteMixin
 from core.dashboard.charts import bar_chart, line_chart, sparkline_points
 from core.dashboard.forms import form_add_service_errors
-from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
+from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView, TaskRunDetailView
 from core.dashboard.lineage import downstream_counts, downstream_counts_annotate
-from core.models import Cycle, TaskRun
+from core.models import Cycle
 
 from . import selectors, services
 from .charts import lines_chart, ranked_bars
@@ -174,19 +174,12 @@ class TrendImportView(MerchandiserWriteMixin, FormView):
         return redirect("hotspots:import_run", pk=run.pk)
 
 
-class TrendImportRunView(MerchandiserDetailView):
+class TrendImportRunView(TaskRunDetailView):
     """One upload's progress bar and per-file report; htmx polls the report part until the run ends."""
 
-    model = TaskRun
-    context_object_name = "run"
-
-    def get_queryset(self):
-        return TaskRun.objects.filter(kind="hotspots.import")
-
-    def get_template_names(self):
-        if self.request.htmx:
-            return ["hotspots/_import_run.html"]
-        return ["hotspots/import_run.html"]
+    task_kind = "hotspots.import"
+    template_name = "hotspots/import_run.html"
+    partial_template_name = "hotspots/_import_run.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -211,15 +204,15 @@ class HotspotScoreView(MerchandiserWriteMixin, View):
         return redirect("hotspots:score_run", pk=run.pk)
 
 
-class HotspotScoreRunView(MerchandiserDetailView):
-    model = TaskRun
-    context_object_name = "run"
+class HotspotScoreRunView(TaskRunDetailView):
+    """The hotspot scoring a button started: its progress bar, then the cycle's scores."""
+
+    task_kind = "hotspots.score"
+    template_name = "hotspots/score_run.html"
+    partial_template_name = "hotspots/_score_run.html"
 
     def get_queryset(self):
-        return TaskRun.objects.filter(kind="hotspots.score").select_related("cycle")
-
-    def get_template_names(self):
-        return ["hotspots/_score_run.html"] if self.request.htmx else ["hotspots/score_run.html"]
+        return super().get_queryset().select_related("cycle")
 
 
 class TrendImportListView(MerchandiserListView):

@@ -4,7 +4,7 @@ from django.http import QueryDict
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
-from core.models import Cycle
+from core.models import Cycle, TaskRun
 
 from .access import MerchandiserRequiredMixin, MerchandiserWriteMixin
 from .lineage import downstream_counts, downstream_counts_annotate
@@ -145,6 +145,24 @@ class MerchandiserListView(MerchandiserRequiredMixin, FilterView):
 
 class MerchandiserDetailView(MerchandiserRequiredMixin, DetailView):
     """One record; its template shows what later links made from it with ``{% downstream_panels object %}``."""
+
+
+class TaskRunDetailView(MerchandiserDetailView):
+    """One background run of ``task_kind`` (an upload, a scoring): its progress bar and report.
+
+    htmx polls the page for ``partial_template_name`` (the progress and report part) until the run ends.
+    """
+
+    model = TaskRun
+    context_object_name = "run"
+    task_kind = ""
+    partial_template_name = ""
+
+    def get_queryset(self):
+        return TaskRun.objects.filter(kind=self.task_kind)
+
+    def get_template_names(self):
+        return [self.partial_template_name] if self.request.htmx else [self.template_name]
 
 
 class MerchandiserFormView(MerchandiserWriteMixin, FormView):

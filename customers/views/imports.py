@@ -10,7 +10,7 @@ from django.views.generic import FormView, TemplateView
 
 from core.dashboard.access import MerchandiserWriteMixin
 from core.dashboard.forms import form_add_service_errors
-from core.dashboard.generic import MerchandiserDetailView, MerchandiserListView
+from core.dashboard.generic import MerchandiserListView, TaskRunDetailView
 from core.files import FileProblem
 from core.models import TaskRun
 from core.selectors import cycle_current
@@ -48,17 +48,12 @@ class OrderUploadView(MerchandiserWriteMixin, FormView):
         return redirect("customers:import_run", pk=run.pk)
 
 
-class OrderUploadRunView(MerchandiserDetailView):
+class OrderUploadRunView(TaskRunDetailView):
     """One upload's progress bar and per-file report; htmx polls the report part until the run ends."""
 
-    model = TaskRun
-    context_object_name = "run"
-
-    def get_queryset(self):
-        return TaskRun.objects.filter(kind=KIND)
-
-    def get_template_names(self):
-        return ["customers/_import_run.html"] if self.request.htmx else ["customers/import_run.html"]
+    task_kind = KIND
+    template_name = "customers/import_run.html"
+    partial_template_name = "customers/_import_run.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

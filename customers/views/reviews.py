@@ -8,9 +8,8 @@ from django.views import View
 from core.dashboard.access import MerchandiserWriteMixin
 from core.dashboard.charts import bar_chart, stacked_bar_chart
 from core.dashboard.forms import form_add_service_errors
-from core.dashboard.generic import MerchandiserDetailView, MerchandiserFormView, MerchandiserListView
+from core.dashboard.generic import MerchandiserFormView, MerchandiserListView, TaskRunDetailView
 from core.files import FileProblem
-from core.models import TaskRun
 
 from .. import selectors_reviews as selectors
 from ..filters_reviews import ReviewFilter
@@ -81,19 +80,12 @@ class ReviewImportView(MerchandiserFormView):
         return redirect("customers:review_import_run", pk=run.pk)
 
 
-class ReviewImportRunView(MerchandiserDetailView):
+class ReviewImportRunView(TaskRunDetailView):
     """One upload: the progress bar (``dashboard/_task_progress.html``) and the report of each file, polled by htmx."""
 
-    model = TaskRun
-    context_object_name = "run"
-
-    def get_queryset(self):
-        return TaskRun.objects.filter(kind=ReviewUpload.TASK_KIND)
-
-    def get_template_names(self):
-        if self.request.htmx:
-            return ["customers/_review_import_report.html"]
-        return ["customers/review_import_run.html"]
+    task_kind = ReviewUpload.TASK_KIND
+    template_name = "customers/review_import_run.html"
+    partial_template_name = "customers/_review_import_report.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
