@@ -13,6 +13,7 @@ FIELD_LABELS = {
     "name": "Customer name", "currency": "Currency", "market": "Country (market)", "status": "Order status",
     "cancelled_at": "Cancelled at", "subtotal": "Subtotal", "discount": "Order discount", "shipping": "Shipping",
     "taxes": "Taxes", "total": "Order total", "refunded": "Refunded amount", "accepts_marketing": "Accepts marketing",
+    "landing_url": "Landing page (path and utm_* kept)", "referring_site": "Referring site (origin kept)",
     "sku": "SKU", "title": "Product name", "quantity": "Quantity", "price": "Price",
     "line_discount": "Line discount", "category": "Category", "attributes": "Attributes (separated by ;)",
 }

@@ -192,6 +192,10 @@ class Order(models.Model):
     lines_digest = models.CharField(max_length=32, blank=True)
     # When the shop last changed the order, as a webhook says; an older delivery changes nothing.
     source_updated_at = models.DateTimeField(null=True, blank=True)
+    # Where the shopper came from, as the shop recorded it: the landing page's path and utm_* parameters only
+    # (its other parameters can carry an e-mail address) and the referring page's origin only.
+    landing_url = models.CharField(max_length=500, blank=True, default="")
+    referring_site = models.CharField(max_length=255, blank=True, default="")
     # Attribution: the promotion link the order came through, when known.
     tracked_link = models.ForeignKey(
         TrackedLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
@@ -416,7 +420,8 @@ class OrderColumnMapping(models.Model):
 
     ORDER_FIELDS = (
         "order_id", "placed_at", "customer_id", "email", "name", "currency", "market", "status", "cancelled_at",
-        "subtotal", "discount", "shipping", "taxes", "total", "refunded", "accepts_marketing",
+        "subtotal", "discount", "shipping", "taxes", "total", "refunded", "accepts_marketing", "landing_url",
+        "referring_site",
     )
     LINE_FIELDS = ("sku", "title", "quantity", "price", "line_discount", "category", "attributes")
     REQUIRED_ORDER_FIELDS = ("order_id", "placed_at")

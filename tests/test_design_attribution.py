@@ -5,15 +5,18 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.models import Order, WebhookDelivery
 from customers.services import orders_attribute_hand_over
 from customers.tests.factories import OrderFactory, OrderLineFactory, ProductFactory
+from customers.tests.test_webhook import SECRET, deliver, order_payload
 from design.tests.factories import ConceptFactory
 from portraits.tests.factories import SegmentFactory
-from promotion.models import OrderAttribution
+from promotion.models import Click, OrderAttribution
 from promotion.selectors_results import attribution_rollup
 from promotion.services import clicks_flush, link_cache_clear, tracked_link_create
 from promotion.tests.factories import CampaignFactory, PostFactory
@@ -56,3 +59,45 @@ def test_a_tracked_click_credits_the_order_to_the_design_campaign_channel_and_se
     assert "Cosy nesters" in page and "Mermaid blanket" in page
     detail = staff_client.get(reverse("promotion:detail", args=[campaign.pk])).content.decode()
     assert "Attributed orders" in detail and "USD 104.00" in detail
+
+
+def test_an_order_from_the_shop_webhook_is_credited_by_its_landing_page_utm_over_a_later_click(
+    settings, django_capture_on_commit_callbacks,
+):
+    settings.C2F_SHOP_WEBHOOK_SECRET = SECRET
+    cache.clear()
+    concept = ConceptFactory(name="Mermaid blanket")
+    campaign = CampaignFactory(concept=concept, cycle=concept.cycle, market="US", name="Mermaid US")
+    instagram = tracked_link_create(campaign=campaign, post=PostFactory(campaign=campaign, channel="instagram"),
+                                    source="instagram")
+    tiktok = tracked_link_create(campaign=campaign, post=PostFactory(campaign=campaign, channel="tiktok"), source="tiktok")
+    ProductFactory(sku="HT-BL-002", concept=concept)
+    placed = timezone.now().replace(microsecond=0)
+    Click.objects.create(link=instagram, campaign=campaign, at=placed - timedelta(days=2), channel="instagram")
+    Click.objects.create(link=tiktok, campaign=campaign, at=placed - timedelta(hours=1), channel="tiktok")
+    landing = (
+        f"/products/x?utm_source=instagram&utm_medium=social&utm_campaign={instagram.utm_campaign}"
+        f"&utm_content={instagram.utm_content}&utm_term={instagram.utm_term}&email=a@b.c"
+    )
+    payload = order_payload(created_at=placed.isoformat(), updated_at=placed.isoformat(), landing_site=landing,
+                            referring_site="https://l.instagram.com/?u=https%3A%2F%2Fshop%2F%3Femail%3Da%40b.c")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = deliver(Client(), payload, webhook_id="delivery-1")
+    assert response.json()["status"] == "processed", response.content
+    order = Order.objects.get(platform="shopify", external_id="#1001")
+    assert order.tracked_link_id == instagram.pk
+    assert OrderAttribution.objects.get(order_ref="#1001").method == "utm"
+    assert order.landing_url == landing.removesuffix("&email=a@b.c") and order.referring_site == "https://l.instagram.com"
+    assert not Order.objects.filter(landing_url__contains="a@b.c").exists()
+    assert not Order.objects.filter(referring_site__contains="b.c").exists()
+
+    before = list(Order.objects.values_list("pk", "updated_at", "tracked_link_id", "landing_url"))
+    credits = list(OrderAttribution.objects.values_list("order_ref", "link_id", "method"))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = deliver(Client(), payload, webhook_id="delivery-1")
+    assert again.json() == {"status": "duplicate", "order": None}
+    assert list(Order.objects.values_list("pk", "updated_at", "tracked_link_id", "landing_url")) == before
+    assert list(OrderAttribution.objects.values_list("order_ref", "link_id", "method")) == credits
+    assert WebhookDelivery.objects.count() == 1
+    assert orders_attribute_hand_over(order_ids=[order.pk]) == 0  # handed over again: still the Instagram post

@@ -11,6 +11,7 @@ from decimal import Decimal
 from core.files import CsvText, FileProblem
 
 from .checks import CENT, Checks
+from .landing import landing_reduce, referrer_reduce
 from .layouts import Layout, normalise
 from .records import PENDING, ZERO, ImportRefused, LineRecord, OrderRecord, ParsedOrders
 
@@ -186,6 +187,8 @@ class ColumnReader:
                 if amount is None:
                     return None
                 setattr(record, key, amount)
+        record.landing_url = landing_reduce(value(cells, "landing_url"))
+        record.referring_site = referrer_reduce(value(cells, "referring_site"))
         return record
 
     def line_item(self, cells: list[str], line: int, record: OrderRecord) -> None:

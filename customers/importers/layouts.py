@@ -182,7 +182,8 @@ GENERIC = Layout(
         "market": ("market",), "currency": ("currency",), "status": ("status",), "sku": ("sku",),
         "title": ("title",), "category": ("category",), "attributes": ("attributes",), "quantity": ("quantity",),
         "price": ("unit_price",), "line_discount": ("discount",), "refunded": ("refunded",),
-        "accepts_marketing": ("accepts_marketing",),
+        "accepts_marketing": ("accepts_marketing",), "landing_url": ("landing_url",),
+        "referring_site": ("referring_site",),
     },
     required=("order_id", "placed_at", "currency", "quantity", "price"),
 )

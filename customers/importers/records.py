@@ -49,7 +49,8 @@ class LineRecord:
 @dataclass(slots=True)
 class OrderRecord:
     """One order as read. ``customer_key`` is the customer's id at the shop, else their email; empty for a
-    guest order (draft, point of sale, guest checkout). Money is in ``currency``; ``None`` where the file
+    guest order (draft, point of sale, guest checkout). ``landing_url`` and ``referring_site`` are where the
+    shopper came from, reduced to what attribution needs. Money is in ``currency``; ``None`` where the file
     does not say (``subtotal``, ``total``: computed from the lines)."""
 
     line: int
@@ -72,6 +73,8 @@ class OrderRecord:
     total: Decimal | None = None
     refunded: Decimal = ZERO
     updated_at: datetime | None = None
+    landing_url: str = ""  # path and utm_* parameters only (``landing.landing_reduce``)
+    referring_site: str = ""  # origin only (``landing.referrer_reduce``)
     lines: list[LineRecord] = field(default_factory=list)
 
     @property

@@ -11,10 +11,12 @@ from decimal import Decimal, InvalidOperation
 from core.files import Problems, TooManyProblems
 
 from .checks import MAX_AMOUNT, MAX_QUANTITY, Checks
+from .landing import MAX_INPUT, landing_reduce, referrer_reduce
 from .records import FINANCIAL_STATES, FULFILLED, FULFILLMENT_STATES, UNFULFILLED, ZERO, LineRecord, OrderRecord, ParsedOrders
 
 MAX_LINE_ITEMS = 1000
 MAX_REFUNDS = 200
+MAX_NOTE_ATTRIBUTES = 250
 
 
 class WebhookPayloadError(Exception):
@@ -86,6 +88,27 @@ class _Reader:
         return value
 
 
+def _came_from(payload: dict, reader: _Reader) -> tuple[str, str]:
+    """``landing_site`` (with the utm_* ``note_attributes`` some shops record) and ``referring_site``,
+    reduced. A long or odd address is not worth refusing an order over: it is reduced or left out."""
+    utm = {}
+    for i, attribute in enumerate(reader.items(payload, "note_attributes", "note_attributes", MAX_NOTE_ATTRIBUTES)):
+        if not isinstance(attribute, dict):
+            reader.fail(f"note_attributes[{i}]", "must be an object")
+            continue
+        name, value = attribute.get("name"), attribute.get("value")
+        if isinstance(name, str) and name.strip().lower().startswith("utm_") and isinstance(value, str):
+            utm.setdefault(name.strip().lower(), value)
+    sites = []
+    for key in ("landing_site", "referring_site"):
+        value = payload.get(key)
+        if value is not None and not isinstance(value, str):
+            reader.fail(key, f"must be a string, not {type(value).__name__}")
+            value = ""
+        sites.append((value or "")[:MAX_INPUT])
+    return landing_reduce(sites[0], utm=utm), referrer_reduce(sites[1])
+
+
 def _consent(customer: dict, reader: _Reader) -> bool | None:
     consent = customer.get("email_marketing_consent")
     if isinstance(consent, dict) and isinstance(consent.get("state"), str):
@@ -115,6 +138,7 @@ def order_from_webhook(payload) -> OrderRecord:
     billing_address = reader.mapping(payload, "billing_address", "billing_address")
     lines_in = reader.items(payload, "line_items", "line_items", MAX_LINE_ITEMS)
     refunds = reader.items(payload, "refunds", "refunds", MAX_REFUNDS)
+    landing_url, referring_site = _came_from(payload, reader)
     shipping_set = reader.mapping(reader.mapping(payload, "total_shipping_price_set", "total_shipping_price_set"),
                                   "shop_money", "total_shipping_price_set.shop_money")
     if reader.errors:
@@ -123,7 +147,8 @@ def order_from_webhook(payload) -> OrderRecord:
     problems = Problems("webhook", limit=50)
     parsed = ParsedOrders()
     checks = Checks(problems, parsed)
-    record = OrderRecord(line=1, external_id=name, placed_at=placed, currency=currency, updated_at=updated)
+    record = OrderRecord(line=1, external_id=name, placed_at=placed, currency=currency, updated_at=updated,
+                         landing_url=landing_url, referring_site=referring_site)
     try:
         checks.key(name, "order", None, "name", name)
         checks.currency(currency, None, "currency", name)

@@ -1,8 +1,9 @@
 """Orders handed to promotion to be credited to the tracked link that brought them.
 
 Promotion (an earlier link) decides which link an order is credited to and keeps the figures its results
-pages show; customers passes the order's facts through ``promotion.services.orders_attribute`` and stores
-the link it gets back on the order. Queued after every import and webhook that changed orders
+pages show; customers passes the order's facts (among them its landing page with the utm_* parameters the
+shopper arrived with) through ``promotion.services.orders_attribute`` and stores the link it gets back on the
+order. Queued after every import and webhook that changed orders
 (``orders_attribution_soon``), and run by beat for the orders changed in the last quarter of an hour.
 """
 
@@ -25,7 +26,8 @@ def _facts(order: Order, concepts: dict[int, set[int]]) -> OrderFacts:
     return OrderFacts(
         platform=order.platform, order_ref=order.external_id, placed_at=order.placed_at, revenue=order.net,
         currency=order.currency, market=order.market, concept_ids=tuple(sorted(concepts.get(order.pk, ()))),
-        link_code=order.tracked_link.code if order.tracked_link_id else "", is_demo=order.is_demo,
+        landing_url=order.landing_url, link_code=order.tracked_link.code if order.tracked_link_id else "",
+        is_demo=order.is_demo,
     )
 
 
@@ -33,7 +35,8 @@ def orders_attribute_hand_over(*, order_ids=None, updated_since=None, cycle=None
     """Hand orders (the given ones, those of ``cycle``, or those changed since ``updated_since``) to promotion;
     returns how many changed their credited link. Per batch of 500: two queries here, about five in promotion."""
     orders = Order.objects.select_related("tracked_link").only(
-        "id", "platform", "external_id", "placed_at", "net", "currency", "market", "is_demo", "tracked_link__code"
+        "id", "platform", "external_id", "placed_at", "net", "currency", "market", "is_demo", "landing_url",
+        "tracked_link__code"
     ).order_by("id")
     if order_ids is not None:
         orders = orders.filter(pk__in=list(order_ids))

@@ -21,7 +21,7 @@ from django.utils import timezone
 from customers.importers import OrderRecord
 from customers.models import Customer, Order
 
-from .orders_store import ORDER_FIELDS, StoreResult, customers_plan, erased_key, prepare
+from .orders_store import KEPT_WHEN_UNSAID, ORDER_FIELDS, StoreResult, customers_plan, erased_key, prepare
 
 NULL = "\\N"
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -108,7 +108,7 @@ def _order_row(pk: int, head: str, external_id: str, tail: str, v: dict) -> str:
         f"{v['net']}\t{NULL if fx_rate is None else fx_rate}\t{NULL if gross_base is None else gross_base}\t"
         f"{NULL if net_base is None else net_base}\t{NULL if refunded_base is None else refunded_base}\t{v['item_count']}\t"
         f"{NULL if customer_id is None else customer_id}\t{NULL if updated is None else updated.isoformat()}\t"
-        f"{v['lines_digest']}\n"
+        f"{v['lines_digest']}\t{v['landing_url'].translate(_ESCAPE)}\t{v['referring_site'].translate(_ESCAPE)}\n"
     )
 
 
@@ -206,8 +206,9 @@ def orders_upsert_copy(
                 rate = stored["fx_rate"]
             prepared = prepare(record, customer_id=customer_ids.get(record.customer_key), product_ids=product_ids, rate=rate)
             values = prepared.values
-            if values["source_updated_at"] is None:
-                values["source_updated_at"] = stored["source_updated_at"]
+            for name in KEPT_WHEN_UNSAID:
+                if not values[name]:
+                    values[name] = stored[name]
             result.order_ids[record.external_id] = stored["id"]
             if all(stored[name] == values[name] for name in ORDER_FIELDS):
                 result.unchanged += 1

@@ -35,8 +35,11 @@ COPY_THRESHOLD = 5_000
 ORDER_FIELDS = (
     "placed_at", "market", "currency", "financial_status", "fulfillment_status", "cancelled", "cancelled_at", "is_sale",
     "subtotal", "discount", "shipping", "taxes", "total", "refunded", "gross", "net", "fx_rate", "gross_base",
-    "net_base", "refunded_base", "item_count", "customer_id", "source_updated_at", "lines_digest",
+    "net_base", "refunded_base", "item_count", "customer_id", "source_updated_at", "lines_digest", "landing_url",
+    "referring_site",
 )
+# What a later record that does not say (an export without the column, an update without it) leaves as stored.
+KEPT_WHEN_UNSAID = ("source_updated_at", "landing_url", "referring_site")
 
 
 @dataclass
@@ -267,7 +270,7 @@ def prepare(
         "net": amounts.net, "fx_rate": rate, "gross_base": to_base(amounts.gross, rate),
         "net_base": to_base(amounts.net, rate), "refunded_base": to_base(amounts.refunded, rate),
         "item_count": amounts.item_count, "customer_id": customer_id, "source_updated_at": record.updated_at,
-        "lines_digest": lines_digest(record),
+        "lines_digest": lines_digest(record), "landing_url": record.landing_url, "referring_site": record.referring_site,
     }
     lines = [
         (product_ids[line.sku], line.quantity, line.unit_price, line.discount, amount, to_base(amount, rate))
@@ -344,8 +347,9 @@ def _orders_upsert(records, *, platform, cycle, customer_ids, product_ids, rates
             order = Order(cycle=cycle, platform=platform, external_id=record.external_id, is_demo=is_demo, **values)
             new_orders.append((order, prepared))
             continue
-        if values["source_updated_at"] is None:
-            values["source_updated_at"] = order.source_updated_at
+        for name in KEPT_WHEN_UNSAID:
+            if not values[name]:
+                values[name] = getattr(order, name)
         same_lines = order.lines_digest == values["lines_digest"] and order.fx_rate == rate
         if same_lines and all(getattr(order, name) == values[name] for name in ORDER_FIELDS):
             result.unchanged += 1

@@ -145,3 +145,27 @@ def test_a_one_file_mapping_with_a_date_format_and_decimal_commas():
     [good] = parsed.good_orders()
     assert (good.currency, good.market, good.lines[0].unit_price) == ("EUR", "DE", Decimal("1234.50"))
     assert parse_orders(text, "m.csv", "generic", mapping=spec, options=ReadOptions(currency="CHF")).orders[0].currency == "CHF"
+
+
+def test_a_landing_page_column_is_kept_as_path_and_utm_and_a_later_file_without_it_keeps_it():
+    spec = MappingSpec(name="with landing", columns={
+        "order_id": "Nr", "placed_at": "Date", "quantity": "Qty", "price": "Price", "sku": "SKU",
+        "landing_url": "Landing page", "referring_site": "Referrer"}, default_currency="EUR", default_market="DE")
+    text = (
+        "Nr,Date,Qty,Price,SKU,Landing page,Referrer\n"
+        "7,2024-12-30,1,10.00,S-1,https://shop.example/p?utm_campaign=c&utm_source=ig&email=a%40b.c,https://t.co/x?e=a@b.c\n"
+        "8,2024-12-30,1,10.00,S-1,javascript:alert(1),not a site\n"
+    )
+    parsed = parse_orders(text, "m.csv", "generic", mapping=spec)
+    assert not parsed.problems
+    assert [(o.landing_url, o.referring_site) for o in parsed.orders] == [
+        ("/p?utm_source=ig&utm_campaign=c", "https://t.co"), ("", "")]
+
+    plain = ("order_id,placed_at,currency,sku,quantity,unit_price,landing_url\n"
+             "G-1,2024-12-30T10:00:00,EUR,S-1,1,10.00,/p?utm_campaign=c&token=x\n")
+    orders_import_many(fmt="generic", files=[("g.csv", plain.encode())])
+    assert Order.objects.get(external_id="G-1").landing_url == "/p?utm_campaign=c"
+    without = "order_id,placed_at,currency,sku,quantity,unit_price\nG-1,2024-12-30T10:00:00,EUR,S-1,2,10.00\n"
+    orders_import_many(fmt="generic", files=[("g2.csv", without.encode())])
+    order = Order.objects.get(external_id="G-1")
+    assert (order.item_count, order.landing_url) == (2, "/p?utm_campaign=c")

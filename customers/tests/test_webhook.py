@@ -206,12 +206,42 @@ def test_malformed_bodies_are_refused(client, body, code):
         ({"customer": "ava"}, "customer"),
         ({"email": "not an email", "customer": None}, "email"),
         ({"refunds": [{"transactions": [{"kind": "refund", "amount": "abc"}]}]}, "refunds[0].transactions[0].amount"),
+        ({"landing_site": {"path": "/"}}, "landing_site"),
+        ({"referring_site": 7}, "referring_site"),
+        ({"note_attributes": "utm_source=ig"}, "note_attributes"),
+        ({"note_attributes": ["utm_source"]}, "note_attributes[0]"),
+        ({"note_attributes": [{"name": "utm_source", "value": "ig"}] * 251}, "note_attributes"),
     ],
 )
 def test_values_of_the_wrong_type_or_range_are_named_by_their_path(client, changes, path):
     error = assert_error(deliver(client, order_payload(**changes)), 400, "invalid")
     assert path in error["detail"], error
     assert not Order.objects.exists() and not WebhookDelivery.objects.exists()
+
+
+def test_the_landing_page_and_referrer_are_kept_reduced_and_an_update_without_them_keeps_them(client):
+    landing = "/products/x?utm_source=instagram&utm_campaign=mermaid-us&fbclid=IwAR0&email=ava%40example.org"
+    deliver(client, order_payload(landing_site=landing, referring_site="https://l.instagram.com/?u=ava@example.org"))
+    order = Order.objects.get()
+    assert (order.landing_url, order.referring_site) == (
+        "/products/x?utm_source=instagram&utm_campaign=mermaid-us", "https://l.instagram.com")
+    later = order_payload(updated_at="2025-03-05T10:00:00-05:00", financial_status="refunded", landing_site=None)
+    assert deliver(client, later, topic="orders/updated").json()["status"] == "processed"
+    order.refresh_from_db()
+    assert order.financial_status == "refunded"
+    assert (order.landing_url, order.referring_site) == (
+        "/products/x?utm_source=instagram&utm_campaign=mermaid-us", "https://l.instagram.com")
+
+
+def test_utm_note_attributes_fill_in_what_the_landing_page_lacks_and_hostile_sites_are_left_out(client):
+    notes = [{"name": "utm_content", "value": "post-7"}, {"name": "gift_note", "value": "for ava@example.org"},
+             {"name": "UTM_Campaign", "value": "other"}, {"name": "utm_term", "value": 5}]
+    deliver(client, order_payload(landing_site="/?utm_campaign=mermaid-us", note_attributes=notes,
+                                  referring_site="javascript:alert(1)"))
+    order = Order.objects.get()
+    assert (order.landing_url, order.referring_site) == ("/?utm_campaign=mermaid-us&utm_content=post-7", "")
+    deliver(client, order_payload(name="#1002", id=5512345678902, landing_site="x" * 200_000))
+    assert Order.objects.get(external_id="#1002").landing_url == ""
 
 
 def test_a_body_over_a_mebibyte_is_refused_before_it_is_read(client):
