@@ -81,3 +81,23 @@ def test_the_copy_path_counts_unchanged_and_updated_orders_and_keeps_erasure_and
     assert Order.objects.get(external_id="#1007").net == Decimal("0.00")
     assert not Customer.objects.filter(external_id="liam.b@example.org").exists()
     assert CustomerEvent.objects.filter(kind="erased").count() == 1
+
+
+def test_the_copy_path_keeps_the_landing_page_and_referrer_and_a_file_without_them_keeps_them(copy_always):
+    from customers.services import orders_import_many
+
+    header = "order_id,placed_at,currency,sku,quantity,unit_price,landing_url,referring_site\n"
+    first = header + (
+        "G-1,2024-12-30T10:00:00,EUR,S-1,1,10.00,/p?utm_campaign=c%09x&utm_source=ig&email=a%40b.c,https://t.co/x?e=1\n"
+        "G-2,2024-12-30T11:00:00,EUR,S-1,1,10.00,,\n"
+    )
+    [report] = orders_import_many(fmt="generic", files=[("g.csv", first.encode())])
+    assert report.ok, report.problems
+    stored = dict(Order.objects.values_list("external_id", "landing_url"))
+    assert stored == {"G-1": "/p?utm_source=ig&utm_campaign=cx", "G-2": ""}
+    assert Order.objects.get(external_id="G-1").referring_site == "https://t.co"
+    later = "order_id,placed_at,currency,sku,quantity,unit_price\nG-1,2024-12-30T10:00:00,EUR,S-1,2,10.00\n"
+    orders_import_many(fmt="generic", files=[("g2.csv", later.encode())])
+    order = Order.objects.get(external_id="G-1")
+    assert (order.item_count, order.landing_url, order.referring_site) == (
+        2, "/p?utm_source=ig&utm_campaign=cx", "https://t.co")
