@@ -89,6 +89,15 @@ def test_order_page_shows_money_states_and_lines(staff_client, shop):
     assert "no customer (draft, point-of-sale or guest checkout)" in staff_client.get(guest.get_absolute_url()).content.decode()
 
 
+def test_order_page_shows_where_the_shopper_landed_escaped(staff_client, shop):
+    order = Order.objects.get(external_id="#2220")
+    Order.objects.filter(pk=order.pk).update(landing_url="/products/throw?utm_source=<b>ig</b>",
+                                              referring_site="https://l.instagram.com")
+    html = staff_client.get(reverse("customers:order", args=[order.pk])).content.decode()
+    assert "Landed on" in html and "https://l.instagram.com" in html
+    assert "utm_source=&lt;b&gt;ig&lt;/b&gt;" in html and "<b>ig</b>" not in html
+
+
 def test_charts_draw_revenue_new_and_returning_customers_and_retention(staff_client, shop):
     response = staff_client.get(reverse("customers:charts"))
     html = response.content.decode()
