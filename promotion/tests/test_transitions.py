@@ -17,6 +17,7 @@ from promotion.services import (
     campaign_create,
     campaign_end,
     campaign_schedule,
+    clicks_flush,
     demo_campaign_launch,
     demo_clicks_generate,
     post_cancel,
@@ -171,6 +172,7 @@ def test_clicks_and_demo_data_move_nothing_by_themselves():
     link = campaign.links.order_by("code").first()
     phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
     assert Client().get(f"/r/{link.code}", HTTP_USER_AGENT=phone).status_code == 302  # a shopper, not a bot
+    clicks_flush()  # with Redis the click waits there to be stored in a batch
     campaign.refresh_from_db()
     assert campaign.status == C.SCHEDULED and Click.objects.filter(link__campaign=campaign).exists()
     assert demo_campaign_launch(campaign=campaign) == 3 and demo_campaign_launch(campaign=campaign) == 0
