@@ -68,7 +68,7 @@ def populate(n_customers: int, n_orders: int) -> dict:
             f"{o}\t{cycle.pk}\t{c if c else chr(92) + 'N'}\tshopify\t#{1000 + o}\t{placed.isoformat()}\t{market}\t{currency}\t"
             f"{status}\tfulfilled\t{'t' if cancelled else 'f'}\t\\N\t{'f' if cancelled else 't'}\t{gross}\t0\t5\t0\t{gross + 5}\t"
             f"{refunded}\t{counted_gross}\t{net}\t{rate}\t{counted_gross * rate_f:.2f}\t{net * rate_f:.2f}\t{refunded * rate_f:.2f}\t"
-            f"{qty}\t\\N\t\\N\tf\t{placed.isoformat()}\t\n"
+            f"{qty}\t\\N\t\\N\tf\t{placed.isoformat()}\t\t\t\n"
         )
         lines.write(f"{o}\t{rng.choice(products)}\t{qty}\t{price}\t0\t{gross}\t{gross * rate_f:.2f}\n")
         if c and not cancelled:
@@ -99,7 +99,7 @@ def populate(n_customers: int, n_orders: int) -> dict:
             ("customers_order", "id, cycle_id, customer_id, platform, external_id, placed_at, market, currency, "
              "financial_status, fulfillment_status, cancelled, cancelled_at, is_sale, subtotal, discount, shipping, taxes, "
              "total, refunded, gross, net, fx_rate, gross_base, net_base, refunded_base, item_count, source_updated_at, "
-             "tracked_link_id, is_demo, updated_at, lines_digest", orders),
+             "tracked_link_id, is_demo, updated_at, lines_digest, landing_url, referring_site", orders),
             ("customers_orderline", "order_id, product_id, quantity, unit_price, discount, amount, amount_base", lines),
             ("portraits_segmentmembership", "run_id, segment_id, customer_id, recency_days, tenure_days, frequency, "
              "monetary, avg_order_value, r_score, f_score, m_score, rfm_group, returns, reviews, market, channel, "

@@ -199,9 +199,10 @@ def fill(*, customers: int, orders: int, rng: random.Random) -> dict:
     cursor = connection.cursor()
     cursor.execute("SELECT setseed(0.42)")
     cursor.execute(
-        """INSERT INTO customers_customer (platform, external_id, email, country, first_seen, is_demo)
-           SELECT %s, 'C' || g, 'c' || g || '@shop.test', (ARRAY['US','GB','DE'])[1 + g %% 3],
-                  now() - random() * interval '700 days', false
+        """INSERT INTO customers_customer (platform, external_id, email, name, country, first_seen, marketing_consent,
+                                           consent_source, order_count, net_spend_base, is_demo)
+           SELECT %s, 'C' || g, 'c' || g || '@shop.test', '', (ARRAY['US','GB','DE'])[1 + g %% 3],
+                  now() - random() * interval '700 days', false, '', 0, 0, false
            FROM generate_series(1, %s) g""",
         [Platform.SHOPIFY, customers],
     )
@@ -212,26 +213,33 @@ def fill(*, customers: int, orders: int, rng: random.Random) -> dict:
     in_first = orders // 10
     cursor.execute(
         """INSERT INTO customers_order (cycle_id, customer_id, platform, external_id, placed_at, market, currency,
-                                        total, tracked_link_id, is_demo)
-           SELECT CASE WHEN g <= %s THEN %s ELSE %s END,
-                  %s + floor(random() * (%s - %s + 1))::int, %s, 'O' || g,
-                  now() - random() * interval '365 days', (ARRAY['US','GB','DE'])[1 + g %% 3],
-                  CASE WHEN g %% 7 = 0 THEN 'GBP' WHEN g %% 5 = 0 THEN 'EUR' ELSE 'USD' END,
-                  round((20 + random() * 150)::numeric, 2),
-                  CASE WHEN random() < 0.3 THEN %s + floor(random() * (%s - %s + 1))::int END, false
-           FROM generate_series(1, %s) g""",
+                                        total, subtotal, gross, net, discount, shipping, taxes, refunded,
+                                        financial_status, fulfillment_status, cancelled, is_sale, item_count,
+                                        landing_url, referring_site, lines_digest, updated_at, tracked_link_id, is_demo)
+           SELECT cycle_id, customer_id, platform, external_id, placed_at, market, currency,
+                  total, total, total, total, 0, 0, 0, 0, 'paid', 'fulfilled', false, true, 1, '', '', '', now(),
+                  tracked_link_id, false
+           FROM (SELECT CASE WHEN g <= %s THEN %s ELSE %s END AS cycle_id,
+                        %s + floor(random() * (%s - %s + 1))::int AS customer_id, %s AS platform, 'O' || g AS external_id,
+                        now() - random() * interval '365 days' AS placed_at, (ARRAY['US','GB','DE'])[1 + g %% 3] AS market,
+                        CASE WHEN g %% 7 = 0 THEN 'GBP' WHEN g %% 5 = 0 THEN 'EUR' ELSE 'USD' END AS currency,
+                        round((20 + random() * 150)::numeric, 2) AS total,
+                        CASE WHEN random() < 0.3 THEN %s + floor(random() * (%s - %s + 1))::int END AS tracked_link_id
+                 FROM generate_series(1, %s) g) rows""",
         [in_first, first.pk, current.pk, c_min, c_max, c_min, Platform.SHOPIFY, l_min, l_max, l_min, orders],
     )
     cursor.execute(
-        """INSERT INTO customers_orderline (order_id, product_id, quantity, unit_price)
-           SELECT o.id, %s + floor(random() * (%s - %s + 1))::int, 1 + floor(random() * 2)::int,
-                  round((15 + random() * 60)::numeric, 2)
-           FROM customers_order o, generate_series(1, 1 + (o.id %% 3 = 0)::int)""",
+        """INSERT INTO customers_orderline (order_id, product_id, quantity, unit_price, discount, amount)
+           SELECT order_id, product_id, quantity, unit_price, 0, quantity * unit_price
+           FROM (SELECT o.id AS order_id, %s + floor(random() * (%s - %s + 1))::int AS product_id,
+                        1 + floor(random() * 2)::int AS quantity, round((15 + random() * 60)::numeric, 2) AS unit_price
+                 FROM customers_order o, generate_series(1, 1 + (o.id %% 3 = 0)::int)) rows""",
         [ids["product_min"], ids["product_max"], ids["product_min"]],
     )
     cursor.execute(
-        """INSERT INTO promotion_click (link_id, at, country, referrer, is_demo)
-           SELECT %s + floor(random() * (%s - %s + 1))::int, now() - random() * interval '10 days', 'US', '', false
+        """INSERT INTO promotion_click (link_id, at, country, referrer, channel, device, is_demo)
+           SELECT %s + floor(random() * (%s - %s + 1))::int, now() - random() * interval '10 days', 'US', '',
+                  'instagram', 'mobile', false
            FROM generate_series(1, %s)""",
         [l_min, l_max, l_min, orders],
     )
@@ -258,8 +266,12 @@ def fill(*, customers: int, orders: int, rng: random.Random) -> dict:
                                      for_cycle=current if cycle == first else None)
             ids["run"], ids["segment"], ids["brief"] = run.pk, segments[0].pk, segments[0].brief.pk
         cursor.execute(
-            """INSERT INTO portraits_segmentmembership (run_id, segment_id, customer_id, features)
-               SELECT %s, %s + (c.id %% 8), c.id, '{"recency_days": 40, "frequency": 2, "monetary": 120.5}'::jsonb
+            """INSERT INTO portraits_segmentmembership (run_id, segment_id, customer_id, recency_days, tenure_days,
+                                                        frequency, monetary, avg_order_value, returns, reviews, market,
+                                                        channel, price_band, r_score, f_score, m_score, rfm_group,
+                                                        top_attributes)
+               SELECT %s, %s + (c.id %% 8), c.id, 40, 300, 2, 120.5, 60.25, 0, 0, c.country, '', 'mid', 3, 3, 3,
+                      'Need attention', ''
                FROM customers_customer c""",
             [run.pk, segments[0].pk],
         )

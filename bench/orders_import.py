@@ -128,7 +128,7 @@ def raw_copy(orders: list[dict], product_ids: dict[str, int]) -> float:
                 f"{order['market']}\t{order['currency']}\t{order['status']}\tfulfilled\tf\t\\N\tt\t"
                 f"{order['gross'] - order['discount']}\t{order['discount']}\t5.00\t0.00\t{order['gross'] - order['discount'] + 5}\t"
                 f"{order['refunded']}\t{order['gross']}\t{net}\t1\t{order['gross']}\t{net}\t{order['refunded']}\t"
-                f"{sum(q for _, q, _ in order['lines'])}\t\\N\t\\N\tf\t{now}\t\n"
+                f"{sum(q for _, q, _ in order['lines'])}\t\\N\t\\N\tf\t{now}\t\t\t\n"
             )
             for sku, qty, price in order["lines"]:
                 lines_buf.write(f"{order_id}\t{product_ids[sku]}\t{qty}\t{price}\t0\t{price * qty}\t{price * qty}\n")
@@ -139,7 +139,7 @@ def raw_copy(orders: list[dict], product_ids: dict[str, int]) -> float:
             ("customers_order", "id, cycle_id, customer_id, platform, external_id, placed_at, market, currency, "
              "financial_status, fulfillment_status, cancelled, cancelled_at, is_sale, subtotal, discount, shipping, taxes, "
              "total, refunded, gross, net, fx_rate, gross_base, net_base, refunded_base, item_count, source_updated_at, "
-             "tracked_link_id, is_demo, updated_at, lines_digest", orders_buf),
+             "tracked_link_id, is_demo, updated_at, lines_digest, landing_url, referring_site", orders_buf),
             ("customers_orderline", "order_id, product_id, quantity, unit_price, discount, amount, amount_base", lines_buf),
         ):
             buffer.seek(0)
