@@ -10,9 +10,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
-def bench_database(name: str, *, keep: bool = False):
+def bench_database(name: str, *, keep: bool = False, reuse: str = ""):
     """Point Django at a fresh database ``<db>_<name>`` next to DATABASE_URL's, migrated; drop it on exit
-    (``keep``: leave it, and print its name, to look into it afterwards)."""
+    (``keep``: leave it, and print its name, to look into it afterwards; ``reuse``: the name of a database
+    kept earlier, migrated again and left in place)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (postgres://user:pass@host:port/db).")
@@ -21,11 +22,13 @@ def bench_database(name: str, *, keep: bool = False):
     parts = urllib.parse.urlsplit(url)
     if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         sys.exit("Benchmarks run against a loopback database only (127.0.0.1).")
-    bench_db = f"{parts.path.lstrip('/')}_{name}_{os.getpid()}"
+    bench_db = reuse or f"{parts.path.lstrip('/')}_{name}_{os.getpid()}"
+    keep = keep or bool(reuse)
     admin = psycopg2.connect(url)
     admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{bench_db}"')
+    if not reuse:
+        with admin.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{bench_db}"')
     os.environ["DATABASE_URL"] = urllib.parse.urlunsplit(parts._replace(path=f"/{bench_db}"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "c2f.settings")
     sys.path.insert(0, str(ROOT))

@@ -217,6 +217,9 @@ class Order(models.Model):
             models.Index(fields=["platform", "placed_at"], name="order_platform_placed"),
             models.Index(fields=["cycle", "placed_at"], name="order_cycle_placed"),
             models.Index(fields=["currency"], condition=models.Q(fx_rate__isnull=True), name="order_without_rate"),
+            # The newest change is what cached figures over all orders are versioned by (one index lookup).
+            models.Index(fields=["updated_at"], name="order_updated"),
+            models.Index(fields=["net_base", "id"], name="order_net_base"),
         ]
 
     def __str__(self):

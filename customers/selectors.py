@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
-    Case, Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
+    Case, Count, DecimalField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
 )
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from core import formats
+from core.dashboard.figures import figures_cached
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
 from core.models import Cycle
 from design.models import Concept
@@ -25,43 +26,65 @@ from .models import (
 )
 
 
+def orders_version() -> tuple:
+    """What changes whenever an order is stored or changed: the newest order id and change time; one query on
+    two indexes. Figures over all orders are cached under it (``core.dashboard.figures``)."""
+    row = Order.objects.order_by().aggregate(newest=Max("id"), changed=Max("updated_at"))
+    return row["newest"], row["changed"].isoformat() if row["changed"] else None
+
+
 def sales_units_by_variant_market_day(*, days: int = 28, today: datetime.date | None = None) -> list[dict]:
-    """Units sold per design variant × market × day over the ``days`` days up to ``today``; one query.
+    """Units sold per design variant × market × day over the ``days`` days up to ``today``; two queries, one
+    while no order changed since the last read.
 
     Rows are ``{"variant_id", "sku", "market", "date", "quantity"}``; products not mapped to a
-    variant are left out.
+    variant are left out. Days are the current time zone's.
     """
     today = today or timezone.localdate()
     start = today - datetime.timedelta(days=days)
-    rows = (
-        OrderLine.objects.filter(
-            product__variant__isnull=False, order__placed_at__date__gt=start, order__placed_at__date__lte=today
+
+    def compute() -> list[dict]:
+        # Bounds on placed_at itself (not on its date) so the placed_at index picks the window's orders.
+        zone = timezone.get_current_timezone()
+        since = datetime.datetime.combine(start + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+        until = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+        rows = (
+            OrderLine.objects.filter(
+                product__variant__isnull=False, order__placed_at__gte=since, order__placed_at__lt=until
+            )
+            .annotate(date=TruncDate("order__placed_at"))
+            .values("product__variant_id", "product__sku", "order__market", "date")
+            .annotate(quantity=Sum("quantity"))
+            .order_by("product__variant_id", "order__market", "date")
         )
-        .annotate(date=TruncDate("order__placed_at"))
-        .values("product__variant_id", "product__sku", "order__market", "date")
-        .annotate(quantity=Sum("quantity"))
-        .order_by("product__variant_id", "order__market", "date")
-    )
-    return [
-        {"variant_id": r["product__variant_id"], "sku": r["product__sku"], "market": r["order__market"].upper(),
-         "date": r["date"], "quantity": r["quantity"]}
-        for r in rows
-    ]
+        return [
+            {"variant_id": r["product__variant_id"], "sku": r["product__sku"], "market": r["order__market"].upper(),
+             "date": r["date"], "quantity": r["quantity"]}
+            for r in rows
+        ]
+
+    return figures_cached(key=f"variant-sales-days:{days}:{today.isoformat()}:{timezone.get_current_timezone_name()}",
+                          version=orders_version(), compute=compute)
 
 
 def sales_units_by_variant_market() -> dict[tuple[int, str], int]:
-    """Units ever sold per (design variant id, market); one query."""
-    rows = (
-        OrderLine.objects.filter(product__variant__isnull=False)
-        .values_list("product__variant_id", "order__market")
-        .annotate(units=Sum("quantity"))
-        .order_by()
-    )
-    totals: dict[tuple[int, str], int] = {}
-    for variant_id, market, units in rows:
-        key = (variant_id, market.upper())
-        totals[key] = totals.get(key, 0) + units
-    return totals
+    """Units ever sold per (design variant id, market); two queries, one while no order changed since the last
+    read."""
+
+    def compute() -> dict[tuple[int, str], int]:
+        rows = (
+            OrderLine.objects.filter(product__variant__isnull=False)
+            .values_list("product__variant_id", "order__market")
+            .annotate(units=Sum("quantity"))
+            .order_by()
+        )
+        totals: dict[tuple[int, str], int] = {}
+        for variant_id, market, units in rows:
+            key = (variant_id, market.upper())
+            totals[key] = totals.get(key, 0) + units
+        return totals
+
+    return figures_cached(key="variant-sales-ever", version=orders_version(), compute=compute)
 
 
 def product_list_for_concept(*, concept: Concept) -> list[Product]:
@@ -89,18 +112,45 @@ class CustomersProgress(LinkProgress):
     revenue: tuple[tuple[str, Decimal], ...]  # (currency, net revenue) by currency
 
 
+def cycle_sales_figures(*, cycle: Cycle) -> list[tuple[str, Decimal, int, int]]:
+    """``(currency, net revenue, orders, customers of the cycle)`` per currency of the cycle's orders. Counting
+    a cycle of a million orders takes most of a second: kept while no order changed (two queries, one then)."""
+    def compute():
+        of_cycle = Order.objects.filter(cycle=cycle)
+        customers = of_cycle.order_by().values("cycle").annotate(n=Count("customer", distinct=True)).values("n")
+        return list(
+            of_cycle.order_by("currency").values("currency")
+            .annotate(total=Sum("net"), n_orders=Count("pk"), n_customers=Subquery(customers))
+            .values_list("currency", "total", "n_orders", "n_customers")
+        )
+
+    return figures_cached(key=f"cycle-sales:{cycle.pk}", version=orders_version(), compute=compute)
+
+
+def cycle_customer_count(*, cycle_number: int) -> int:
+    """How many customers ordered in the cycle numbered ``cycle_number`` (0 for no such cycle); from the cycle's
+    kept sales figures."""
+    cycle = Cycle.objects.filter(number=cycle_number).first()
+    figures = cycle_sales_figures(cycle=cycle) if cycle is not None else []
+    return figures[0][3] if figures else 0
+
+
+def sales_figures_warm() -> None:
+    """Count what the home, reorders and customers pages keep over all orders (the newest cycle's sales, the
+    variants' sales) before anybody opens them: run by the tasks that follow an import."""
+    cycle = Cycle.objects.order_by("-number").first()
+    if cycle is not None:
+        cycle_sales_figures(cycle=cycle)
+    sales_units_by_variant_market()
+    sales_units_by_variant_market_day()
+
+
 def customers_cycle_progress(*, cycle: Cycle, promotion: PromotionProgress | None = None) -> CustomersProgress:
     """Link 7 on ``cycle``: shop orders, the customers who placed them and the net revenue per currency.
-    One query, and the earlier links' when link 6's progress is not handed in."""
+    Two queries (one while no order changed), and the earlier links' when link 6's progress is not handed in."""
     if promotion is None:
         promotion = promotion_cycle_progress(cycle=cycle)
-    of_cycle = Order.objects.filter(cycle=cycle)
-    customers = of_cycle.order_by().values("cycle").annotate(n=Count("customer", distinct=True)).values("n")
-    per_currency = list(
-        of_cycle.order_by("currency").values("currency")
-        .annotate(total=Sum("net"), n_orders=Count("pk"), n_customers=Subquery(customers))
-        .values_list("currency", "total", "n_orders", "n_customers")
-    )
+    per_currency = cycle_sales_figures(cycle=cycle)
     n_orders = sum(n for _c, _t, n, _k in per_currency)
     n_customers = per_currency[0][3] if per_currency else 0
     if n_orders:

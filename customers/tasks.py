@@ -3,6 +3,8 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 
+from core.dashboard.figures import figures_warm
+
 from .services import orders_attribute_recent, review_upload_import
 from .services.attribution import ATTRIBUTION_QUEUED_KEY, orders_attribute_hand_over
 from .services.figures import QUEUED_KEY, sales_figures_refresh
@@ -33,7 +35,9 @@ def import_review_uploads(task_run_id: int) -> list[dict]:
 @shared_task(name="customers.refresh_sales_figures", soft_time_limit=600, time_limit=660)
 def refresh_sales_figures() -> dict:
     cache.delete(QUEUED_KEY)
-    return sales_figures_refresh()
+    figures = sales_figures_refresh()
+    figures_warm()  # the pages' kept figures are counted now, not on the next visit
+    return figures
 
 
 @shared_task(name="customers.attribute_orders", soft_time_limit=600, time_limit=660)
@@ -44,4 +48,7 @@ def attribute_orders(updated_since: str | None = None) -> int:
 
     cache.delete(ATTRIBUTION_QUEUED_KEY)
     since = parse_datetime(updated_since) if updated_since else None
-    return orders_attribute_hand_over(updated_since=since) if since else orders_attribute_recent()
+    changed = orders_attribute_hand_over(updated_since=since) if since else orders_attribute_recent()
+    if changed:
+        figures_warm()
+    return changed

@@ -1,10 +1,17 @@
 """Which promotion brought each portrait segment's customers: channels and posting times, read from the
 tracked links their orders came through."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
-from django.db.models import Subquery
+from django.db.models import CharField, Count, DateTimeField, F, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, Lower, NullIf, Trim
 from django.utils import timezone
+
+from core.dashboard.figures import figures_cached
+from core.models import Cycle
+from customers.selectors import orders_version
+from promotion.models import Campaign
+from promotion.selectors import attributions_version
 
 from .models import PortraitRun, Segment, SegmentMembership
 
@@ -31,7 +38,8 @@ def segment_names_for_customers(*, customer_ids) -> dict[int, tuple[int, str]]:
 
 def segment_channel_mix(*, run: PortraitRun, segment_ids=None, top: int = 3) -> list[dict]:
     """Per segment of ``run``: the channels and posting times of the tracked links its customers' orders came
-    through. Two queries whatever the number of orders (the segments, then the attributed orders).
+    through, whatever the number of orders: three queries (the segments, the versions of the orders and of their
+    credits), and three sums when either changed since the last read.
 
     Each row: ``{"segment_id", "segment", "size", "orders", "customers", "channels": [{"channel",
     "customers", "orders"}], "times": [{"weekday", "hour", "orders"}], "best_channels", "best_times"}``:
@@ -47,58 +55,81 @@ def segment_channel_mix(*, run: PortraitRun, segment_ids=None, top: int = 3) -> 
 
 def _channel_mix(segments, *, top: int) -> list[dict]:
     segments = list(segments.order_by("-size", "label").values("pk", "name", "size", "run_id"))
-    rows = (
-        SegmentMembership.objects.filter(
-            run_id__in={s["run_id"] for s in segments}, segment_id__in=[s["pk"] for s in segments],
-            customer__orders__tracked_link__isnull=False,
-        )
-        .values_list(
-            "segment_id", "customer_id", "customer__orders__id", "customer__orders__tracked_link__utm_source",
-            "customer__orders__tracked_link__post__channel", "customer__orders__tracked_link__post__sent_at",
-            "customer__orders__tracked_link__post__scheduled_at",
-        )
-        .order_by()
-    )
-    channel_orders: dict[int, Counter] = defaultdict(Counter)
-    channel_customers: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    time_orders: dict[int, Counter] = defaultdict(Counter)
-    orders: dict[int, set] = defaultdict(set)
-    customers: dict[int, set] = defaultdict(set)
-    for segment_id, customer_id, order_id, source, channel, sent_at, scheduled_at in rows:
-        channel = channel or (source or "").strip().lower() or "unknown"
-        if order_id in orders[segment_id]:
-            continue
-        orders[segment_id].add(order_id)
-        customers[segment_id].add(customer_id)
-        channel_orders[segment_id][channel] += 1
-        channel_customers[segment_id][channel].add(customer_id)
-        posted = sent_at or scheduled_at
-        if posted is not None:
-            local = timezone.localtime(posted)
-            time_orders[segment_id][(local.weekday(), local.hour)] += 1
+    if not segments:
+        return []
+    # Summed in the database (a segment's attributed orders run into the hundred thousands) and kept while no
+    # order and no credit changed.
+    version = (tuple(s["pk"] for s in segments), orders_version(), attributions_version(),
+               timezone.get_current_timezone_name())
+    figures = figures_cached(key=f"segment-channel-mix:{version[0][0]}:{len(segments)}", version=version,
+                             compute=lambda: _channel_figures(segments))
     result = []
     for segment in segments:
         pk = segment["pk"]
-        channels = sorted(
-            ({"channel": c, "customers": len(channel_customers[pk][c]), "orders": n} for c, n in channel_orders[pk].items()),
-            key=lambda r: (-r["customers"], -r["orders"], r["channel"]),
-        )
-        times = sorted(
-            ({"weekday": WEEKDAYS[d], "hour": h, "orders": n} for (d, h), n in time_orders[pk].items()),
-            key=lambda r: (-r["orders"], WEEKDAYS.index(r["weekday"]), r["hour"]),
-        )
+        totals, channels, times = figures.get(pk, ((0, 0), [], []))
         result.append({
-            "segment_id": pk, "segment": segment["name"], "size": segment["size"], "orders": len(orders[pk]),
-            "customers": len(customers[pk]), "channels": channels, "times": times,
+            "segment_id": pk, "segment": segment["name"], "size": segment["size"], "orders": totals[0],
+            "customers": totals[1], "channels": channels, "times": times,
             "best_channels": channels[:top], "best_times": times[:top],
         })
     return result
 
 
+def _channel_figures(segments: list[dict]) -> dict[int, tuple]:
+    """Per segment id: ((orders, customers), channels, posting times), ordered as ``segment_channel_mix`` says;
+    three queries."""
+    orders = "customer__orders"
+    link = f"{orders}__tracked_link"
+    attributed = SegmentMembership.objects.filter(
+        run_id__in={s["run_id"] for s in segments}, segment_id__in=[s["pk"] for s in segments],
+        **{f"{link}__isnull": False},
+    ).order_by()
+    channel = Coalesce(
+        NullIf(F(f"{link}__post__channel"), Value("")), NullIf(Lower(Trim(f"{link}__utm_source")), Value("")),
+        Value("unknown"), output_field=CharField(),
+    )
+    totals = {
+        row["segment_id"]: (row["n_orders"], row["n_customers"])
+        for row in attributed.values("segment_id").annotate(
+            n_orders=Count(f"{orders}__id"), n_customers=Count("customer_id", distinct=True)
+        )
+    }
+    channels: dict[int, list[dict]] = defaultdict(list)
+    for row in attributed.values("segment_id", via=channel).annotate(
+        n_orders=Count(f"{orders}__id"), n_customers=Count("customer_id", distinct=True)
+    ):
+        channels[row["segment_id"]].append({"channel": row["via"], "customers": row["n_customers"], "orders": row["n_orders"]})
+    zone = timezone.get_current_timezone()
+    posted = Coalesce(f"{link}__post__sent_at", f"{link}__post__scheduled_at", output_field=DateTimeField())
+    times: dict[int, list[dict]] = defaultdict(list)
+    for row in (attributed.annotate(posted=posted).filter(posted__isnull=False)
+                .values("segment_id", day=ExtractIsoWeekDay("posted", tzinfo=zone), hour=ExtractHour("posted", tzinfo=zone))
+                .annotate(n_orders=Count(f"{orders}__id"))):
+        times[row["segment_id"]].append({"weekday": WEEKDAYS[row["day"] - 1], "hour": row["hour"], "orders": row["n_orders"]})
+    return {
+        pk: (
+            totals.get(pk, (0, 0)),
+            sorted(channels[pk], key=lambda r: (-r["customers"], -r["orders"], r["channel"])),
+            sorted(times[pk], key=lambda r: (-r["orders"], WEEKDAYS.index(r["weekday"]), r["hour"])),
+        )
+        for pk in {s["pk"] for s in segments}
+    }
+
+
 def segment_promotion_suggestion(*, segment_id: int | None, top: int = 3) -> list[dict]:
     """What to plan a campaign for a segment with: its row of the channel mix; with no segment (a concept
-    without a target segment), every segment of the newest finished run. Two queries."""
+    without a target segment), every segment of the newest finished run; as ``segment_channel_mix``."""
     if segment_id is not None:
         return _channel_mix(Segment.objects.filter(pk=segment_id), top=top)
     newest = PortraitRun.objects.filter(status=PortraitRun.Status.DONE).order_by("-id").values("pk")[:1]
     return _channel_mix(Segment.objects.filter(run=Subquery(newest)), top=top)
+
+
+def channel_mix_warm() -> None:
+    """Count the channel mix the newest cycle's campaign pages show, before anybody opens them: run by the tasks
+    that follow an import and its attribution."""
+    newest = Cycle.objects.order_by("-number").first()
+    if newest is None:
+        return
+    for segment_id in set(Campaign.objects.filter(cycle=newest).values_list("concept__target_segment_id", flat=True)):
+        segment_promotion_suggestion(segment_id=segment_id)

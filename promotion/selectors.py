@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q, Subquery
+from django.db.models import Count, Max, Min, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +17,14 @@ from design.models import Concept
 from production.models import ProductionOrder
 from production.selectors import ProductionProgress, production_cycle_progress
 
-from .models import Campaign, Click, Post, TrackedLink
+from .models import Campaign, Click, OrderAttribution, Post, TrackedLink
+
+
+def attributions_version() -> tuple:
+    """What changes whenever an order's credit is given, moved or changed: the newest attribution id and change
+    time; one query on two indexes."""
+    row = OrderAttribution.objects.order_by().aggregate(newest=Max("id"), changed=Max("updated_at"))
+    return row["newest"], row["changed"].isoformat() if row["changed"] else None
 
 
 def campaign_list_for_concept(*, concept: Concept) -> list[Campaign]:

@@ -5,14 +5,21 @@ hundred milliseconds; the home and cycle pages show them on every visit. A figur
 cache with a *version*: the id of the newest row it counted (an index lookup). A new row changes
 the version and the next visit counts again; a change to an existing row (an order re-imported
 with another total) is seen when its writer calls ``figures_forget`` or after ``FIGURES_TIMEOUT``.
+
+So that the first visit after an import does not pay for the counting, each link registers a *warmer*
+(``figures_warmer_register`` in its ``AppConfig.ready``) that reads the figures its pages keep, and the
+tasks that follow an import call ``figures_warm``.
 """
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
 
 FIGURES_TIMEOUT = 600
+logger = logging.getLogger(__name__)
+_warmers: dict[str, Callable[[], None]] = {}
 
 
 def figures_cached(*, key: str, version: Any, compute: Callable[[], Any], timeout: int = FIGURES_TIMEOUT) -> Any:
@@ -28,3 +35,18 @@ def figures_cached(*, key: str, version: Any, compute: Callable[[], Any], timeou
 
 def figures_forget(*, key: str) -> None:
     cache.delete(f"c2f:figures:{key}")
+
+
+def figures_warmer_register(name: str, warm: Callable[[], None]) -> None:
+    """``warm()`` reads figures a page keeps, so they are counted before anybody waits for them."""
+    _warmers[name] = warm
+
+
+def figures_warm() -> list[str]:
+    """Run every registered warmer (a failing one is logged, the others still run); returns their names."""
+    for name, warm in _warmers.items():
+        try:
+            warm()
+        except Exception:  # a page counts its figures itself when a warmer could not
+            logger.exception("figures warmer %s failed", name)
+    return list(_warmers)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -242,4 +244,22 @@ def test_every_page_runs_a_bounded_number_of_queries(staff_client, django_assert
     with django_assert_max_num_queries(bound):
         response = staff_client.get(reverse(name, args=args()), {"market": "US"} if name == "customers:list" else {})
     assert response.status_code == 200
-    assert Decimal(1) > 0
+
+
+def test_the_customers_of_one_cycle_are_counted_from_the_cycles_figures(staff_client):
+    _grow(3)
+    cycle = Order.objects.order_by("pk").first().cycle
+    other = CustomerFactory(country="DE")
+    OrderFactory(customer=other, cycle=CycleFactory())  # ordered in another cycle only
+    url = reverse("customers:list")
+    first = staff_client.get(url, {"cycle": cycle.number})
+    assert first.context["paginator"].count == 3
+    assert other not in first.context["object_list"] and len(first.context["object_list"]) == 3
+    with CaptureQueriesContext(connection) as queries:
+        assert staff_client.get(url, {"cycle": cycle.number}).context["paginator"].count == 3
+    # No COUNT over the customers: the cycle's kept figures answer.
+    assert not [q["sql"] for q in queries.captured_queries if 'COUNT(*) AS "__count" FROM "customers_customer"' in q["sql"]]
+    assert len(queries.captured_queries) <= 8
+    OrderFactory(customer=other, cycle=cycle)  # a new order of the cycle is counted on the next visit
+    assert staff_client.get(url, {"cycle": cycle.number}).context["paginator"].count == 4
+    assert staff_client.get(url, {"cycle": cycle.number, "market": "US"}).context["paginator"].count == 2

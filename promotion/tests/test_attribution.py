@@ -92,8 +92,12 @@ def test_results_per_campaign_channel_post_and_day_with_cost_per_order(links, dj
     order_attribute(_facts(campaign.concept_id, order_ref="#1", link_code=ig.code))
     order_attribute(_facts(campaign.concept_id, order_ref="#2", link_code=ig.code, revenue=Decimal("40.10")))
     order_attribute(_facts(campaign.concept_id, order_ref="#3", link_code=pin.code, currency="USD", revenue=Decimal("10")))
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         results = campaign_results(campaign=campaign)
+    with django_assert_max_num_queries(4):  # no click since: the clicks are kept
+        assert campaign_results(campaign=campaign).total.clicks == 4
+    _click(pin, PLACED)
+    assert campaign_results(campaign=campaign).total.clicks == 5  # a new click is counted on the next read
     assert (results.total.clicks, results.total.orders) == (4, 3)
     assert results.total.revenue == {"EUR": Decimal("100.00"), "USD": Decimal("10.00")}
     assert results.cost_per_order == Decimal("100.00")  # EUR 300 over 3 orders

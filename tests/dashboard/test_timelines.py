@@ -10,7 +10,7 @@ RECORD_PAGES = [
     ("design:detail", lambda loop: loop.concept, 18),  # with its production orders
     ("samples:detail", lambda loop: loop.sample, 14),
     ("samples:round", lambda loop: loop.round, 12),
-    ("promotion:detail", lambda loop: loop.campaign, 16),  # with its results (per link, per day) and the audience panel (2)
+    ("promotion:detail", lambda loop: loop.campaign, 21),  # with its results (per link, per day; 6) and the audience panel (6)
     ("dashboard:cycle", lambda loop: loop.cycle, 29),  # with the to-do list, as the home
     ("production:detail", lambda loop: loop.production_order, 13),  # with its reorder rule and decisions (2)
 ]
