@@ -6,9 +6,12 @@ raise (a server error) instead of finding nothing. Here an id or number is a who
 database can hold, or the filter reports an error that the list shows above its rows.
 """
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db import models
+from django.utils import timezone
 from django_filters import fields as filter_fields
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
@@ -99,3 +102,21 @@ class FilterSet(django_filters.FilterSet):
     """The base of every FilterSet here: filters generated from ``Meta.fields`` are bounded too."""
 
     FILTER_DEFAULTS = _defaults()
+
+
+class DayFilter(django_filters.DateFilter):
+    """A day bound on a date-and-time column, compared on the column itself so its index serves (``__date``
+    would compute every row's date first): from the day's start (``end=False``) or up to its end
+    (``end=True``) on the current time zone's clock."""
+
+    def __init__(self, *args, end: bool = False, **kwargs):
+        self.end = end
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        day = value + datetime.timedelta(days=1) if self.end else value
+        bound = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+        return self.get_method(qs)(**{f"{self.field_name}__{'lt' if self.end else 'gte'}": bound})

@@ -1,13 +1,10 @@
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from core.dashboard.lineage import downstream_filters
-from core.filters import AmountFilter, FilterSet, IdFilter
+from core.filters import AmountFilter, DayFilter, FilterSet, IdFilter
 
 from .models import Customer, FinancialStatus, Order, OrderImport, Platform
-
-_DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
 
 class CustomerFilter(FilterSet):
@@ -18,10 +15,10 @@ class CustomerFilter(FilterSet):
     market = django_filters.CharFilter(field_name="country", lookup_expr="iexact", label="Market")
     platform = django_filters.ChoiceFilter(choices=Platform.choices)
     cycle = IdFilter(method="filter_cycle", label="Cycle (ordered in)")
-    first_order_from = django_filters.DateFilter(field_name="first_order_at", lookup_expr="date__gte", **_DATE)
-    first_order_to = django_filters.DateFilter(field_name="first_order_at", lookup_expr="date__lte", **_DATE)
-    last_order_from = django_filters.DateFilter(field_name="last_order_at", lookup_expr="date__gte", **_DATE)
-    last_order_to = django_filters.DateFilter(field_name="last_order_at", lookup_expr="date__lte", **_DATE)
+    first_order_from = DayFilter(field_name="first_order_at")
+    first_order_to = DayFilter(field_name="first_order_at", end=True)
+    last_order_from = DayFilter(field_name="last_order_at")
+    last_order_to = DayFilter(field_name="last_order_at", end=True)
     spend_min = AmountFilter(field_name="net_spend_base", lookup_expr="gte", label="Spend at least")
     spend_max = AmountFilter(field_name="net_spend_base", lookup_expr="lte", label="Spend at most")
     consent = django_filters.BooleanFilter(field_name="marketing_consent", label="Marketing consent")
@@ -61,8 +58,8 @@ class OrderFilter(FilterSet):
     customer = IdFilter(field_name="customer_id")
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label="Status")
     guest = django_filters.BooleanFilter(field_name="customer", lookup_expr="isnull", label="Guest orders")
-    placed_from = django_filters.DateFilter(field_name="placed_at", lookup_expr="date__gte", **_DATE)
-    placed_to = django_filters.DateFilter(field_name="placed_at", lookup_expr="date__lte", **_DATE)
+    placed_from = DayFilter(field_name="placed_at")
+    placed_to = DayFilter(field_name="placed_at", end=True)
 
     class Meta:
         model = Order

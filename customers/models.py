@@ -1,6 +1,7 @@
 """Link 7: customers, orders and reviews from the shops."""
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 from analysis.models import Attribute
@@ -99,6 +100,8 @@ class Customer(models.Model):
             models.Index(fields=["first_order_at", "id"], name="customer_first_order"),
             models.Index(fields=["net_spend_base", "id"], name="customer_net_spend"),
             models.Index(fields=["country", "last_order_at"], name="customer_country_last"),
+            # Search compares the shop's id case-blind; name and email have trigram indexes on PostgreSQL.
+            models.Index(Upper("external_id"), name="customer_external_upper"),
         ]
 
     def __str__(self):
@@ -212,7 +215,8 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["placed_at", "id"], name="order_placed"),
             models.Index(fields=["customer", "placed_at"], name="order_customer_placed"),
-            models.Index(fields=["market", "placed_at"], name="order_market_placed"),
+            # The list's market filter is case-blind (iexact compares upper cases).
+            models.Index(Upper("market"), "placed_at", name="order_market_upper_placed"),
             models.Index(fields=["financial_status", "placed_at"], name="order_status_placed"),
             models.Index(fields=["platform", "placed_at"], name="order_platform_placed"),
             models.Index(fields=["cycle", "placed_at"], name="order_cycle_placed"),

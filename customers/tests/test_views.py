@@ -82,6 +82,21 @@ def test_orders_filter_by_status_shop_market_guest_and_date(staff_client, shop):
     assert "guest" in html
 
 
+def test_a_day_range_holds_whole_days_on_the_sellers_clock(staff_client, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    shanghai = datetime.timezone(datetime.timedelta(hours=8))
+    for ref, at in [("before", datetime.datetime(2024, 10, 31, 23, 59, tzinfo=shanghai)),
+                    ("first", datetime.datetime(2024, 11, 1, 0, 0, tzinfo=shanghai)),
+                    ("last", datetime.datetime(2024, 11, 30, 23, 59, 59, tzinfo=shanghai)),
+                    ("after", datetime.datetime(2024, 12, 1, 0, 0, tzinfo=shanghai))]:
+        OrderFactory(external_id=ref, placed_at=at, market="de")
+    url = reverse("customers:orders")
+    november = _rows(staff_client.get(url, {"placed_from": "2024-11-01", "placed_to": "2024-11-30", "market": "DE"}))
+    assert {o.external_id for o in november} == {"first", "last"}
+    assert {o.external_id for o in _rows(staff_client.get(url, {"placed_to": "2024-10-31"}))} == {"before"}
+    assert {o.external_id for o in _rows(staff_client.get(url, {"placed_from": "2024-12-01"}))} == {"after"}
+
+
 def test_order_page_shows_money_states_and_lines(staff_client, shop):
     order = Order.objects.get(external_id="#2220")
     html = staff_client.get(reverse("customers:order", args=[order.pk])).content.decode()
