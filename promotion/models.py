@@ -289,7 +289,8 @@ class PublishAttempt(models.Model):
 class OrderAttribution(models.Model):
     """A shop order credited to a tracked link, handed over by customers (a later link).
 
-    Promotion keeps the order's reference, time, amount and currency only, never who placed it.
+    Promotion keeps the order's reference, time, amount and currency (and the amount in the base currency),
+    never who placed it.
     ``method`` says why: the order carried the link's UTM parameters, the caller named the link, or
     it was the last click on the concept's links in the market within the attribution window.
     """
@@ -307,6 +308,10 @@ class OrderAttribution(models.Model):
     placed_at = models.DateTimeField()
     revenue = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
+    revenue_base = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text="The revenue in the base currency; empty while the order's exchange rate is unknown.",
+    )
     is_demo = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -51,6 +51,8 @@ def test_a_tracked_click_credits_the_order_to_the_design_campaign_channel_and_se
     assert credits == {"#1042": "last_click", "#1044": "given"}
     assert orders_attribute_hand_over(order_ids=[order.pk, unrelated.pk, given.pk]) == 0  # again: nothing changes
     assert OrderAttribution.objects.count() == 2
+    credited = OrderAttribution.objects.get(order_ref="#1042")  # the order's money in the base currency came along
+    assert credited.revenue_base == order.net_base and credited.revenue_base is not None
 
     assert [(r.label, r.figures.orders) for r in attribution_rollup(by="design")] == [("Mermaid blanket", 2)]
     assert [(r.label, r.figures.orders) for r in attribution_rollup(by="segment")] == [("Cosy nesters", 2)]
@@ -58,7 +60,7 @@ def test_a_tracked_click_credits_the_order_to_the_design_campaign_channel_and_se
     page = staff_client.get(reverse("promotion:compare"), {"ids": [campaign.pk]}).content.decode()
     assert "Cosy nesters" in page and "Mermaid blanket" in page
     detail = staff_client.get(reverse("promotion:detail", args=[campaign.pk])).content.decode()
-    assert "Attributed orders" in detail and "USD 104.00" in detail
+    assert "Attributed orders" in detail and "$104.00" in detail  # in the base currency
 
 
 def test_an_order_from_the_shop_webhook_is_credited_by_its_landing_page_utm_over_a_later_click(

@@ -25,7 +25,7 @@ BEAT_LOOKBACK = timedelta(minutes=15)  # beat runs every 10 minutes: an overlap,
 def _facts(order: Order, concepts: dict[int, set[int]]) -> OrderFacts:
     return OrderFacts(
         platform=order.platform, order_ref=order.external_id, placed_at=order.placed_at, revenue=order.net,
-        currency=order.currency, market=order.market, concept_ids=tuple(sorted(concepts.get(order.pk, ()))),
+        currency=order.currency, revenue_base=order.net_base, market=order.market, concept_ids=tuple(sorted(concepts.get(order.pk, ()))),
         landing_url=order.landing_url, link_code=order.tracked_link.code if order.tracked_link_id else "",
         is_demo=order.is_demo,
     )
@@ -35,7 +35,7 @@ def orders_attribute_hand_over(*, order_ids=None, updated_since=None, cycle=None
     """Hand orders (the given ones, those of ``cycle``, or those changed since ``updated_since``) to promotion;
     returns how many changed their credited link. Per batch of 500: two queries here, about five in promotion."""
     orders = Order.objects.select_related("tracked_link").only(
-        "id", "platform", "external_id", "placed_at", "net", "currency", "market", "is_demo", "landing_url",
+        "id", "platform", "external_id", "placed_at", "net", "net_base", "currency", "market", "is_demo", "landing_url",
         "tracked_link__code"
     ).order_by("id")
     if order_ids is not None:

@@ -36,6 +36,7 @@ class OrderFacts:
     revenue: Decimal
     currency: str
     market: str = ""
+    revenue_base: Decimal | None = None  # the revenue in the base currency, when the order's rate is known
     concept_ids: tuple[int, ...] = ()
     utm: dict = field(default_factory=dict)  # utm_source, utm_campaign, utm_content... as the shop recorded them
     landing_url: str = ""  # the shop's landing page with its query string, when it recorded that instead
@@ -186,16 +187,19 @@ def orders_attribute(orders) -> dict[tuple[str, str], int | None]:
         if method == OrderAttribution.Method.GIVEN and before and before[0] == link.pk:
             method = before[1]  # the order carries the link it was credited to: the reason stays
         revenue = max(Decimal(o.revenue or 0).quantize(Decimal("0.01")), Decimal("0.00"))
+        base = None if o.revenue_base is None else max(Decimal(o.revenue_base).quantize(Decimal("0.01")), Decimal("0.00"))
         rows[key] = OrderAttribution(
             platform=key[0], order_ref=key[1], link_id=link.pk, campaign_id=link.campaign_id, method=method,
-            placed_at=o.placed_at, revenue=revenue, currency=(o.currency or "")[:3].upper(), is_demo=o.is_demo,
+            placed_at=o.placed_at, revenue=revenue, currency=(o.currency or "")[:3].upper(), revenue_base=base,
+            is_demo=o.is_demo,
         )
         result[key] = link.pk
     with transaction.atomic():
         if rows:
             OrderAttribution.objects.bulk_create(
                 list(rows.values()), update_conflicts=True, unique_fields=["platform", "order_ref"],
-                update_fields=["link", "campaign", "method", "placed_at", "revenue", "currency", "is_demo", "updated_at"],
+                update_fields=["link", "campaign", "method", "placed_at", "revenue", "currency", "revenue_base", "is_demo",
+                               "updated_at"],
             )
         if gone:
             for platform in {k[0] for k in gone}:

@@ -110,3 +110,42 @@ def test_results_per_campaign_channel_post_and_day_with_cost_per_order(links, dj
     by_design = attribution_rollup(by="design")
     assert [(r.label, r.figures.orders) for r in by_design] == [(campaign.concept.name, 3)]
     assert [(r.label, r.figures.orders) for r in attribution_rollup(by="channel")] == [("Instagram", 2), ("Pinterest", 1)]
+
+
+def test_revenue_is_summed_in_the_base_currency_with_unconverted_orders_counted_apart(links, settings, staff_client):
+    settings.C2F_BASE_CURRENCY = "USD"
+    ig, pin = links
+    campaign = ig.campaign
+    campaign.currency, campaign.budget = "USD", Decimal("50")
+    campaign.save(update_fields=["currency", "budget"])
+    order_attribute(_facts(campaign.concept_id, order_ref="#1", link_code=ig.code, revenue=Decimal("100"),
+                           revenue_base=Decimal("108.70")))  # EUR 100 at 1.087
+    order_attribute(_facts(campaign.concept_id, order_ref="#2", link_code=pin.code, currency="USD",
+                           revenue=Decimal("20"), revenue_base=Decimal("20")))
+    order_attribute(_facts(campaign.concept_id, order_ref="#3", link_code=pin.code, currency="JPY",
+                           revenue=Decimal("3000")))  # no rate known yet
+    results = campaign_results(campaign=campaign)
+    assert (results.total.revenue_base, results.total.unconverted) == (Decimal("128.70"), 1)
+    assert results.total.revenue == {"EUR": Decimal("100.00"), "JPY": Decimal("3000.00"), "USD": Decimal("20.00")}
+    assert results.total.revenue_base_text == "$128.70 (without 1 order not yet converted)"
+    assert [(c, f.revenue_base, f.unconverted) for c, f in results.channels] == [
+        ("instagram", Decimal("108.70"), 0), ("pinterest", Decimal("20.00"), 1)]
+    assert results.return_on_budget == Decimal("2.57")  # $128.70 over a $50 budget
+    [compared] = campaigns_compare(campaign_ids=[campaign.pk])
+    assert compared.figures.revenue_base == Decimal("128.70") and compared.return_on_budget == Decimal("2.57")
+    assert attribution_rollup(by="campaign")[0].figures.revenue_base == Decimal("128.70")
+    html = staff_client.get(f"/promotion/{campaign.pk}/").content.decode()
+    assert "Revenue (USD)" in html and "$128.70 (without 1 order not yet converted)" in html
+    assert "JPY 3,000.00" in html  # what was paid, per currency, beside it
+    # Re-crediting an order with its rate now known fills its base amount in.
+    order_attribute(_facts(campaign.concept_id, order_ref="#3", link_code=pin.code, currency="JPY",
+                           revenue=Decimal("3000"), revenue_base=Decimal("19.80")))
+    assert OrderAttribution.objects.get(order_ref="#3").revenue_base == Decimal("19.80")
+    assert campaign_results(campaign=campaign).total.unconverted == 0
+
+
+def test_an_attribution_in_another_currency_than_the_budget_has_no_return_on_budget(links, settings):
+    settings.C2F_BASE_CURRENCY = "USD"
+    ig, _ = links  # the budget is EUR 300
+    order_attribute(_facts(ig.campaign.concept_id, link_code=ig.code, revenue_base=Decimal("65")))
+    assert campaign_results(campaign=ig.campaign).return_on_budget is None
