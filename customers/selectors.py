@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     Case, Count, DecimalField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
 )
@@ -26,11 +27,24 @@ from .models import (
 )
 
 
+ORDERS_DELETED_KEY = "c2f:customers:orders-deleted"
+
+
 def orders_version() -> tuple:
-    """What changes whenever an order is stored or changed: the newest order id and change time; one query on
-    two indexes. Figures over all orders are cached under it (``core.dashboard.figures``)."""
+    """What changes whenever an order is stored, changed or deleted: the newest order id and change time (one
+    query on two indexes) and the deletions counted by ``orders_deleted_count``. Figures over all orders are
+    cached under it (``core.dashboard.figures``)."""
     row = Order.objects.order_by().aggregate(newest=Max("id"), changed=Max("updated_at"))
-    return row["newest"], row["changed"].isoformat() if row["changed"] else None
+    return row["newest"], row["changed"].isoformat() if row["changed"] else None, cache.get(ORDERS_DELETED_KEY, 0)
+
+
+def orders_deleted_count(**_signal) -> None:
+    """An order was deleted (a customer deleted with theirs, in the admin): the orders' version moves."""
+    if not cache.add(ORDERS_DELETED_KEY, 1, None):
+        try:
+            cache.incr(ORDERS_DELETED_KEY)
+        except ValueError:  # evicted in between
+            cache.set(ORDERS_DELETED_KEY, 1, None)
 
 
 def sales_units_by_variant_market_day(*, days: int = 28, today: datetime.date | None = None) -> list[dict]:

@@ -1,10 +1,11 @@
-"""Figures over the biggest tables (a cycle's orders, its clicks), kept while nothing was added.
+"""Figures over the biggest tables (a cycle's orders, its clicks), kept while what they count did not move.
 
-Counting a million orders, their distinct customers and their revenue per currency takes a few
-hundred milliseconds; the home and cycle pages show them on every visit. A figure is kept in the
-cache with a *version*: the id of the newest row it counted (an index lookup). A new row changes
-the version and the next visit counts again; a change to an existing row (an order re-imported
-with another total) is seen when its writer calls ``figures_forget`` or after ``FIGURES_TIMEOUT``.
+Counting a million orders, their distinct customers and their revenue per currency takes most of a
+second; the home and cycle pages show them on every visit. A figure is kept in the cache with a
+*version*: what changes whenever a row it counts is added, changed or deleted, read by index lookups
+(the newest click's id; for orders, the newest id, the latest change and a count of deletions kept by a
+signal). A moved version makes the next visit count again; ``FIGURES_TIMEOUT`` only bounds how long an
+unvisited figure takes room in the cache.
 
 So that the first visit after an import does not pay for the counting, each link registers a *warmer*
 (``figures_warmer_register`` in its ``AppConfig.ready``) that reads the figures its pages keep, and the
@@ -17,7 +18,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-FIGURES_TIMEOUT = 600
+FIGURES_TIMEOUT = 24 * 3600
 logger = logging.getLogger(__name__)
 _warmers: dict[str, Callable[[], None]] = {}
 
