@@ -24,21 +24,23 @@ counted per customer (written up to the as-of date) and put on one order of the
 customer so the kernel's per-order sum gives the count.
 """
 
+import contextlib
 import io
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.db.models import Count
 
 from analysis.models import Attribute
 from customers.models import Order, OrderLine, Product, Review
 from promotion.models import TrackedLink
 
-from core.pgcopy import read_numbers
+from core.pgcopy import READ_TYPES, read_numbers
 
 from .features import CATEGORY_KIND
 
@@ -93,6 +95,21 @@ def read_frame(sql: str, params: list, columns: list[str], dtypes: dict | None =
     return frame
 
 
+def read_numbers_frame(sql: str, params: list, columns: list[tuple[str, str]]) -> pd.DataFrame:
+    """Rows of ``sql`` whose columns are all numbers, never NULL, as a DataFrame: one fixed-width binary COPY on
+    PostgreSQL (:func:`~core.pgcopy.read_numbers`, ``columns`` naming each one's binary type), one fetch
+    elsewhere. One query."""
+    dtypes = {name: np.dtype(READ_TYPES[kind]).newbyteorder("=") for name, kind in columns}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            query = cursor.mogrify(sql, params)
+            return pd.DataFrame(read_numbers(cursor, query.decode() if isinstance(query, bytes) else query, columns))
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    values = np.array(rows, dtype=np.float64).reshape(len(rows), len(columns))
+    return pd.DataFrame({name: values[:, i].astype(dtypes[name]) for i, name in enumerate(dtypes)})
+
+
 def customer_base_frames(*, as_of) -> CustomerBase:
     """Orders, lines and product attributes of every identified customer up to ``as_of``; at most seven
     queries whatever the number of customers (on PostgreSQL the two large reads are binary COPYs)."""
@@ -125,7 +142,8 @@ def customer_base_frames(*, as_of) -> CustomerBase:
             ["customer_id", "product_id", "quantity", "amount"],
             {"customer_id": np.int64, "product_id": np.int64, "quantity": np.float64, "amount": np.float64},
         )
-    orders["placed_at"] = pd.to_datetime(orders.pop("seconds").to_numpy() * 1e9, utc=True)
+    if "seconds" in orders.columns:
+        orders["placed_at"] = pd.to_datetime(orders.pop("seconds").to_numpy() * 1e9, utc=True)
     if not isinstance(orders["market"].dtype, pd.CategoricalDtype):
         orders["market"] = orders["market"].fillna("").astype(str).str.upper()
     orders["returns"] = (orders["refunded"] > 0).astype(np.int64)
@@ -152,46 +170,123 @@ def customer_base_frames(*, as_of) -> CustomerBase:
 
 
 def _pg_orders_and_lines(as_of, where: str, paid: str, refunded: str, line_amount: str):
-    """The two large reads as fixed-width binary COPYs, each a plain scan of one table: markets and
-    channels travel as their position in the short lists of distinct values read first, and lines find
-    their customer through their order in numpy (no join of millions of rows in the database)."""
+    """The two large reads as fixed-width binary COPYs, each a plain scan of one table with as little work
+    per row as PostgreSQL allows: the order's time travels as the timestamp itself (no EXTRACT), its market
+    as its position in the list of distinct markets (read off the market index), its channel as the tracked
+    link's id (links and their sources are a short read of their own), and lines find their customer through
+    their order in numpy (no join of millions of rows in the database)."""
     order, line, link = Order._meta.db_table, OrderLine._meta.db_table, TrackedLink._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT UPPER(o.market) FROM {order} o {where}", [as_of])
-        markets = sorted(row[0] for row in cursor.fetchall())
-        cursor.execute(f"SELECT DISTINCT utm_source FROM {link} WHERE utm_source <> ''")
-        channels = sorted(row[0] for row in cursor.fetchall())
+    line_read = (
+        f"SELECT l.order_id, l.product_id, l.quantity, {line_amount} FROM {line} l",
+        [("order_id", "int8"), ("product_id", "int8"), ("quantity", "int4"), ("amount", "float8")],
+    )
+    with _one_snapshot() as side_read, connection.cursor() as cursor:
+        lines_ahead = side_read(*line_read)
+        # Distinct markets by walking the (market, placed_at) index: a few lookups instead of a scan.
+        cursor.execute(
+            f"WITH RECURSIVE m(v) AS (SELECT MIN(market) FROM {order} UNION ALL "
+            f"SELECT (SELECT MIN(market) FROM {order} WHERE market > m.v) FROM m WHERE m.v IS NOT NULL) "
+            "SELECT v FROM m WHERE v IS NOT NULL"
+        )
+        raw_markets = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT id, utm_source FROM {link} WHERE utm_source <> ''")
+        links = cursor.fetchall()
         query = cursor.mogrify(
-            f"SELECT o.id, o.customer_id, CAST(EXTRACT(EPOCH FROM o.placed_at) AS DOUBLE PRECISION), {paid}, {refunded}, "
-            "COALESCE(array_position(%s::text[], UPPER(o.market)::text), 0), "
-            "COALESCE(array_position(%s::text[], t.utm_source::text), 0) "
-            f"FROM {order} o LEFT JOIN {link} t ON t.id = o.tracked_link_id {where}",
-            [markets or [""], channels or [""], as_of],
+            f"SELECT o.id, o.customer_id, o.placed_at, {paid}, {refunded}, "
+            "COALESCE(array_position(%s::varchar[], o.market), 0), COALESCE(o.tracked_link_id, 0) "
+            f"FROM {order} o {where}",
+            [raw_markets or [""], as_of],
         ).decode()
         numbers = read_numbers(cursor, query, [
-            ("order_id", "int8"), ("customer_id", "int8"), ("seconds", "float8"), ("amount", "float8"),
-            ("refunded", "float8"), ("market", "int4"), ("channel", "int4"),
+            ("order_id", "int8"), ("customer_id", "int8"), ("placed_at", "timestamptz"), ("amount", "float8"),
+            ("refunded", "float8"), ("market", "int4"), ("link", "int8"),
         ])
-        line_numbers = read_numbers(
-            cursor,
-            f"SELECT l.order_id, l.product_id, CAST(l.quantity AS DOUBLE PRECISION), {line_amount} FROM {line} l",
-            [("order_id", "int8"), ("product_id", "int8"), ("quantity", "float8"), ("amount", "float8")],
-        )
+        line_numbers = lines_ahead()
+    # Markets as the shop wrote them ("us", "US") fold into one upper-case category; 0 is a market written
+    # after the list was read (none in practice), left unknown.
+    markets = sorted({market.upper() for market in raw_markets})
+    market_codes = np.array([-1] + [markets.index(market.upper()) for market in raw_markets], dtype=np.int64)
+    channels = sorted({source for _, source in links})
+    link_ids = np.array([pk for pk, _ in links], dtype=np.int64)
+    link_codes = np.array([channels.index(source) for _, source in links] + [-1], dtype=np.int64)
+    link_rows = _positions_of(link_ids, numbers["link"])
     orders = pd.DataFrame({
-        "customer_id": numbers["customer_id"], "seconds": numbers["seconds"], "amount": numbers["amount"],
-        "refunded": numbers["refunded"],
-        "market": pd.Categorical.from_codes(numbers["market"] - 1, categories=markets) if markets
+        "customer_id": numbers["customer_id"],
+        "placed_at": pd.DatetimeIndex(numbers["placed_at"].astype("datetime64[us]"), tz="UTC").as_unit("ns"),
+        "amount": numbers["amount"], "refunded": numbers["refunded"],
+        "market": pd.Categorical.from_codes(market_codes[numbers["market"]], categories=markets) if markets
         else pd.Categorical([""] * len(numbers["market"])),
-        "channel": pd.Categorical.from_codes(numbers["channel"] - 1, categories=channels) if channels
-        else pd.Categorical.from_codes(np.full(len(numbers["channel"]), -1), categories=[""]),
+        "channel": pd.Categorical.from_codes(link_codes[link_rows], categories=channels) if channels
+        else pd.Categorical.from_codes(np.full(len(link_rows), -1), categories=[""]),
     })
     row = _positions_of(numbers["order_id"], line_numbers["order_id"])
     kept = row >= 0  # lines of guest orders, later orders and orders that are no sale fall out here
     lines = pd.DataFrame({
         "customer_id": numbers["customer_id"][row[kept]], "product_id": line_numbers["product_id"][kept],
-        "quantity": line_numbers["quantity"][kept], "amount": line_numbers["amount"][kept],
+        "quantity": line_numbers["quantity"][kept].astype(np.float64), "amount": line_numbers["amount"][kept],
     })
     return orders, lines
+
+
+@contextlib.contextmanager
+def _one_snapshot():
+    """Reads on PostgreSQL that see one snapshot; yields ``side_read(sql, columns)``, which starts a
+    :func:`~core.pgcopy.read_numbers` and returns a function that waits for its result.
+
+    Outside a transaction the side read runs at once on a second connection, in a thread, sharing this
+    connection's snapshot (``pg_export_snapshot``): the database then works on two cores, and the two
+    large reads of a run take the time of the longer one instead of their sum. Inside a transaction (a
+    caller's, a test's) a second connection would not see its rows: the side read runs on this connection
+    when its result is asked for.
+    """
+    if connection.in_atomic_block:
+        def side_read(sql, columns):
+            def result():
+                with connection.cursor() as cursor:
+                    return read_numbers(cursor, sql, columns)
+
+            return result
+
+        yield side_read
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+        threads = []
+
+        def side_read(sql, columns):
+            outcome = {}
+
+            def read():
+                try:
+                    with transaction.atomic(), connection.cursor() as side:
+                        side.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                        side.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+                        outcome["rows"] = read_numbers(side, sql, columns)
+                except BaseException as exc:  # handed to the waiting caller
+                    outcome["error"] = exc
+                finally:
+                    connections.close_all()  # this thread's connection only
+
+            thread = threading.Thread(target=read, name="portraits-side-read")
+            thread.start()
+            threads.append(thread)
+
+            def result():
+                thread.join()
+                if "error" in outcome:
+                    raise outcome["error"]
+                return outcome["rows"]
+
+            return result
+
+        try:
+            yield side_read
+        finally:
+            for thread in threads:  # the snapshot's transaction stays open until every side read is done
+                thread.join()
 
 
 def _positions_of(keys: np.ndarray, values: np.ndarray) -> np.ndarray:

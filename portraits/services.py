@@ -24,11 +24,11 @@ from core.models import Cycle, TaskRun
 from core.services import task_run_finish, task_run_progress
 
 from .errors import PortraitError
-from .membership_store import membership_frame, memberships_store
+from .membership_store import membership_frame, memberships_analyze, memberships_store
 from .models import PortraitRun, Segment, SegmentMembership, next_run_version
 from .pipeline import Portraits, build_portraits
 from .profiles import MIN_SUPPORT
-from .selectors_frames import customer_base_frames, read_frame
+from .selectors_frames import customer_base_frames, read_numbers_frame
 from .services_briefs import (
     BRIEF_MIN_MEMBERS, BRIEF_MIN_WEIGHT, brief_drop, brief_keywords, brief_merge, brief_update, briefs_write,
     next_cycle_open,
@@ -162,10 +162,10 @@ def _previous_labels() -> tuple[int | None, pd.Series | None]:
     current = PortraitRun.objects.filter(is_current=True).values_list("pk", flat=True).first()
     if current is None:
         return None, None
-    frame = read_frame(
-        f"SELECT m.customer_id, s.label FROM {SegmentMembership._meta.db_table} m "
+    frame = read_numbers_frame(
+        f"SELECT m.customer_id, CAST(s.label AS integer) FROM {SegmentMembership._meta.db_table} m "
         f"JOIN {Segment._meta.db_table} s ON s.id = m.segment_id WHERE m.run_id = %s",
-        [current], ["customer_id", "label"], {"customer_id": np.int64, "label": np.int64},
+        [current], [("customer_id", "int8"), ("label", "int4")],
     )
     return current, pd.Series(frame["label"].to_numpy(), index=frame["customer_id"].to_numpy())
 
@@ -257,6 +257,7 @@ def _store(run: PortraitRun, result: Portraits, timings: dict) -> None:
         run.finished_at = timezone.now()
         run.is_current = _promote(run)
         run.save(update_fields=["status", "n_customers", "n_segments", "finished_at", "metrics", "is_current"])
+    memberships_analyze()
 
 
 def _promote(run: PortraitRun) -> bool:
