@@ -21,7 +21,11 @@ SQLITE_BATCH = 20_000
 
 
 def _text(values, width: int) -> pd.Series:
+    """Text cut to ``width``, empty for a missing value; a categorical column is cut once per category."""
     series = pd.Series(values, copy=False)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = series.cat.categories.astype(str).str.slice(0, width)
+        return pd.Series(np.append(categories.to_numpy(dtype=object), "")[series.cat.codes.to_numpy()], dtype=object)
     series = series.astype(object).where(series.notna(), "").astype(str)
     return series.str.slice(0, width)
 
@@ -79,14 +83,14 @@ def membership_frame(*, run_id: int, result: Portraits, segment_ids: dict[int, i
         "days_between": frame["mean_days_between"].to_numpy(dtype=float).round(1),
         "returns": frame["returns"].to_numpy(dtype=np.int64),
         "reviews": frame["reviews"].to_numpy(dtype=np.int64),
-        "market": _text(frame["market"].to_numpy(), 12).to_numpy(),
-        "channel": _text(frame["channel"].to_numpy(), 40).to_numpy(),
+        "market": _text(frame["market"], 12).to_numpy(),
+        "channel": _text(frame["channel"], 40).to_numpy(),
         "unit_price": frame["unit_price"].to_numpy(dtype=float).round(2),
-        "price_band": _text(frame["price_band"].to_numpy(), 4).to_numpy(),
+        "price_band": _text(frame["price_band"], 4).to_numpy(),
         "r_score": frame["r_score"].to_numpy(dtype=np.int64),
         "f_score": frame["f_score"].to_numpy(dtype=np.int64),
         "m_score": frame["m_score"].to_numpy(dtype=np.int64),
-        "rfm_group": _text(frame["rfm_group"].to_numpy(), 20).to_numpy(),
+        "rfm_group": _text(frame["rfm_group"], 20).to_numpy(),
         "expected_purchases": optional("expected_purchases").round(4),
         "expected_value": optional("expected_value").round(2),
         "p_alive": optional("p_alive").round(4),
@@ -102,11 +106,18 @@ def memberships_store(frame: pd.DataFrame) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             copy_frame(cursor, table, frame, column_types(SegmentMembership, COLUMNS))
-            # Fresh statistics, so the pages' queries on the new rows take the (segment, customer) index at once.
-            cursor.execute(f"ANALYZE {table} (run_id, segment_id, customer_id)")
         else:
             rows = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
             sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
             for start in range(0, len(rows), SQLITE_BATCH):
                 cursor.executemany(sql, rows[start:start + SQLITE_BATCH])
     return len(frame)
+
+
+def memberships_analyze() -> None:
+    """Fresh statistics once a run's memberships are committed, so the pages' queries on the new rows take
+    the (segment, customer) index at once. After the commit, not inside the run's transaction: ANALYZE holds
+    its table lock until the transaction ends, and would hold up every other run's store until then."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {SegmentMembership._meta.db_table} (run_id, segment_id, customer_id)")

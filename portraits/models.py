@@ -92,11 +92,19 @@ class SegmentMembership(models.Model):
     date (0: ordered that day); money is net of refunds in the base currency.
     """
 
-    # The run and its segments are written in the same transaction as their memberships, so the database
-    # checks only the customer: a check per row and key at commit doubled the time a run took to store.
-    run = models.ForeignKey(PortraitRun, on_delete=models.CASCADE, related_name="memberships", db_constraint=False)
-    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="memberships", db_constraint=False)
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="segment_memberships")
+    # A run writes its memberships in one COPY of every customer, so each index and check per row counts.
+    # No key is checked by the database: the run and its segments are written in the same transaction as
+    # their memberships, and the customers are those the run has just read (checking each row's customer
+    # at commit took 0.8 s of a 200,000-customer run). Deleting a run, segment or customer still deletes its
+    # memberships (Django's cascade); a customer deleted while a run is being computed leaves that run rows
+    # the pages do not show (they join the customer). The run and the segment are looked up through the
+    # (run, customer) and (segment, customer) indexes, so they need none of their own.
+    run = models.ForeignKey(PortraitRun, on_delete=models.CASCADE, related_name="memberships", db_constraint=False,
+                            db_index=False)
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="memberships", db_constraint=False,
+                                db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="segment_memberships",
+                                 db_constraint=False)
     recency_days = models.IntegerField()
     tenure_days = models.IntegerField()
     frequency = models.PositiveIntegerField()
