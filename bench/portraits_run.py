@@ -1,6 +1,6 @@
 """Time a whole portrait run on PostgreSQL, beside a bare pandas + scikit-learn pass over the same rows read with COPY.
 
-    DATABASE_URL=postgres://c2f:c2f@127.0.0.1:5432/c2f .venv/bin/python bench/portraits_run.py [--sizes 20000 200000]
+    DATABASE_URL=postgres://c2f:c2f@127.0.0.1:5432/c2f .venv/bin/python bench/portraits_run.py [--sizes 20000 200000 1000000]
 
 For each size, a throwaway database next to DATABASE_URL's (``bench/benchdb.py``) is
 filled by COPY with planted synthetic customers (``portraits/tests/population.py``,
@@ -11,8 +11,10 @@ process so its peak RSS is its own:
 - the run: ``portraits.services.portrait_run_build`` — every order read set-wise (COPY),
   features, RFM groups, k from 2 to 8 by silhouette on a 5,000-customer sample,
   MiniBatchKMeans above 50,000 customers, BG/NBD + Gamma-Gamma values, profiles, names,
-  segments and memberships stored by COPY, promotion to current, briefs; then every
-  portraits page requested as a merchandiser (server time, test client);
+  segments and memberships stored by COPY, promotion to current, briefs; then the same
+  run again (the nightly case: a current run to measure stability against, a table that
+  already holds memberships); then every portraits page requested as a merchandiser
+  (server time, test client);
 - the bare pass: orders and lines read with COPY into pandas, recency, frequency, net
   spend and unit price by ``groupby``, ``StandardScaler`` and one ``KMeans`` (k = 5, one
   initialisation), nothing stored.
@@ -156,6 +158,13 @@ def measure_run() -> dict:
     if run.status != PortraitRun.Status.DONE:
         raise SystemExit(f"run failed: {run.error}")
     run_rss = peak_rss_mb()
+    # The nightly case: the same customers again, with a current run to measure stability against and a
+    # table that already holds a run's memberships.
+    started = time.perf_counter()
+    again = portrait_run_build()
+    again_seconds = time.perf_counter() - started
+    if again.status != PortraitRun.Status.DONE or not again.is_current:
+        raise SystemExit(f"second run failed or not current: {again.error}")
 
     user = get_user_model().objects.create_user("bench", password="x", is_staff=True)
     client = Client()
@@ -184,7 +193,8 @@ def measure_run() -> dict:
                 best = elapsed if best is None else min(best, elapsed)
             times[name] = best
     return {
-        "seconds": seconds, "stages": run.metrics.get("timings", {}), "k": run.n_segments,
+        "seconds": seconds, "again_seconds": again_seconds, "again_stages": again.metrics.get("timings", {}),
+        "again_rss_mb": peak_rss_mb(), "stages": run.metrics.get("timings", {}), "k": run.n_segments,
         "algorithm": run.metrics["clustering"]["algorithm"], "customers": run.n_customers, "rss_mb": run_rss,
         "pages": times, "names": list(run.segments.order_by("-size").values_list("name", flat=True)),
     }
@@ -255,7 +265,7 @@ def measure_size(size: int, orders_per_customer: float, seed_value: int) -> dict
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000], help="customers")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000, 1_000_000], help="customers")
     parser.add_argument("--orders", type=float, default=5.0, help="mean orders per customer")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--measure", choices=["run", "bare"], help=argparse.SUPPRESS)
@@ -283,6 +293,9 @@ def main():
               f"(seeded by COPY in {r['seeded']:.1f} s)")
         print(f"    portrait run {run['seconds']:6.2f} s   [{stages}]   k={run['k']} {run['algorithm']}   "
               f"peak RSS {run['rss_mb']:.0f} MB")
+        again = "  ".join(f"{stage} {seconds:.2f}" for stage, seconds in run["again_stages"].items())
+        print(f"    run again    {run['again_seconds']:6.2f} s   [{again}]   (a current run to compare with; "
+              f"peak RSS of both {run['again_rss_mb']:.0f} MB)")
         print(f"    bare pass    {bare['seconds']:6.2f} s   (COPY read {bare['read']:.2f} s, groupby, StandardScaler, "
               f"one KMeans)   peak RSS {bare['rss_mb']:.0f} MB")
         print(f"    ratio run/bare {run['seconds'] / bare['seconds']:.2f}x   (load average {os.getloadavg()[0]:.1f} "
