@@ -110,7 +110,7 @@ def binary_copy_data(frame: pd.DataFrame, types: dict[str, str]) -> bytes:
     return HEADER + _rows_data(frame, types).tobytes() + TRAILER
 
 
-class _Stream:
+class CopyStream:
     """A file whose ``read`` hands out COPY data encoded a slice of rows at a time, when asked: the database
     inserts the rows already sent while the next slice is encoded, instead of waiting for all of them."""
 
@@ -129,19 +129,21 @@ class _Stream:
         return out.tobytes()
 
 
+def binary_copy_pieces(frame: pd.DataFrame, types: dict[str, str], *, slice_rows: int = 10_000):
+    """The data of :func:`binary_copy_data` in pieces, ``slice_rows`` rows encoded at a time, as they are asked for."""
+    yield HEADER
+    for start in range(0, len(frame), slice_rows):
+        yield _rows_data(frame.iloc[start:start + slice_rows], types)
+    yield TRAILER
+
+
 def copy_frame(cursor, table: str, frame: pd.DataFrame, types: dict[str, str], *, slice_rows: int = 10_000) -> int:
     """COPY the rows of ``frame`` into ``table`` (columns named as the frame's) in binary, encoding
     ``slice_rows`` rows at a time while the database takes the previous ones; returns the rows."""
-
-    def pieces():
-        yield HEADER
-        for start in range(0, len(frame), slice_rows):
-            yield _rows_data(frame.iloc[start:start + slice_rows], types)
-        yield TRAILER
-
     raw = getattr(cursor, "cursor", cursor)
     raw.copy_expert(
-        f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT binary)", _Stream(pieces()), size=1 << 18
+        f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT binary)",
+        CopyStream(binary_copy_pieces(frame, types, slice_rows=slice_rows)), size=1 << 18,
     )
     return len(frame)
 

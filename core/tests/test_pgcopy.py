@@ -5,7 +5,7 @@ import struct
 import numpy as np
 import pandas as pd
 
-from core.pgcopy import HEADER, TRAILER, binary_copy_data
+from core.pgcopy import HEADER, TRAILER, CopyStream, binary_copy_data, binary_copy_pieces
 
 
 def _field(fmt, value):
@@ -53,3 +53,19 @@ def test_many_rows_keep_their_order():
         rows.append((value, text))
     assert data[position:] == TRAILER
     assert rows == [(int(v), None if v % 5 == 0 else str(v % 7)) for v in values]
+
+
+def test_rows_encoded_a_slice_at_a_time_and_read_in_any_size_are_the_same_bytes():
+    values = np.arange(2_345, dtype=np.int64)
+    frame = pd.DataFrame({"v": values, "t": pd.Series(values % 11).astype(str).where(values % 3 > 0, None),
+                          "x": np.where(values % 4 > 0, values / 7, np.nan)})
+    types = {"v": "int8", "t": "text", "x": "float8"}
+    whole = binary_copy_data(frame, types)
+    for slice_rows in (1, 100, 2_345, 10_000):
+        assert b"".join(bytes(piece) for piece in binary_copy_pieces(frame, types, slice_rows=slice_rows)) == whole
+    for size in (1, 7, 8_192, 1 << 20):
+        stream, read = CopyStream(binary_copy_pieces(frame, types, slice_rows=500)), []
+        while chunk := stream.read(size):
+            assert len(chunk) <= size
+            read.append(chunk)
+        assert b"".join(read) == whole
