@@ -212,7 +212,8 @@ def _pg_orders_and_lines(as_of, where: str, paid: str, refunded: str, line_amoun
     link_ids = np.array([pk for pk, _ in links], dtype=np.int64)
     link_codes = np.array([channels.index(source) for _, source in links] + [-1], dtype=np.int64)
     link_rows = _positions_of(link_ids, numbers["link"])
-    orders = pd.DataFrame({
+    # Fresh arrays, not copied into one block per dtype (copy=False): that copy took a tenth of the read.
+    orders = pd.DataFrame(copy=False, data={
         "customer_id": numbers["customer_id"],
         "placed_at": pd.DatetimeIndex(numbers["placed_at"].astype("datetime64[us]"), tz="UTC").as_unit("ns"),
         # Whole cents over 100: the double nearest each two-decimal amount, as a cast to float gives.
@@ -224,7 +225,7 @@ def _pg_orders_and_lines(as_of, where: str, paid: str, refunded: str, line_amoun
     })
     row = _positions_of(numbers["order_id"], line_numbers["order_id"])
     kept = row >= 0  # lines of guest orders, later orders and orders that are no sale fall out here
-    lines = pd.DataFrame({
+    lines = pd.DataFrame(copy=False, data={
         "customer_id": numbers["customer_id"][row[kept]], "product_id": line_numbers["product_id"][kept],
         "quantity": line_numbers["quantity"][kept].astype(np.float64), "amount": line_numbers["cents"][kept] / 100.0,
     })
