@@ -126,7 +126,10 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # A check is a round trip (SELECT 1) before every request's first query: on a factory's idle poll it
+        # doubles the database's share. Without it, a process's first request after the database restarted
+        # fails and its connection is replaced; set DATABASE_CONN_HEALTH_CHECKS=1 to check instead.
+        conn_health_checks=os.environ.get("DATABASE_CONN_HEALTH_CHECKS", "0") == "1",
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
