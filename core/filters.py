@@ -11,9 +11,10 @@ import datetime
 import django_filters
 from django import forms
 from django.db import models
-from django.utils import timezone
 from django_filters import fields as filter_fields
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+
+from core.days import day_start
 
 # The widest integer column here (PostgreSQL bigint, SQLite INTEGER) holds at most this.
 MAX_ID = 2**63 - 1
@@ -117,6 +118,5 @@ class DayFilter(django_filters.DateFilter):
     def filter(self, qs, value):
         if value in django_filters.constants.EMPTY_VALUES:
             return qs
-        day = value + datetime.timedelta(days=1) if self.end else value
-        bound = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+        bound = day_start(value + datetime.timedelta(days=1) if self.end else value)
         return self.get_method(qs)(**{f"{self.field_name}__{'lt' if self.end else 'gte'}": bound})

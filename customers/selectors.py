@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core import formats
 from core.dashboard.figures import figures_cached
+from core.days import day_start
 from core.dashboard.progress import LinkProgress, ProgressState, cycle_list_url
 from core.models import Cycle
 from design.models import Concept
@@ -39,7 +40,8 @@ def orders_version() -> tuple:
 
 
 def orders_deleted_count(**_signal) -> None:
-    """An order was deleted (a customer deleted with theirs, in the admin): the orders' version moves."""
+    """An order was deleted (in the admin: customers' orders are protected from their deletion): the orders'
+    version moves."""
     if not cache.add(ORDERS_DELETED_KEY, 1, None):
         try:
             cache.incr(ORDERS_DELETED_KEY)
@@ -58,13 +60,11 @@ def sales_units_by_variant_market_day(*, days: int = 28, today: datetime.date | 
     start = today - datetime.timedelta(days=days)
 
     def compute() -> list[dict]:
-        # Bounds on placed_at itself (not on its date) so the placed_at index picks the window's orders.
-        zone = timezone.get_current_timezone()
-        since = datetime.datetime.combine(start + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-        until = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
         rows = (
             OrderLine.objects.filter(
-                product__variant__isnull=False, order__placed_at__gte=since, order__placed_at__lt=until
+                product__variant__isnull=False,
+                order__placed_at__gte=day_start(start + datetime.timedelta(days=1)),
+                order__placed_at__lt=day_start(today + datetime.timedelta(days=1)),
             )
             .annotate(date=TruncDate("order__placed_at"))
             .values("product__variant_id", "product__sku", "order__market", "date")
