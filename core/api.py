@@ -1,10 +1,24 @@
-"""One JSON shape for every API error: {"error": {"code", "message", "detail"}}."""
+"""What the project's JSON APIs share: one JSON shape for every error
+({"error": {"code", "message", "detail"}}) and the Content-Security-Policy of a JSON body.
+Their content negotiation is ``core.negotiation``."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
+
+# A JSON body loads nothing and is framed by no one; a browser that opens one runs nothing.
+API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+class JsonApiView:
+    """Mixed into every JSON API view, before DRF's view class: each response carries the
+    policy of a JSON body (``core.csp.CSPMiddleware`` then leaves it as it is)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = API_CONTENT_SECURITY_POLICY
+        return response
 
 
 class RequestTooLarge(exceptions.APIException):

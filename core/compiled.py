@@ -8,10 +8,17 @@ and on each call runs that SQL with the real values, making the first row into a
 model instance the way Django's own iterable does: the same columns, the same
 conversions (JSON, times on SQLite), ``select_related`` objects and annotations.
 
+On PostgreSQL the SQL is also a prepared statement of each database session, so the
+server plans it once per session, not on every call: for such a read, planning costs
+more than running it. It is prepared by the first call on a new session, in the same
+round trip as that call's EXECUTE. (A pooler that hands one session's statements to
+another, such as PgBouncer in transaction mode, is not supported.)
+
 Only a queryset of model instances (no ``values()``, no ``prefetch_related``) whose
 changing values are strings compared as they are (``exact`` lookups) can be compiled.
 """
 
+import itertools
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,10 +28,27 @@ from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 
 
+_statement_numbers = itertools.count(1)
+
+
+class _Parameter:
+    """Stands for ``$n`` when psycopg writes the SQL of a prepared statement."""
+
+    def __init__(self, number: int):
+        self.number = number
+
+    def __conform__(self, protocol):
+        return self
+
+    def getquoted(self) -> bytes:
+        return b"$%d" % self.number
+
+
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: tuple
+    prepare_sql: str | None  # PostgreSQL: the SQL with ``$1…`` for the values, in ``slots`` order
     slots: dict  # value name → positions in params
     model: type
     fields: slice
@@ -45,6 +69,7 @@ class CompiledQuery:
         self._build = build
         self._stand_ins = {name: f"\x00compiled:{name}\x00" for name in names}
         self._by_connection = weakref.WeakKeyDictionary()
+        self._prepared = weakref.WeakKeyDictionary()  # connection → (its database session, statement name)
 
     def _compile(self, connection) -> _Compiled:
         queryset = self._build(**self._stand_ins)[:1]
@@ -57,9 +82,17 @@ class CompiledQuery:
             raise ValueError(f"Each value must reach the SQL as one parameter as given; found {slots}.")
         klass_info, select = compiler.klass_info, compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        prepare_sql = None
+        if connection.vendor == "postgresql":
+            numbered = list(params)
+            for number, name in enumerate(self._stand_ins, start=1):
+                numbered[slots[name][0]] = _Parameter(number)
+            with connection.cursor() as cursor:
+                prepare_sql = cursor.mogrify(sql, numbered).decode()
         return _Compiled(
             sql=sql,
             params=tuple(params),
+            prepare_sql=prepare_sql,
             slots={name: found[0] for name, found in slots.items()},
             model=klass_info["model"],
             fields=slice(start, end),
@@ -77,12 +110,15 @@ class CompiledQuery:
         compiled = self._by_connection.get(connection)
         if compiled is None:
             compiled = self._by_connection[connection] = self._compile(connection)
-        params = list(compiled.params)
-        for name, value in values.items():
-            params[compiled.slots[name]] = value
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            row = cursor.fetchone()
+            if compiled.prepare_sql is None:
+                params = list(compiled.params)
+                for name, value in values.items():
+                    params[compiled.slots[name]] = value
+                cursor.execute(compiled.sql, params)
+                row = cursor.fetchone()
+            else:
+                row = self._execute_prepared(connection, cursor, compiled, [values[name] for name in self._stand_ins])
         if row is None:
             return None
         row = list(row)
@@ -95,3 +131,18 @@ class CompiledQuery:
         for name, position in compiled.annotations.items():
             setattr(obj, name, row[position])
         return obj
+
+    def _execute_prepared(self, connection, cursor, compiled: _Compiled, values: list):
+        session = connection.connection
+        prepared = self._prepared.get(connection)
+        placeholders = ", ".join(["%s"] * len(values))
+        if prepared is not None and prepared[0] is session:
+            cursor.execute(f"EXECUTE {prepared[1]}({placeholders})", values)
+            return cursor.fetchone()
+        # A new name for every attempt: a PREPARE whose EXECUTE failed may or may not have stayed.
+        name = f"c2f_compiled_{next(_statement_numbers)}"
+        prepare = compiled.prepare_sql.replace("%", "%%")
+        cursor.execute(f"PREPARE {name} AS {prepare}; EXECUTE {name}({placeholders})", values)
+        row = cursor.fetchone()
+        self._prepared[connection] = (session, name)
+        return row

@@ -55,7 +55,7 @@ def test_production_sends_the_same_policy():
     production, development = _run(code, **env), _run(code)
     assert production.returncode == 0, production.stderr
     assert json.loads(production.stdout) == json.loads(development.stdout)
-    assert "csp.middleware.CSPMiddleware" in settings.MIDDLEWARE
+    assert "core.csp.CSPMiddleware" in settings.MIDDLEWARE
 
 
 def test_the_style_hashes_match_what_plotly_js_injects():

@@ -24,6 +24,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import JsonApiView
 from customers.importers import WebhookPayloadError
 from customers.services.webhooks import TOPICS, webhook_order_receive
 
@@ -77,7 +78,7 @@ def _header_text(request, name: str, *, max_length: int) -> str:
 
 
 @extend_schema(exclude=True)
-class ShopOrderWebhookView(APIView):
+class ShopOrderWebhookView(JsonApiView, APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [ShopWebhookThrottle]

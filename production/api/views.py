@@ -17,6 +17,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core.api import JsonApiView
 from core.parsers import MAX_JSON_DEPTH, JSONParser
 from production.filters import ProductionOrderFilter
 from production.models import FactoryApiKey, IdempotencyRecord, ProductionOrder
@@ -179,7 +180,7 @@ def _etag_matches(header: str, etag: str, *, exists) -> bool:
         responses={200: FactoryOrderDetailSerializer, **NOT_MODIFIED, **AUTH_ERRORS, **NOT_FOUND},
     ),
 )
-class FactoryOrderViewSet(viewsets.ReadOnlyModelViewSet):
+class FactoryOrderViewSet(JsonApiView, viewsets.ReadOnlyModelViewSet):
     authentication_classes = [FactoryApiKeyAuthentication]
     permission_classes = [IsFactory]
     throttle_classes = [FactoryKeyThrottle]
