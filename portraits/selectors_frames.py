@@ -169,11 +169,20 @@ def customer_base_frames(*, as_of) -> CustomerBase:
     )
 
 
+# PostgreSQL: the distinct markets of all orders, folded to upper case, by walking the index on
+# (UPPER(market), placed_at): one lookup per market instead of a scan of every order.
+MARKETS_WALK = (
+    f"WITH RECURSIVE m(v) AS (SELECT MIN(UPPER(market)) FROM {Order._meta.db_table} UNION ALL "
+    f"SELECT (SELECT MIN(UPPER(market)) FROM {Order._meta.db_table} WHERE UPPER(market) > m.v) FROM m "
+    "WHERE m.v IS NOT NULL) SELECT v FROM m WHERE v IS NOT NULL"
+)
+
+
 def _pg_orders_and_lines(as_of, where: str, paid: str, refunded: str, line_amount: str):
     """The two large reads as fixed-width binary COPYs, each a plain scan of one table with as little work
     per row as PostgreSQL allows: the order's time travels as the timestamp itself (no EXTRACT), amounts as
     whole cents (a numeric turns into an integer directly, into a float only through its text), its market
-    as its position in the list of distinct markets (read off the market index), its channel as the tracked
+    as its position in the list of distinct upper-case markets (read off the index on UPPER(market)), its channel as the tracked
     link's id (links and their sources are a short read of their own), and lines find their customer through
     their order in numpy (no join of millions of rows in the database)."""
     order, line, link = Order._meta.db_table, OrderLine._meta.db_table, TrackedLink._meta.db_table
@@ -184,30 +193,25 @@ def _pg_orders_and_lines(as_of, where: str, paid: str, refunded: str, line_amoun
     )
     with _one_snapshot() as side_read, connection.cursor() as cursor:
         lines_ahead = side_read(*line_read)
-        # Distinct markets by walking the (market, placed_at) index: a few lookups instead of a scan.
-        cursor.execute(
-            f"WITH RECURSIVE m(v) AS (SELECT MIN(market) FROM {order} UNION ALL "
-            f"SELECT (SELECT MIN(market) FROM {order} WHERE market > m.v) FROM m WHERE m.v IS NOT NULL) "
-            "SELECT v FROM m WHERE v IS NOT NULL"
-        )
-        raw_markets = [row[0] for row in cursor.fetchall()]
+        cursor.execute(MARKETS_WALK)
+        folded_markets = [row[0] for row in cursor.fetchall()]
         cursor.execute(f"SELECT id, utm_source FROM {link} WHERE utm_source <> ''")
         links = cursor.fetchall()
         query = cursor.mogrify(
             f"SELECT o.id, o.customer_id, o.placed_at, {paid}, {refunded}, "
-            "COALESCE(array_position(%s::varchar[], o.market), 0), COALESCE(o.tracked_link_id, 0) "
+            "COALESCE(array_position(%s::text[], UPPER(o.market)), 0), COALESCE(o.tracked_link_id, 0) "
             f"FROM {order} o {where}",
-            [raw_markets or [""], as_of],
+            [folded_markets or [""], as_of],
         ).decode()
         numbers = read_numbers(cursor, query, [
             ("order_id", "int8"), ("customer_id", "int8"), ("placed_at", "timestamptz"), ("cents", "int8"),
             ("refunded_cents", "int8"), ("market", "int4"), ("link", "int8"),
         ])
         line_numbers = lines_ahead()
-    # Markets as the shop wrote them ("us", "US") fold into one upper-case category; 0 is a market written
-    # after the list was read (none in practice), left unknown.
-    markets = sorted({market.upper() for market in raw_markets})
-    market_codes = np.array([-1] + [markets.index(market.upper()) for market in raw_markets], dtype=np.int64)
+    # Markets as the shop wrote them ("us", "US") are one upper-case category; 0 is a market written after
+    # the list was read (none in practice), left unknown.
+    markets = sorted(folded_markets)
+    market_codes = np.array([-1] + [markets.index(market) for market in folded_markets], dtype=np.int64)
     channels = sorted({source for _, source in links})
     link_ids = np.array([pk for pk, _ in links], dtype=np.int64)
     link_codes = np.array([channels.index(source) for _, source in links] + [-1], dtype=np.int64)
