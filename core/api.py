@@ -10,6 +10,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 # A JSON body loads nothing and is framed by no one; a browser that opens one runs nothing.
 API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
 class JsonApiView:
     """Mixed into every JSON API view, before DRF's view class: each response carries the
     policy of a JSON body (``core.csp.CSPMiddleware`` then leaves it as it is)."""

@@ -182,9 +182,9 @@ def _pg_orders_and_lines(as_of, where: str, paid: str, refunded: str, line_amoun
     """The two large reads as fixed-width binary COPYs, each a plain scan of one table with as little work
     per row as PostgreSQL allows: the order's time travels as the timestamp itself (no EXTRACT), amounts as
     whole cents (a numeric turns into an integer directly, into a float only through its text), its market
-    as its position in the list of distinct upper-case markets (read off the index on UPPER(market)), its channel as the tracked
-    link's id (links and their sources are a short read of their own), and lines find their customer through
-    their order in numpy (no join of millions of rows in the database)."""
+    as its position in the list of distinct upper-case markets (``MARKETS_WALK``), its channel as the
+    tracked link's id (links and their sources are a short read of their own), and lines find their
+    customer through their order in numpy (no join of millions of rows in the database)."""
     order, line, link = Order._meta.db_table, OrderLine._meta.db_table, TrackedLink._meta.db_table
     paid, refunded, line_amount = (f"CAST(({amount}) * 100 AS bigint)" for amount in (paid, refunded, line_amount))
     line_read = (
